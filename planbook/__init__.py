@@ -1,0 +1,102 @@
+"""Planbook's domain core: the plan model, facts, validation and roll-ups.
+
+Pure Python over pandas and Arrow: no Excel, HTTP or database imports. The add-in
+(``addin/``) and the service (``server/``) call into this package; neither does business
+arithmetic of its own.
+"""
+
+from planbook.calendar import FiscalCalendar, is_period, shift_period
+from planbook.consolidate import cost_by_team, request_vs_envelope
+from planbook.errors import (
+    FactsFileError,
+    PlanbookError,
+    PlanFileError,
+    PlanValidationError,
+    Problem,
+)
+from planbook.facts import (
+    AMOUNT_TYPE,
+    FACT_COLUMNS,
+    KEY_COLUMNS,
+    empty_facts,
+    facts_from_arrow,
+    facts_from_records,
+    facts_to_arrow,
+    normalize,
+    read_facts,
+    write_facts,
+)
+from planbook.headcount import (
+    POSITION_COLUMNS,
+    HeadcountAccounts,
+    headcount_facts,
+    loaded_monthly_cost,
+    team_staffing,
+)
+from planbook.model import (
+    BUILTIN_SCENARIOS,
+    KNOWN_METRICS,
+    Account,
+    AccountType,
+    Assumption,
+    Department,
+    Envelope,
+    Goal,
+    Plan,
+    Scenario,
+    Team,
+    Unit,
+)
+from planbook.planfile import dump_plan, load_plan, plan_from_yaml, plan_to_yaml
+from planbook.validation import check_facts, parse_plan, validate_facts, validate_plan
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AMOUNT_TYPE",
+    "BUILTIN_SCENARIOS",
+    "FACT_COLUMNS",
+    "KEY_COLUMNS",
+    "KNOWN_METRICS",
+    "POSITION_COLUMNS",
+    "Account",
+    "AccountType",
+    "Assumption",
+    "Department",
+    "Envelope",
+    "FactsFileError",
+    "FiscalCalendar",
+    "Goal",
+    "HeadcountAccounts",
+    "Plan",
+    "PlanFileError",
+    "PlanValidationError",
+    "PlanbookError",
+    "Problem",
+    "Scenario",
+    "Team",
+    "Unit",
+    "__version__",
+    "check_facts",
+    "cost_by_team",
+    "dump_plan",
+    "empty_facts",
+    "facts_from_arrow",
+    "facts_from_records",
+    "facts_to_arrow",
+    "headcount_facts",
+    "is_period",
+    "load_plan",
+    "loaded_monthly_cost",
+    "normalize",
+    "parse_plan",
+    "plan_from_yaml",
+    "plan_to_yaml",
+    "read_facts",
+    "request_vs_envelope",
+    "shift_period",
+    "team_staffing",
+    "validate_facts",
+    "validate_plan",
+    "write_facts",
+]

@@ -1,0 +1,495 @@
+"""The demo company's set-up: Cirrus Analytics, a B2B SaaS company of about 120 people.
+
+Five departments, twelve teams, forty accounts, company assumptions, goals and per-team
+envelopes. Larger sizes (for benchmarks) add generated teams and program accounts to the
+same structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from planbook.calendar import FiscalCalendar
+from planbook.model import (
+    BUILTIN_SCENARIOS,
+    Account,
+    AccountType,
+    Assumption,
+    Department,
+    Goal,
+    Plan,
+    Team,
+    Unit,
+)
+
+__all__ = ["DEPARTMENTS", "NAMED_ACCOUNTS", "ROLES", "demo_accounts", "demo_company"]
+
+D = Decimal
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    id: str
+    name: str
+    lead: str
+    teams: tuple[tuple[str, str, str], ...]  # (id, name, lead)
+    accounts: tuple[str, ...]  # program accounts every team of the department books
+    travel: Decimal  # monthly travel per head
+
+
+DEPARTMENTS: tuple[DepartmentSpec, ...] = (
+    DepartmentSpec(
+        "sales",
+        "Sales",
+        "Dana Whitfield",
+        (
+            ("sales-na", "Sales North America", "Marcus Hale"),
+            ("sales-emea", "Sales EMEA", "Sofia Lindqvist"),
+            ("sales-dev", "Sales Development", "Jamal Carter"),
+        ),
+        ("commissions", "meals-entertainment", "new-customers", "new-arr"),
+        D("900"),
+    ),
+    DepartmentSpec(
+        "marketing",
+        "Marketing",
+        "Priya Raman",
+        (
+            ("demand-gen", "Demand Generation", "Elena Park"),
+            ("product-marketing", "Product Marketing", "Tobias Wren"),
+        ),
+        (
+            "paid-search",
+            "paid-social",
+            "events",
+            "content",
+            "sponsorships",
+            "agencies",
+            "marketing-tools",
+        ),
+        D("400"),
+    ),
+    DepartmentSpec(
+        "customer-success",
+        "Customer Success",
+        "Luis Ortega",
+        (
+            ("cs-onboarding", "Onboarding", "Hannah Moss"),
+            ("cs-support", "Support", "Ravi Menon"),
+        ),
+        ("cogs-support-tools", "churned-customers", "churned-arr", "expansion-arr"),
+        D("250"),
+    ),
+    DepartmentSpec(
+        "rnd",
+        "Research & Development",
+        "Mei Chen",
+        (
+            ("platform-eng", "Platform Engineering", "Owen Fischer"),
+            ("product-eng", "Product Engineering", "Aisha Bello"),
+            ("product-mgmt", "Product Management", "Noah Kim"),
+        ),
+        ("cogs-hosting", "cogs-third-party", "dev-tools", "cloud-dev-environments", "contractors"),
+        D("150"),
+    ),
+    DepartmentSpec(
+        "ga",
+        "General & Administrative",
+        "Tom Becker",
+        (
+            ("finance", "Finance", "Grace Liu"),
+            ("people-ops", "People Operations", "Sam Ortiz"),
+        ),
+        ("rent", "insurance", "legal", "audit-tax", "bank-fees", "bonus"),
+        D("200"),
+    ),
+)
+
+# Accounts only the first team of its department books (company-level lines).
+COMPANY_LINES: dict[str, tuple[str, ...]] = {
+    "finance": ("rev-subscription", "rev-services", "cogs-payment-fees"),
+    "sales-dev": ("pipeline-generated",),
+}
+
+# (role, level, annual base salary) by department.
+ROLES: dict[str, tuple[tuple[str, str, Decimal], ...]] = {
+    "sales": (
+        ("Account Executive", "P3", D("98000")),
+        ("Sales Manager", "M1", D("152000")),
+        ("Sales Development Rep", "P1", D("62000")),
+        ("Sales Engineer", "P3", D("131000")),
+    ),
+    "marketing": (
+        ("Growth Marketer", "P2", D("112000")),
+        ("Content Marketer", "P2", D("91000")),
+        ("Marketing Manager", "M1", D("124000")),
+    ),
+    "customer-success": (
+        ("Customer Success Manager", "P2", D("86000")),
+        ("Support Engineer", "P1", D("74000")),
+        ("Onboarding Specialist", "P2", D("79000")),
+    ),
+    "rnd": (
+        ("Software Engineer", "P2", D("148000")),
+        ("Senior Software Engineer", "P3", D("184000")),
+        ("Engineering Manager", "M1", D("212000")),
+        ("Product Manager", "P3", D("171000")),
+        ("Product Designer", "P2", D("139000")),
+    ),
+    "ga": (
+        ("Accountant", "P2", D("94000")),
+        ("FP&A Analyst", "P2", D("116000")),
+        ("People Partner", "P2", D("104000")),
+        ("Recruiter", "P2", D("96000")),
+    ),
+}
+
+_A = AccountType
+# (id, name, type, unit, pnl_line, confidential, allow_negative)
+NAMED_ACCOUNTS: tuple[tuple[str, str, AccountType, Unit, str | None, bool, bool], ...] = (
+    (
+        "rev-subscription",
+        "Subscription revenue",
+        _A.REVENUE,
+        Unit.CURRENCY,
+        "Revenue",
+        False,
+        False,
+    ),
+    (
+        "rev-services",
+        "Professional services revenue",
+        _A.REVENUE,
+        Unit.CURRENCY,
+        "Revenue",
+        False,
+        False,
+    ),
+    ("cogs-hosting", "Production hosting", _A.COGS, Unit.CURRENCY, "Cost of revenue", False, False),
+    (
+        "cogs-support-tools",
+        "Support tooling",
+        _A.COGS,
+        Unit.CURRENCY,
+        "Cost of revenue",
+        False,
+        False,
+    ),
+    (
+        "cogs-payment-fees",
+        "Payment processing fees",
+        _A.COGS,
+        Unit.CURRENCY,
+        "Cost of revenue",
+        False,
+        False,
+    ),
+    (
+        "cogs-third-party",
+        "Third-party data and licences",
+        _A.COGS,
+        Unit.CURRENCY,
+        "Cost of revenue",
+        False,
+        False,
+    ),
+    ("headcount", "Heads on payroll", _A.HEADCOUNT, Unit.HEADS, None, False, False),
+    ("hires", "New hires", _A.HEADCOUNT, Unit.COUNT, None, False, False),
+    ("salaries", "Salaries", _A.OPEX, Unit.CURRENCY, "Personnel", True, False),
+    ("payroll-taxes", "Payroll taxes", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
+    ("benefits", "Benefits", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
+    ("commissions", "Sales commissions", _A.OPEX, Unit.CURRENCY, "Personnel", True, False),
+    ("bonus", "Bonus pool", _A.OPEX, Unit.CURRENCY, "Personnel", True, False),
+    ("recruiting", "Recruiting fees", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
+    ("contractors", "Contractors", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
+    ("travel", "Travel", _A.OPEX, Unit.CURRENCY, "Travel & entertainment", False, False),
+    (
+        "meals-entertainment",
+        "Meals and entertainment",
+        _A.OPEX,
+        Unit.CURRENCY,
+        "Travel & entertainment",
+        False,
+        False,
+    ),
+    (
+        "software-tools",
+        "Software per head",
+        _A.OPEX,
+        Unit.CURRENCY,
+        "Tools & equipment",
+        False,
+        False,
+    ),
+    (
+        "equipment",
+        "Laptops and equipment",
+        _A.OPEX,
+        Unit.CURRENCY,
+        "Tools & equipment",
+        False,
+        False,
+    ),
+    (
+        "training",
+        "Training and conferences",
+        _A.OPEX,
+        Unit.CURRENCY,
+        "Tools & equipment",
+        False,
+        False,
+    ),
+    ("paid-search", "Paid search", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
+    ("paid-social", "Paid social", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
+    (
+        "events",
+        "Events and field marketing",
+        _A.OPEX,
+        Unit.CURRENCY,
+        "Marketing programs",
+        False,
+        False,
+    ),
+    ("content", "Content production", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
+    ("sponsorships", "Sponsorships", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
+    ("agencies", "Agencies", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
+    (
+        "marketing-tools",
+        "Marketing software",
+        _A.OPEX,
+        Unit.CURRENCY,
+        "Marketing programs",
+        False,
+        False,
+    ),
+    ("dev-tools", "Developer tooling", _A.OPEX, Unit.CURRENCY, "R&D programs", False, False),
+    (
+        "cloud-dev-environments",
+        "Cloud for development and test",
+        _A.OPEX,
+        Unit.CURRENCY,
+        "R&D programs",
+        False,
+        False,
+    ),
+    ("rent", "Rent and facilities", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
+    ("insurance", "Insurance", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
+    ("legal", "Legal", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
+    ("audit-tax", "Audit and tax", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
+    ("bank-fees", "Bank fees", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
+    ("new-customers", "New customers", _A.METRIC, Unit.CUSTOMERS, None, False, False),
+    ("churned-customers", "Churned customers", _A.METRIC, Unit.CUSTOMERS, None, False, False),
+    ("new-arr", "New ARR booked", _A.METRIC, Unit.CURRENCY, None, False, False),
+    ("expansion-arr", "Expansion ARR", _A.METRIC, Unit.CURRENCY, None, False, False),
+    ("churned-arr", "Churned ARR", _A.METRIC, Unit.CURRENCY, None, False, False),
+    ("pipeline-generated", "Pipeline generated", _A.METRIC, Unit.CURRENCY, None, False, False),
+)
+HEADCOUNT_DRIVEN = ("travel", "software-tools", "equipment", "recruiting", "training")
+
+
+def demo_accounts(count: int) -> tuple[Account, ...]:
+    """The forty named accounts, then generated program accounts up to ``count``."""
+    if count < len(NAMED_ACCOUNTS):
+        raise ValueError(f"the demo needs at least {len(NAMED_ACCOUNTS)} accounts, not {count}")
+    accounts = [
+        Account(
+            id=i,
+            name=n,
+            type=t,
+            unit=u,
+            pnl_line=line,
+            confidential=c,
+            allow_negative=neg,
+            pnl_sign=-1 if t.is_cost else 1,
+        )
+        for i, n, t, u, line, c, neg in NAMED_ACCOUNTS
+    ]
+    for k in range(len(NAMED_ACCOUNTS) + 1, count + 1):
+        accounts.append(
+            Account(
+                id=f"program-{k:03d}",
+                name=f"Program {k}",
+                type=_A.OPEX,
+                pnl_line="Other programs",
+                pnl_sign=-1,
+            )
+        )
+    return tuple(accounts)
+
+
+def demo_teams(count: int) -> tuple[tuple[Department, ...], tuple[Team, ...]]:
+    """The twelve named teams, then generated ones spread over the departments."""
+    named = sum(len(d.teams) for d in DEPARTMENTS)
+    if count < named:
+        raise ValueError(f"the demo needs at least {named} teams, not {count}")
+    departments = tuple(Department(id=d.id, name=d.name, lead=d.lead) for d in DEPARTMENTS)
+    teams = [
+        Team(id=t, name=n, department=d.id, lead=lead)
+        for d in DEPARTMENTS
+        for t, n, lead in d.teams
+    ]
+    for k in range(named, count):
+        d = DEPARTMENTS[k % len(DEPARTMENTS)]
+        teams.append(
+            Team(
+                id=f"{d.id}-{k + 1:03d}",
+                name=f"{d.name} team {k + 1}",
+                department=d.id,
+                lead=f"Lead {k + 1}",
+            )
+        )
+    return departments, tuple(teams)
+
+
+def demo_company(
+    *, teams: int, accounts: int, months: int, start: str, opening_arr: Decimal
+) -> Plan:
+    """The demo plan definition without envelopes (those follow from the budgets)."""
+    calendar = FiscalCalendar(start, months)
+    departments, team_list = demo_teams(teams)
+    last = calendar.end
+    return Plan(
+        id="cirrus",
+        name="Cirrus Analytics operating plan",
+        currency="USD",
+        start=start,
+        months=months,
+        departments=departments,
+        teams=team_list,
+        accounts=demo_accounts(accounts),
+        scenarios=BUILTIN_SCENARIOS,
+        assumptions=_assumptions(calendar, opening_arr),
+        goals=(
+            Goal(
+                id="double-arr",
+                description="Double ARR by the end of the plan",
+                metric="arr",
+                target=opening_arr * 2,
+                due=last,
+                owner="Ava Sinclair (CEO)",
+            ),
+            Goal(
+                id="logo-churn",
+                description="Keep logo churn under 1% a month",
+                metric="logo_churn_rate",
+                target=D("0.01"),
+                direction="at_most",
+                due=last,
+                owner="Luis Ortega",
+                team="customer-success",
+            ),
+            Goal(
+                id="acv",
+                description="Raise average contract value of new logos to $32k",
+                metric="acv",
+                target=D("32000"),
+                due=last,
+                owner="Dana Whitfield",
+                team="sales",
+            ),
+            Goal(
+                id="ltv",
+                description="Customer lifetime value above $150k",
+                metric="ltv",
+                target=D("150000"),
+                due=last,
+                owner="Grace Liu",
+                team="ga",
+            ),
+            Goal(
+                id="ltv-cac",
+                description="LTV at least 3x CAC",
+                metric="ltv_to_cac",
+                target=D("3"),
+                due=last,
+                owner="Priya Raman",
+                team="marketing",
+            ),
+        ),
+    )
+
+
+def _assumptions(calendar: FiscalCalendar, opening_arr: Decimal) -> tuple[Assumption, ...]:
+    periods = calendar.periods
+
+    def constant(value: str) -> dict[str, Decimal]:
+        return dict.fromkeys(periods, D(value))
+
+    # Merit increases in the third month of every fiscal year, compounding.
+    inflation, uplift = {}, D("0")
+    for i, p in enumerate(periods):
+        if i % 12 == 2:
+            uplift = ((1 + uplift) * D("1.04") - 1).quantize(D("0.000001"))
+        inflation[p] = uplift
+    fx = {p: D("1.08") + D("0.005") * (i // 6) for i, p in enumerate(periods)}
+    return (
+        Assumption(
+            id="salary_inflation",
+            name="Salary uplift on plan base salaries",
+            unit=Unit.PERCENT,
+            values=inflation,
+            description="4% merit increase in the third month of each fiscal year",
+        ),
+        Assumption(
+            id="payroll_tax_rate",
+            name="Employer payroll tax rate",
+            unit=Unit.PERCENT,
+            values=constant("0.0765"),
+        ),
+        Assumption(
+            id="benefits_per_head",
+            name="Benefits per head per month",
+            unit=Unit.CURRENCY,
+            values=constant("1150"),
+        ),
+        Assumption(
+            id="tools_per_head",
+            name="Software per head per month",
+            unit=Unit.CURRENCY,
+            values=constant("185"),
+        ),
+        Assumption(
+            id="laptop_per_hire",
+            name="Laptop and equipment per hire",
+            unit=Unit.CURRENCY,
+            values=constant("2400"),
+        ),
+        Assumption(
+            id="recruiting_per_hire",
+            name="Recruiting cost per hire",
+            unit=Unit.CURRENCY,
+            values=constant("6500"),
+        ),
+        Assumption(
+            id="training_per_head",
+            name="Training per head per month",
+            unit=Unit.CURRENCY,
+            values=constant("75"),
+        ),
+        Assumption(
+            id="commission_rate",
+            name="Commission on new ARR",
+            unit=Unit.PERCENT,
+            values=constant("0.1"),
+        ),
+        Assumption(
+            id="price_per_seat",
+            name="List price per seat per month",
+            unit=Unit.CURRENCY,
+            values={p: D("45") if i < 12 else D("49") for i, p in enumerate(periods)},
+        ),
+        Assumption(id="fx_eur_usd", name="USD per EUR", unit=Unit.RATIO, values=fx),
+        Assumption(
+            id="opening_arr",
+            name="ARR at plan start",
+            unit=Unit.CURRENCY,
+            values=dict.fromkeys(periods, opening_arr),
+        ),
+        Assumption(
+            id="opening_customers",
+            name="Customers at plan start",
+            unit=Unit.CUSTOMERS,
+            values=dict.fromkeys(periods, (opening_arr / 30000).quantize(D("1"))),
+        ),
+    )

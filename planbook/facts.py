@@ -1,0 +1,306 @@
+"""Plan facts: the long-format interchange table, and reading and writing it.
+
+One row a number, with the columns of :data:`FACT_COLUMNS`. The key is
+(scenario, team, account, line, period). In memory facts are a pandas DataFrame whose key
+columns are categoricals and whose ``amount`` is an exact Arrow decimal
+(:data:`AMOUNT_TYPE`), so millions of facts stay columnar and never drift like floats.
+:func:`normalize` puts any frame with these columns into that canonical form and order.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from planbook.errors import FactsFileError, PlanValidationError, Problem
+
+__all__ = [
+    "AMOUNT_DECIMALS",
+    "AMOUNT_TYPE",
+    "FACT_COLUMNS",
+    "KEY_COLUMNS",
+    "empty_facts",
+    "facts_from_arrow",
+    "facts_from_cents",
+    "facts_from_records",
+    "facts_to_arrow",
+    "normalize",
+    "read_facts",
+    "write_facts",
+]
+
+FACT_COLUMNS = ("scenario", "team", "account", "line", "period", "amount")
+KEY_COLUMNS = FACT_COLUMNS[:-1]
+AMOUNT_DECIMALS = 6
+AMOUNT_TYPE = pa.decimal128(38, AMOUNT_DECIMALS)
+"""Exact decimals with 6 places (128-bit), native in Arrow and Parquet."""
+
+_NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+MAX_PROBLEMS = 1000
+"""Most problems reported one by one; the rest are counted."""
+_ARROW_SCHEMA = pa.schema(
+    [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
+    + [pa.field("amount", AMOUNT_TYPE)]
+)
+
+
+def empty_facts() -> pd.DataFrame:
+    """A facts frame with no rows."""
+    return facts_from_arrow(_ARROW_SCHEMA.empty_table())
+
+
+def facts_from_records(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Facts from dicts with the fact columns; amounts may be Decimal, int or exact text.
+
+    Raises :class:`PlanValidationError` naming the record of any amount that is not an exact
+    number (floats are refused: they are where drift comes from).
+    """
+    columns: dict[str, list[Any]] = {c: [] for c in FACT_COLUMNS}
+    problems = []
+    for i, record in enumerate(records, start=1):
+        for c in KEY_COLUMNS:
+            value = record.get(c, "" if c == "line" else None)
+            columns[c].append(None if value is None else str(value))
+        try:
+            columns["amount"].append(_to_decimal(record.get("amount")))
+        except ValueError as exc:
+            columns["amount"].append(None)
+            problems.append(Problem(("facts", f"row {i}", "amount"), str(exc)))
+    if problems:
+        raise PlanValidationError(problems, subject="facts")
+    table = pa.table(
+        {c: pa.array(columns[c], pa.string()) for c in KEY_COLUMNS}
+        | {"amount": pa.array(columns["amount"], AMOUNT_TYPE)}
+    )
+    return facts_from_arrow(table)
+
+
+def _to_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        raise ValueError(
+            f"{value!r} is not an exact amount; give a Decimal, an integer or a number as text"
+        )
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number; enter an amount such as 1250.50") from None
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    if -amount.as_tuple().exponent > AMOUNT_DECIMALS:  # type: ignore[operator]
+        raise ValueError(f"{value!r} has more than {AMOUNT_DECIMALS} decimal places")
+    return amount
+
+
+def facts_from_cents(frame: pd.DataFrame) -> pd.DataFrame:
+    """Facts from a frame of the key columns and integer ``cents`` (exact, vectorized)."""
+    cents = pa.array(frame["cents"].to_numpy(dtype="int64"))
+    amount = pc.divide(
+        cents.cast(pa.decimal128(20, 0)), pa.scalar(Decimal("100"), pa.decimal128(5, 2))
+    )
+    columns = {
+        c: pa.array(frame[c])
+        if isinstance(frame[c].dtype, pd.CategoricalDtype)
+        else pa.array(frame[c].astype(str), pa.string())
+        for c in KEY_COLUMNS
+    }
+    return facts_from_arrow(pa.table(columns | {"amount": amount.cast(AMOUNT_TYPE)}))
+
+
+def facts_from_arrow(table: pa.Table) -> pd.DataFrame:
+    """The canonical facts frame from an Arrow table with the fact columns."""
+    missing = [c for c in FACT_COLUMNS if c not in table.column_names]
+    if missing:
+        raise FactsFileError(f"facts have no column {', '.join(map(repr, missing))}")
+    data: dict[str, Any] = {}
+    for c in KEY_COLUMNS:
+        column = table.column(c)
+        if c == "line" and column.null_count:
+            column = pc.fill_null(column.cast(pa.string()), "")
+        data[c] = _categorical(column)
+    amount = table.column("amount")
+    if amount.type != AMOUNT_TYPE:
+        amount = amount.cast(AMOUNT_TYPE)
+    data["amount"] = pd.arrays.ArrowExtensionArray(amount)
+    return pd.DataFrame(data)
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A key column as a pandas Categorical with sorted, used categories only (canonical),
+    without materializing millions of strings."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column.cast(pa.string()))
+    combined = column.cast(pa.dictionary(pa.int32(), pa.string())).unify_dictionaries()
+    array = combined.combine_chunks() if combined.num_chunks != 1 else combined.chunk(0)
+    codes = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
+    categorical = pd.Categorical.from_codes(
+        codes, categories=pd.Index(array.dictionary.to_pylist())
+    ).remove_unused_categories()
+    return categorical.reorder_categories(sorted(categorical.categories))
+
+
+def facts_to_arrow(facts: pd.DataFrame) -> pa.Table:
+    """An Arrow table (dictionary-encoded keys, decimal amounts) of canonical facts."""
+    return pa.Table.from_arrays(
+        [_dictionary(facts[c]) for c in KEY_COLUMNS] + [_amounts(facts["amount"])],
+        schema=_ARROW_SCHEMA,
+    )
+
+
+def _dictionary(column: pd.Series) -> pa.Array:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        array = pa.array(column)
+    else:
+        array = pa.array(column.astype(str), pa.string()).dictionary_encode()
+    return array.cast(pa.dictionary(pa.int32(), pa.string()))
+
+
+def _amounts(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+    if column.dtype.kind == "f":
+        raise FactsFileError(
+            "amounts are floating-point numbers, which drift; give exact decimals "
+            "(Decimal, integers, or text such as 1250.50)"
+        )
+    try:
+        return pa.array(column.array, AMOUNT_TYPE)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise FactsFileError(f"amounts must be exact decimal numbers ({exc})") from None
+
+
+def normalize(facts: pd.DataFrame) -> pd.DataFrame:
+    """Facts in canonical form: fact columns only, canonical dtypes, sorted by key."""
+    missing = [c for c in FACT_COLUMNS if c not in facts.columns]
+    if missing:
+        raise FactsFileError(f"facts have no column {', '.join(map(repr, missing))}")
+    return facts_from_arrow(sort_table(facts_to_arrow(facts[list(FACT_COLUMNS)])))
+
+
+def sort_table(table: pa.Table) -> pa.Table:
+    """An Arrow facts table sorted by its key columns' text."""
+    keys = pa.table({c: table.column(c).cast(pa.string()) for c in KEY_COLUMNS})
+    order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in KEY_COLUMNS])
+    return table.take(order)
+
+
+def read_facts(path: str | Path) -> pd.DataFrame:
+    """Read facts from a ``.csv`` or ``.parquet`` file.
+
+    Every amount that is not a number is reported with its row (1 is the first row after the
+    header) in one :class:`PlanValidationError`. A file that cannot be read at all raises
+    :class:`FactsFileError`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FactsFileError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        table = _read_parquet(path)
+    elif suffix == ".csv":
+        table = _read_csv(path)
+    else:
+        raise FactsFileError(f"{path}: facts must be a .csv or .parquet file, not {suffix!r}")
+    return facts_from_arrow(table)
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise FactsFileError(f"{path}: not a readable Parquet file ({exc})") from None
+    _check_columns(path, table.column_names)
+    amount = table.column("amount")
+    if pa.types.is_decimal(amount.type) or pa.types.is_integer(amount.type):
+        return table
+    return _parse_amounts(
+        path,
+        table.set_column(table.column_names.index("amount"), "amount", amount.cast(pa.string())),
+    )
+
+
+def _read_csv(path: Path) -> pa.Table:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            header = next(csv.reader(f), [])
+    except UnicodeDecodeError:
+        raise FactsFileError(f"{path}: not a UTF-8 text CSV file") from None
+    _check_columns(path, header)
+    options = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in header},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    try:
+        table = pacsv.read_csv(path, convert_options=options)
+    except pa.ArrowInvalid as exc:
+        raise FactsFileError(f"{path}: not a readable CSV file ({exc})") from None
+    return _parse_amounts(path, table)
+
+
+def _check_columns(path: Path, names: list[str]) -> None:
+    missing = [c for c in FACT_COLUMNS if c not in names]
+    if missing:
+        raise FactsFileError(
+            f"{path}: missing column {', '.join(map(repr, missing))}; facts need the columns "
+            f"{', '.join(FACT_COLUMNS)}"
+        )
+
+
+def _parse_amounts(path: Path, table: pa.Table) -> pa.Table:
+    text = pc.fill_null(table.column("amount"), "")
+    stripped = pc.utf8_trim_whitespace(text)
+    is_number = pc.match_substring_regex(stripped, _NUMBER_RE)
+    fraction = pc.struct_field(pc.extract_regex(stripped, r"(?P<d>\.\d*)?$"), "d")
+    too_precise = pc.greater(pc.subtract(pc.utf8_length(fraction), 1), AMOUNT_DECIMALS)
+    bad = pc.or_(pc.invert(is_number), pc.and_(is_number, too_precise))
+    if pc.any(bad).as_py():
+        rows = pc.indices_nonzero(bad).to_pylist()
+        problems = [
+            Problem(
+                (path.name, f"row {row + 1}", "amount"),
+                f"{text[row].as_py()!r} is not a number; enter an amount such as 1250.50"
+                if not is_number[row].as_py()
+                else f"{text[row].as_py()!r} has more than {AMOUNT_DECIMALS} decimal places",
+            )
+            for row in rows[:MAX_PROBLEMS]
+        ]
+        if len(rows) > MAX_PROBLEMS:
+            problems.append(Problem((path.name,), f"... and {len(rows) - MAX_PROBLEMS} more"))
+        raise PlanValidationError(problems, subject=f"facts file {path.name}")
+    amounts = pc.cast(stripped, pa.decimal128(38, AMOUNT_DECIMALS)).cast(AMOUNT_TYPE)
+    return table.set_column(table.column_names.index("amount"), "amount", amounts)
+
+
+def write_facts(facts: pd.DataFrame, path: str | Path) -> Path:
+    """Write facts to ``.csv`` (amounts as plain decimals) or ``.parquet`` (exact decimals)."""
+    path = Path(path)
+    table = facts_to_arrow(facts)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        pq.write_table(table, path, compression="zstd")
+    elif suffix == ".csv":
+        columns = [table.column(c).cast(pa.string()) for c in KEY_COLUMNS]
+        pacsv.write_csv(
+            pa.table(
+                dict(zip(KEY_COLUMNS, columns, strict=True))
+                | {"amount": _plain_decimal_text(table.column("amount"))}
+            ),
+            path,
+        )
+    else:
+        raise FactsFileError(f"{path}: facts must be written as .csv or .parquet")
+    return path
+
+
+def _plain_decimal_text(amount: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``1250.500000`` -> ``1250.5``; ``3.000000`` -> ``3``."""
+    text = amount.cast(pa.string())
+    text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
+    return pc.replace_substring_regex(text, r"\.$", "")
