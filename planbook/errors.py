@@ -47,7 +47,7 @@ class Problem:
 
     @property
     def where(self) -> str:
-        """The location as one readable string: ``accounts[3].unit`` or ``facts.csv, row 17, amount``."""
+        """The location as one string: ``accounts[3].unit``, ``facts.csv, row 17, amount``."""
         if any(isinstance(p, str) and p.startswith("row ") for p in self.loc):
             return ", ".join(str(p) for p in self.loc)
         out = ""

@@ -90,7 +90,8 @@ def validate_plan(plan: Plan) -> list[Problem]:
             problems.append(
                 Problem(
                     ("assumptions", i, "id"),
-                    f"{assumption.id!r} is both an account and an assumption; give them distinct ids",
+                    f"{assumption.id!r} is both an account and an assumption; "
+                    "give them distinct ids",
                 )
             )
         problems += _period_values(
@@ -147,7 +148,8 @@ def _duplicate_ids(section: str, items: Sequence[Any]) -> list[Problem]:
             problems.append(
                 Problem(
                     (section, i, "id"),
-                    f"{item.id!r} is already used by {section}[{seen[item.id]}]; ids must be unique",
+                    f"{item.id!r} is already used by {section}[{seen[item.id]}]; "
+                    "ids must be unique",
                 )
             )
         else:

@@ -1,0 +1,1 @@
+"""The ``planbook`` command line: one module per group of commands, all on :data:`main.app`."""

@@ -1,0 +1,47 @@
+"""What every command shares: the console, and turning domain errors into user errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from planbook.errors import PlanbookError, PlanValidationError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print a :class:`PlanbookError` as a message (every problem, no traceback) and exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except PlanValidationError as exc:
+            count = len(exc.problems)
+            err_console.print(
+                f"[bold red]Error:[/] the {exc.subject} has {count} "
+                f"problem{'s' if count != 1 else ''}:"
+            )
+            for problem in exc.problems:
+                err_console.print(f"  - {problem}", markup=False)
+            raise typer.Exit(1) from None
+        except (PlanbookError, ValueError) as exc:
+            err_console.print(f"[bold red]Error:[/] {exc}", markup=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def money(amount: Decimal, currency: str = "USD") -> str:
+    """``1,234,567`` (whole currency units, for summaries)."""
+    return f"{amount:,.0f}"
