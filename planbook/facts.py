@@ -28,6 +28,7 @@ __all__ = [
     "AMOUNT_TYPE",
     "FACT_COLUMNS",
     "KEY_COLUMNS",
+    "canonical_dtypes",
     "empty_facts",
     "facts_from_arrow",
     "facts_from_cents",
@@ -173,6 +174,21 @@ def _amounts(column: pd.Series) -> pa.Array | pa.ChunkedArray:
         return pa.array(column.array, AMOUNT_TYPE)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise FactsFileError(f"amounts must be exact decimal numbers ({exc})") from None
+
+
+def canonical_dtypes(facts: pd.DataFrame) -> pd.DataFrame:
+    """``facts`` with categorical keys and decimal amounts, in the same row order.
+
+    Returns the frame itself when it already has them (no copy).
+    """
+    ok = all(isinstance(facts[c].dtype, pd.CategoricalDtype) for c in KEY_COLUMNS if c in facts)
+    amount = facts["amount"].dtype if "amount" in facts else None
+    if ok and isinstance(amount, pd.ArrowDtype) and amount.pyarrow_dtype == AMOUNT_TYPE:
+        return facts
+    missing = [c for c in FACT_COLUMNS if c not in facts.columns]
+    if missing:
+        raise FactsFileError(f"facts have no column {', '.join(map(repr, missing))}")
+    return facts_from_arrow(facts_to_arrow(facts[list(FACT_COLUMNS)]))
 
 
 def normalize(facts: pd.DataFrame) -> pd.DataFrame:

@@ -176,9 +176,14 @@ def _expand_item(
     loc: tuple[str | int, ...],
     problems: list[Problem],
 ) -> Any:
-    if not isinstance(item, Mapping) or periods is None:
+    if not isinstance(item, Mapping):
         return item
     item = dict(item)
+    if periods is None:  # the calendar itself is wrong: report that, not every amount
+        item.pop("value", None)
+        item.pop("from", None)
+        item.setdefault(key, {})
+        return item
     given = [k for k in ("value", "from") if k in item]
     if key in item:
         if given:

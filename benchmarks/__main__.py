@@ -1,0 +1,33 @@
+"""``python -m benchmarks``: every benchmark group, one table.
+
+Options: ``--repeat N`` (default 3), ``--only GROUP``, and ``--small`` (a 60-team,
+40-account, 12-month plan instead of company scale, to try the runner quickly).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+
+from rich.console import Console
+
+from benchmarks import facts
+from benchmarks.runner import run
+
+GROUPS = {"facts": facts.cases}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=sorted(GROUPS))
+    parser.add_argument("--small", action="store_true")
+    args = parser.parse_args()
+    size = dict(teams=60, accounts=40, months=12) if args.small else {}
+    chosen = [GROUPS[args.only]] if args.only else list(GROUPS.values())
+    cases = itertools.chain.from_iterable(group(**size) for group in chosen)
+    run(cases, repeat=args.repeat, console=Console(width=200))
+
+
+if __name__ == "__main__":
+    main()
