@@ -20,13 +20,8 @@ import numpy as np
 import pandas as pd
 
 from planbook.calendar import is_period
-from planbook.demo.company import (
-    DEPARTMENTS,
-    HEADCOUNT_DRIVEN,
-    NAMED_ACCOUNTS,
-    ROLES,
-    demo_company,
-)
+from planbook.demo.accounts import NAMED_ACCOUNTS
+from planbook.demo.company import DEPARTMENTS, HEADCOUNT_DRIVEN, ROLES, demo_company
 from planbook.facts import KEY_COLUMNS, facts_from_cents, normalize
 from planbook.headcount import headcount_facts, team_staffing
 from planbook.model import Envelope, Plan

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from planbook.calendar import FiscalCalendar
+from planbook.demo.accounts import demo_accounts
 from planbook.model import (
     BUILTIN_SCENARIOS,
-    Account,
-    AccountType,
     Assumption,
     Department,
     Goal,
@@ -23,7 +22,7 @@ from planbook.model import (
     Unit,
 )
 
-__all__ = ["DEPARTMENTS", "NAMED_ACCOUNTS", "ROLES", "demo_accounts", "demo_company"]
+__all__ = ["DEPARTMENTS", "ROLES", "demo_company", "demo_teams"]
 
 D = Decimal
 
@@ -145,177 +144,7 @@ ROLES: dict[str, tuple[tuple[str, str, Decimal], ...]] = {
     ),
 }
 
-_A = AccountType
-# (id, name, type, unit, pnl_line, confidential, allow_negative)
-NAMED_ACCOUNTS: tuple[tuple[str, str, AccountType, Unit, str | None, bool, bool], ...] = (
-    (
-        "rev-subscription",
-        "Subscription revenue",
-        _A.REVENUE,
-        Unit.CURRENCY,
-        "Revenue",
-        False,
-        False,
-    ),
-    (
-        "rev-services",
-        "Professional services revenue",
-        _A.REVENUE,
-        Unit.CURRENCY,
-        "Revenue",
-        False,
-        False,
-    ),
-    ("cogs-hosting", "Production hosting", _A.COGS, Unit.CURRENCY, "Cost of revenue", False, False),
-    (
-        "cogs-support-tools",
-        "Support tooling",
-        _A.COGS,
-        Unit.CURRENCY,
-        "Cost of revenue",
-        False,
-        False,
-    ),
-    (
-        "cogs-payment-fees",
-        "Payment processing fees",
-        _A.COGS,
-        Unit.CURRENCY,
-        "Cost of revenue",
-        False,
-        False,
-    ),
-    (
-        "cogs-third-party",
-        "Third-party data and licences",
-        _A.COGS,
-        Unit.CURRENCY,
-        "Cost of revenue",
-        False,
-        False,
-    ),
-    ("headcount", "Heads on payroll", _A.HEADCOUNT, Unit.HEADS, None, False, False),
-    ("hires", "New hires", _A.HEADCOUNT, Unit.COUNT, None, False, False),
-    ("salaries", "Salaries", _A.OPEX, Unit.CURRENCY, "Personnel", True, False),
-    ("payroll-taxes", "Payroll taxes", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
-    ("benefits", "Benefits", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
-    ("commissions", "Sales commissions", _A.OPEX, Unit.CURRENCY, "Personnel", True, False),
-    ("bonus", "Bonus pool", _A.OPEX, Unit.CURRENCY, "Personnel", True, False),
-    ("recruiting", "Recruiting fees", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
-    ("contractors", "Contractors", _A.OPEX, Unit.CURRENCY, "Personnel", False, False),
-    ("travel", "Travel", _A.OPEX, Unit.CURRENCY, "Travel & entertainment", False, False),
-    (
-        "meals-entertainment",
-        "Meals and entertainment",
-        _A.OPEX,
-        Unit.CURRENCY,
-        "Travel & entertainment",
-        False,
-        False,
-    ),
-    (
-        "software-tools",
-        "Software per head",
-        _A.OPEX,
-        Unit.CURRENCY,
-        "Tools & equipment",
-        False,
-        False,
-    ),
-    (
-        "equipment",
-        "Laptops and equipment",
-        _A.OPEX,
-        Unit.CURRENCY,
-        "Tools & equipment",
-        False,
-        False,
-    ),
-    (
-        "training",
-        "Training and conferences",
-        _A.OPEX,
-        Unit.CURRENCY,
-        "Tools & equipment",
-        False,
-        False,
-    ),
-    ("paid-search", "Paid search", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
-    ("paid-social", "Paid social", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
-    (
-        "events",
-        "Events and field marketing",
-        _A.OPEX,
-        Unit.CURRENCY,
-        "Marketing programs",
-        False,
-        False,
-    ),
-    ("content", "Content production", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
-    ("sponsorships", "Sponsorships", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
-    ("agencies", "Agencies", _A.OPEX, Unit.CURRENCY, "Marketing programs", False, False),
-    (
-        "marketing-tools",
-        "Marketing software",
-        _A.OPEX,
-        Unit.CURRENCY,
-        "Marketing programs",
-        False,
-        False,
-    ),
-    ("dev-tools", "Developer tooling", _A.OPEX, Unit.CURRENCY, "R&D programs", False, False),
-    (
-        "cloud-dev-environments",
-        "Cloud for development and test",
-        _A.OPEX,
-        Unit.CURRENCY,
-        "R&D programs",
-        False,
-        False,
-    ),
-    ("rent", "Rent and facilities", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
-    ("insurance", "Insurance", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
-    ("legal", "Legal", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
-    ("audit-tax", "Audit and tax", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
-    ("bank-fees", "Bank fees", _A.OPEX, Unit.CURRENCY, "Facilities & admin", False, False),
-    ("new-customers", "New customers", _A.METRIC, Unit.CUSTOMERS, None, False, False),
-    ("churned-customers", "Churned customers", _A.METRIC, Unit.CUSTOMERS, None, False, False),
-    ("new-arr", "New ARR booked", _A.METRIC, Unit.CURRENCY, None, False, False),
-    ("expansion-arr", "Expansion ARR", _A.METRIC, Unit.CURRENCY, None, False, False),
-    ("churned-arr", "Churned ARR", _A.METRIC, Unit.CURRENCY, None, False, False),
-    ("pipeline-generated", "Pipeline generated", _A.METRIC, Unit.CURRENCY, None, False, False),
-)
 HEADCOUNT_DRIVEN = ("travel", "software-tools", "equipment", "recruiting", "training")
-
-
-def demo_accounts(count: int) -> tuple[Account, ...]:
-    """The forty named accounts, then generated program accounts up to ``count``."""
-    if count < len(NAMED_ACCOUNTS):
-        raise ValueError(f"the demo needs at least {len(NAMED_ACCOUNTS)} accounts, not {count}")
-    accounts = [
-        Account(
-            id=i,
-            name=n,
-            type=t,
-            unit=u,
-            pnl_line=line,
-            confidential=c,
-            allow_negative=neg,
-            pnl_sign=-1 if t.is_cost else 1,
-        )
-        for i, n, t, u, line, c, neg in NAMED_ACCOUNTS
-    ]
-    for k in range(len(NAMED_ACCOUNTS) + 1, count + 1):
-        accounts.append(
-            Account(
-                id=f"program-{k:03d}",
-                name=f"Program {k}",
-                type=_A.OPEX,
-                pnl_line="Other programs",
-                pnl_sign=-1,
-            )
-        )
-    return tuple(accounts)
 
 
 def demo_teams(count: int) -> tuple[tuple[Department, ...], tuple[Team, ...]]:
