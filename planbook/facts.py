@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -142,10 +143,15 @@ def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
     combined = column.cast(pa.dictionary(pa.int32(), pa.string())).unify_dictionaries()
     array = combined.combine_chunks() if combined.num_chunks != 1 else combined.chunk(0)
     codes = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
-    categorical = pd.Categorical.from_codes(
-        codes, categories=pd.Index(array.dictionary.to_pylist())
-    ).remove_unused_categories()
-    return categorical.reorder_categories(sorted(categorical.categories))
+    values = array.dictionary.to_pylist()
+    used = np.bincount(codes[codes >= 0], minlength=len(values)) > 0
+    order = sorted((v, i) for i, v in enumerate(values) if used[i])
+    categories = [v for v, _ in order]
+    if len(categories) != len(values) or categories != values:
+        recode = np.full(len(values) + 1, -1, dtype=np.int32)  # last slot: null stays -1
+        recode[[i for _, i in order]] = np.arange(len(order), dtype=np.int32)
+        codes = recode[codes]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories), validate=False)
 
 
 def facts_to_arrow(facts: pd.DataFrame) -> pa.Table:
@@ -177,33 +183,54 @@ def _amounts(column: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def canonical_dtypes(facts: pd.DataFrame) -> pd.DataFrame:
-    """``facts`` with categorical keys and decimal amounts, in the same row order.
-
-    Returns the frame itself when it already has them (no copy).
-    """
-    ok = all(isinstance(facts[c].dtype, pd.CategoricalDtype) for c in KEY_COLUMNS if c in facts)
-    amount = facts["amount"].dtype if "amount" in facts else None
-    if ok and isinstance(amount, pd.ArrowDtype) and amount.pyarrow_dtype == AMOUNT_TYPE:
-        return facts
+    """``facts`` with categorical keys (sorted text categories) and decimal amounts, in the
+    same row order. Returns the frame itself when it already is so (no copy)."""
     missing = [c for c in FACT_COLUMNS if c not in facts.columns]
     if missing:
         raise FactsFileError(f"facts have no column {', '.join(map(repr, missing))}")
-    return facts_from_arrow(facts_to_arrow(facts[list(FACT_COLUMNS)]))
+    amount = facts["amount"].dtype
+    amount_ok = isinstance(amount, pd.ArrowDtype) and amount.pyarrow_dtype == AMOUNT_TYPE
+    keys_ok = all(_is_text_categorical(facts[c]) for c in KEY_COLUMNS)
+    if not (amount_ok and keys_ok):
+        return facts_from_arrow(facts_to_arrow(facts[list(FACT_COLUMNS)]))
+    unsorted = [c for c in KEY_COLUMNS if not facts[c].cat.categories.is_monotonic_increasing]
+    if not unsorted:
+        return facts
+    frame = facts[list(FACT_COLUMNS)].copy()
+    for c in unsorted:
+        frame[c] = frame[c].cat.reorder_categories(sorted(frame[c].cat.categories))
+    return frame
+
+
+def _is_text_categorical(column: pd.Series) -> bool:
+    dtype = column.dtype
+    return isinstance(dtype, pd.CategoricalDtype) and (
+        len(dtype.categories) == 0 or pd.api.types.is_string_dtype(dtype.categories)
+    )
 
 
 def normalize(facts: pd.DataFrame) -> pd.DataFrame:
-    """Facts in canonical form: fact columns only, canonical dtypes, sorted by key."""
-    missing = [c for c in FACT_COLUMNS if c not in facts.columns]
-    if missing:
-        raise FactsFileError(f"facts have no column {', '.join(map(repr, missing))}")
-    return facts_from_arrow(sort_table(facts_to_arrow(facts[list(FACT_COLUMNS)])))
+    """Facts in canonical form: fact columns only, canonical dtypes, sorted by key.
+
+    Categories are sorted, so ordering by their codes orders by the keys' text (a missing
+    key sorts first).
+    """
+    frame = canonical_dtypes(facts)
+    if frame is facts:
+        frame = facts[list(FACT_COLUMNS)]
+    codes = [frame[c].cat.codes.to_numpy() for c in reversed(KEY_COLUMNS)]
+    order = np.lexsort(codes) if len(frame) else np.arange(0)
+    sorted_frame = frame.take(order)
+    sorted_frame.index = pd.RangeIndex(len(sorted_frame))
+    return _drop_unused_categories(sorted_frame)
 
 
-def sort_table(table: pa.Table) -> pa.Table:
-    """An Arrow facts table sorted by its key columns' text."""
-    keys = pa.table({c: table.column(c).cast(pa.string()) for c in KEY_COLUMNS})
-    order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in KEY_COLUMNS])
-    return table.take(order)
+def _drop_unused_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    for c in KEY_COLUMNS:
+        codes = frame[c].cat.codes.to_numpy()
+        if (np.bincount(codes[codes >= 0], minlength=len(frame[c].cat.categories)) == 0).any():
+            frame[c] = frame[c].cat.remove_unused_categories()
+    return frame
 
 
 def read_facts(path: str | Path) -> pd.DataFrame:
