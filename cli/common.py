@@ -42,6 +42,6 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def money(amount: Decimal, currency: str = "USD") -> str:
+def money(amount: Decimal) -> str:
     """``1,234,567`` (whole currency units, for summaries)."""
     return f"{amount:,.0f}"
