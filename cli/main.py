@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 import planbook
+from cli.consolidate import consolidate_command
 from cli.demo import demo
 from cli.validate import validate
 
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 app.command()(demo)
 app.command()(validate)
+app.command("consolidate")(consolidate_command)
 
 
 def _version(value: bool) -> None:

@@ -6,7 +6,14 @@ arithmetic of its own.
 """
 
 from planbook.calendar import FiscalCalendar, is_period, shift_period
-from planbook.consolidate import cost_by_team, request_vs_envelope
+from planbook.consolidate import (
+    DIMENSIONS,
+    PERIOD_GRAINS,
+    consolidate,
+    cost_by_team,
+    request_vs_envelope,
+    to_wide,
+)
 from planbook.errors import (
     FactsFileError,
     PlanbookError,
@@ -18,6 +25,7 @@ from planbook.facts import (
     AMOUNT_TYPE,
     FACT_COLUMNS,
     KEY_COLUMNS,
+    canonical_dtypes,
     empty_facts,
     facts_from_arrow,
     facts_from_records,
@@ -48,6 +56,7 @@ from planbook.model import (
     Unit,
 )
 from planbook.planfile import dump_plan, load_plan, plan_from_yaml, plan_to_yaml
+from planbook.scenarios import Override, apply_overrides, compare_scenario
 from planbook.validation import check_facts, parse_plan, validate_facts, validate_plan
 
 __version__ = "0.1.0"
@@ -55,9 +64,11 @@ __version__ = "0.1.0"
 __all__ = [
     "AMOUNT_TYPE",
     "BUILTIN_SCENARIOS",
+    "DIMENSIONS",
     "FACT_COLUMNS",
     "KEY_COLUMNS",
     "KNOWN_METRICS",
+    "PERIOD_GRAINS",
     "POSITION_COLUMNS",
     "Account",
     "AccountType",
@@ -68,6 +79,7 @@ __all__ = [
     "FiscalCalendar",
     "Goal",
     "HeadcountAccounts",
+    "Override",
     "Plan",
     "PlanFileError",
     "PlanValidationError",
@@ -77,7 +89,11 @@ __all__ = [
     "Team",
     "Unit",
     "__version__",
+    "apply_overrides",
+    "canonical_dtypes",
     "check_facts",
+    "compare_scenario",
+    "consolidate",
     "cost_by_team",
     "dump_plan",
     "empty_facts",
@@ -96,6 +112,7 @@ __all__ = [
     "request_vs_envelope",
     "shift_period",
     "team_staffing",
+    "to_wide",
     "validate_facts",
     "validate_plan",
     "write_facts",

@@ -36,6 +36,7 @@ __all__ = [
     "facts_from_records",
     "facts_to_arrow",
     "normalize",
+    "plain_decimal",
     "read_facts",
     "write_facts",
 ]
@@ -340,6 +341,12 @@ def write_facts(facts: pd.DataFrame, path: str | Path) -> Path:
     else:
         raise FactsFileError(f"{path}: facts must be written as .csv or .parquet")
     return path
+
+
+def plain_decimal(value: Decimal) -> str:
+    """``Decimal("1250.500000")`` -> ``"1250.5"``; ``Decimal("3.000000")`` -> ``"3"``."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _plain_decimal_text(amount: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -143,6 +143,9 @@ class Account(_Model):
     ``pnl_sign`` is how the account's amounts enter the P&L: +1 for income, -1 for cost (costs
     are entered as positive amounts). Headcount and metric accounts stay out of the P&L and
     have no ``pnl_line``. ``confidential`` marks accounts (salaries) that only some roles see.
+    ``period_rollup`` says how months combine into quarters and years: ``sum`` for flows
+    (spend, hires), ``last`` for balances (heads on payroll, customers at month end),
+    ``average`` for levels (a price).
     """
 
     id: Id
@@ -153,6 +156,7 @@ class Account(_Model):
     pnl_sign: Literal[1, -1] = 1
     confidential: bool = False
     allow_negative: bool = False
+    period_rollup: Literal["sum", "last", "average"] = "sum"
     description: str = ""
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from planbook.calendar import FiscalCalendar, is_period
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import AMOUNT_TYPE, KEY_COLUMNS, canonical_dtypes
+from planbook.facts import AMOUNT_TYPE, KEY_COLUMNS, canonical_dtypes, plain_decimal
 from planbook.model import KNOWN_METRICS, Plan, Unit
 
 __all__ = ["check_facts", "parse_plan", "validate_facts", "validate_plan"]
@@ -358,15 +358,10 @@ def _unit_problems(facts: pd.DataFrame, plan: Plan) -> list[tuple[int, str, str]
             amount = amounts[row].as_py()
             if amount < 0 and not account.allow_negative:
                 msg = (
-                    f"{_plain(amount)} is negative; account {account.id!r} takes "
+                    f"{plain_decimal(amount)} is negative; account {account.id!r} takes "
                     f"{unit.description}, not below zero"
                 )
             else:
-                msg = f"{_plain(amount)} is not {unit.description} (account {account.id!r})"
+                msg = f"{plain_decimal(amount)} is not {unit.description} (account {account.id!r})"
             out.append((row, "amount", msg))
     return out
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -6,7 +6,8 @@ from planbook.model import Account, AccountType, Unit
 
 __all__ = ["NAMED_ACCOUNTS", "demo_accounts"]
 
-# The chart of accounts: id | name | type | unit | P&L line | flags (c: confidential).
+# The chart of accounts: id | name | type | unit | P&L line | flags (c: confidential;
+# last: a month-end balance, not added up over months).
 _ACCOUNT_TABLE = """
 rev-subscription       | Subscription revenue           | revenue   | currency  | Revenue
 rev-services           | Professional services revenue  | revenue   | currency  | Revenue
@@ -14,7 +15,7 @@ cogs-hosting           | Production hosting             | cogs      | currency  
 cogs-support-tools     | Support tooling                | cogs      | currency  | Cost of revenue
 cogs-payment-fees      | Payment processing fees        | cogs      | currency  | Cost of revenue
 cogs-third-party       | Third-party data and licences  | cogs      | currency  | Cost of revenue
-headcount              | Heads on payroll               | headcount | heads
+headcount              | Heads on payroll               | headcount | heads     |           | last
 hires                  | New hires                      | headcount | count
 salaries               | Salaries                       | opex      | currency  | Personnel | c
 payroll-taxes          | Payroll taxes                  | opex      | currency  | Personnel
@@ -63,7 +64,8 @@ def _named_accounts() -> tuple[Account, ...]:
                 type=kind,
                 unit=Unit(cells[3]),
                 pnl_line=cells[4] or None,
-                confidential=cells[5] == "c",
+                confidential="c" in cells[5].split(),
+                period_rollup="last" if "last" in cells[5].split() else "sum",
                 pnl_sign=-1 if kind.is_cost else 1,
             )
         )
