@@ -14,7 +14,7 @@ from rich.console import Console
 from benchmarks import facts
 from benchmarks.runner import run
 
-GROUPS = {"facts": facts.cases}
+GROUPS = {"facts": facts.cases, "roll-ups": facts.rollup_cases}
 
 
 def main() -> None:

@@ -115,3 +115,55 @@ def cases(*, teams: int = 300, accounts: int = 200, months: int = 36) -> Iterato
         "pyarrow read_csv",
         lambda: pacsv.read_csv(raw_csv),
     )
+
+
+def rollup_cases(*, teams: int = 300, accounts: int = 200, months: int = 36) -> Iterator[Case]:
+    """Consolidation and diff of the company-scale plan against plain pandas."""
+    import decimal
+
+    from planbook.consolidate import consolidate
+    from planbook.diff import diff_facts
+
+    demo = build_demo(teams=teams, accounts=accounts, months=months)
+    facts, rows = demo.facts, len(demo.facts)
+    department = {t.id: t.department for t in demo.plan.teams}
+    labels = demo.plan.calendar.labels("quarter")
+    plain = facts.assign(
+        department=facts["team"].map(department).astype("category"),
+        quarter=facts["period"].map(labels).astype("category"),
+    )
+    costs = [a.id for a in demo.plan.accounts if a.type.is_cost]
+    yield Case(
+        "roll-ups",
+        "consolidate department x account x quarter",
+        rows,
+        lambda: consolidate(
+            demo.plan,
+            facts,
+            by=["department", "account"],
+            period="quarter",
+            filters={"account": costs},
+        ),
+        "pandas groupby, categorical keys",
+        lambda: (
+            plain[plain["account"].isin(costs)]
+            .groupby(["department", "account", "quarter"], observed=True)["amount"]
+            .sum()
+        ),
+    )
+    rng = np.random.default_rng(1)
+    changed = facts.copy()
+    index = rng.choice(rows, rows // 100, replace=False)
+    changed.loc[index, "amount"] = pd.Series(
+        [decimal.Decimal(1)] * len(index), index=index, dtype=facts["amount"].dtype
+    )
+    changed = changed.drop(rng.choice(rows, rows // 1000, replace=False))
+    keys = ["scenario", "team", "account", "line", "period"]
+    yield Case(
+        "roll-ups",
+        "diff two versions (1% changed, 0.1% removed)",
+        rows,
+        lambda: diff_facts(facts, changed),
+        "pandas merge(outer, indicator)",
+        lambda: facts.merge(changed, on=keys, how="outer", indicator=True),
+    )

@@ -14,6 +14,7 @@ from planbook.consolidate import (
     request_vs_envelope,
     to_wide,
 )
+from planbook.diff import CHANGE_COLUMNS, apply_diff, bridge, diff_facts, diff_rollup
 from planbook.errors import (
     FactsFileError,
     PlanbookError,
@@ -64,6 +65,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AMOUNT_TYPE",
     "BUILTIN_SCENARIOS",
+    "CHANGE_COLUMNS",
     "DIMENSIONS",
     "FACT_COLUMNS",
     "KEY_COLUMNS",
@@ -89,12 +91,16 @@ __all__ = [
     "Team",
     "Unit",
     "__version__",
+    "apply_diff",
     "apply_overrides",
+    "bridge",
     "canonical_dtypes",
     "check_facts",
     "compare_scenario",
     "consolidate",
     "cost_by_team",
+    "diff_facts",
+    "diff_rollup",
     "dump_plan",
     "empty_facts",
     "facts_from_arrow",

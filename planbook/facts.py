@@ -152,7 +152,9 @@ def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
         recode = np.full(len(values) + 1, -1, dtype=np.int32)  # last slot: null stays -1
         recode[[i for _, i in order]] = np.arange(len(order), dtype=np.int32)
         codes = recode[codes]
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories), validate=False)
+    return pd.Categorical.from_codes(
+        codes, categories=pd.Index(categories, dtype="str"), validate=False
+    )
 
 
 def facts_to_arrow(facts: pd.DataFrame) -> pa.Table:
@@ -205,9 +207,7 @@ def canonical_dtypes(facts: pd.DataFrame) -> pd.DataFrame:
 
 def _is_text_categorical(column: pd.Series) -> bool:
     dtype = column.dtype
-    return isinstance(dtype, pd.CategoricalDtype) and (
-        len(dtype.categories) == 0 or pd.api.types.is_string_dtype(dtype.categories)
-    )
+    return isinstance(dtype, pd.CategoricalDtype) and str(dtype.categories.dtype) == "str"
 
 
 def normalize(facts: pd.DataFrame) -> pd.DataFrame:
