@@ -38,6 +38,7 @@ __all__ = [
     "normalize",
     "plain_decimal",
     "read_facts",
+    "sort_table",
     "write_facts",
 ]
 
@@ -224,6 +225,11 @@ def normalize(facts: pd.DataFrame) -> pd.DataFrame:
     sorted_frame = frame.take(order)
     sorted_frame.index = pd.RangeIndex(len(sorted_frame))
     return _drop_unused_categories(sorted_frame)
+
+
+def sort_table(table: pa.Table) -> pa.Table:
+    """An Arrow facts table in canonical form and order (see :func:`normalize`)."""
+    return facts_to_arrow(normalize(facts_from_arrow(table)))
 
 
 def _drop_unused_categories(frame: pd.DataFrame) -> pd.DataFrame:
