@@ -144,3 +144,10 @@ def test_empty_facts_round_trip(tmp_path):
     assert len(empty) == 0
     back = read_facts(write_facts(empty, tmp_path / "e.parquet"))
     assert len(back) == 0 and tuple(back.columns) == FACT_COLUMNS
+
+
+def test_sort_table_gives_the_canonical_order(demo):
+    from planbook.facts import facts_to_arrow, sort_table
+
+    shuffled = facts_to_arrow(demo.facts.sample(frac=1, random_state=5))
+    assert sort_table(shuffled).equals(facts_to_arrow(demo.facts))
