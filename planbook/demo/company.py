@@ -239,6 +239,18 @@ def demo_company(
     )
 
 
+# Company assumptions that hold all plan long: id, name, unit, value.
+_CONSTANT_ASSUMPTIONS = (
+    ("payroll_tax_rate", "Employer payroll tax rate", "percent", "0.0765"),
+    ("benefits_per_head", "Benefits per head per month", "currency", "1150"),
+    ("tools_per_head", "Software per head per month", "currency", "185"),
+    ("laptop_per_hire", "Laptop and equipment per hire", "currency", "2400"),
+    ("recruiting_per_hire", "Recruiting cost per hire", "currency", "6500"),
+    ("training_per_head", "Training per head per month", "currency", "75"),
+    ("commission_rate", "Commission on new ARR", "percent", "0.1"),
+)
+
+
 def _assumptions(calendar: FiscalCalendar, opening_arr: Decimal) -> tuple[Assumption, ...]:
     periods = calendar.periods
 
@@ -260,47 +272,9 @@ def _assumptions(calendar: FiscalCalendar, opening_arr: Decimal) -> tuple[Assump
             values=inflation,
             description="4% merit increase in the third month of each fiscal year",
         ),
-        Assumption(
-            id="payroll_tax_rate",
-            name="Employer payroll tax rate",
-            unit=Unit.PERCENT,
-            values=constant("0.0765"),
-        ),
-        Assumption(
-            id="benefits_per_head",
-            name="Benefits per head per month",
-            unit=Unit.CURRENCY,
-            values=constant("1150"),
-        ),
-        Assumption(
-            id="tools_per_head",
-            name="Software per head per month",
-            unit=Unit.CURRENCY,
-            values=constant("185"),
-        ),
-        Assumption(
-            id="laptop_per_hire",
-            name="Laptop and equipment per hire",
-            unit=Unit.CURRENCY,
-            values=constant("2400"),
-        ),
-        Assumption(
-            id="recruiting_per_hire",
-            name="Recruiting cost per hire",
-            unit=Unit.CURRENCY,
-            values=constant("6500"),
-        ),
-        Assumption(
-            id="training_per_head",
-            name="Training per head per month",
-            unit=Unit.CURRENCY,
-            values=constant("75"),
-        ),
-        Assumption(
-            id="commission_rate",
-            name="Commission on new ARR",
-            unit=Unit.PERCENT,
-            values=constant("0.1"),
+        *(
+            Assumption(id=i, name=name, unit=Unit(unit), values=constant(value))
+            for i, name, unit, value in _CONSTANT_ASSUMPTIONS
         ),
         Assumption(
             id="price_per_seat",
