@@ -8,6 +8,7 @@ import typer
 
 import planbook
 from cli.demo import demo
+from cli.template import template
 from cli.validate import validate
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 app.command()(demo)
 app.command()(validate)
+app.command()(template)
 
 
 def _version(value: bool) -> None:
