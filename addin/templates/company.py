@@ -129,5 +129,3 @@ def _validations(ws: Worksheet, table: Table, top: int, bottom: int) -> None:
         dv.errorTitle = column.heading
         dv.add(f"{col(c)}{top}:{col(c)}{bottom}")
         ws.add_data_validation(dv)
-
-

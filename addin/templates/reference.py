@@ -66,9 +66,7 @@ def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...])
     ws = wb.create_sheet(ASSUMPTIONS)
     plan, first = layout.plan, layout.assumptions_first_column
     style.title(ws, "Company assumptions, envelope and goals", "Set by finance; read-only.")
-    style.header(
-        ws, layout.assumptions_header_row, ["Assumption", "Name", "Unit", *layout.periods]
-    )
+    style.header(ws, layout.assumptions_header_row, ["Assumption", "Name", "Unit", *layout.periods])
     for a in plan.assumptions:
         row = layout.assumption_row(a.id)
         for c, value in enumerate((a.id, a.name, a.unit.value), start=1):
@@ -80,14 +78,19 @@ def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...])
     header_row = layout.assumptions_header_row
     define(wb, "Periods", ASSUMPTIONS, f"${col(first)}${header_row}:${last}${header_row}")
     _envelope(ws, layout)
-    define(wb, "Envelope", ASSUMPTIONS, f"${col(first)}${layout.envelope_row}:${last}$"
-           f"{layout.envelope_row}")
+    define(
+        wb,
+        "Envelope",
+        ASSUMPTIONS,
+        f"${col(first)}${layout.envelope_row}:${last}${layout.envelope_row}",
+    )
     _goals(ws, layout, goals)
     style.widths(ws, {1: 20, 2: 36, 3: 10} | {first + i: 12 for i in range(len(layout.periods))})
     ws.freeze_panes = ws.cell(row=layout.assumptions_header_row + 1, column=first)
     style.protect(ws)
-    style.print_setup(ws, title_rows=f"{layout.assumptions_header_row}:"
-                      f"{layout.assumptions_header_row}")
+    style.print_setup(
+        ws, title_rows=f"{layout.assumptions_header_row}:{layout.assumptions_header_row}"
+    )
 
 
 def _envelope(ws: Worksheet, layout: TeamLayout) -> None:
@@ -118,15 +121,23 @@ def _goals(ws: Worksheet, layout: TeamLayout, goals: tuple[Goal, ...]) -> None:
 def accounts_sheet(wb: Workbook, layout: TeamLayout) -> None:
     """The chart of accounts; the first block is the Budget sheet's account list."""
     ws = wb.create_sheet(ACCOUNTS)
-    style.title(ws, "Chart of accounts", "Budget lines use the first block; the Headcount "
-                "sheet computes the second. Read-only.")
+    style.title(
+        ws,
+        "Chart of accounts",
+        "Budget lines use the first block; the Headcount sheet computes the second. Read-only.",
+    )
     style.header(ws, layout.accounts_header_row, ["Account", "Name", "Type", "Unit", "P&L line"])
     budget = layout.budget_accounts
     driven = [a for a in layout.plan.accounts if a not in budget]
     row = layout.accounts_header_row + 1
     for account in (*budget, *driven):
-        values = (account.id, account.name, account.type.value, account.unit.value,
-                  account.pnl_line or "")
+        values = (
+            account.id,
+            account.name,
+            account.type.value,
+            account.unit.value,
+            account.pnl_line or "",
+        )
         for c, value in enumerate(values, start=1):
             style.readonly_cell(ws, row, c, value)
         row += 1
@@ -137,5 +148,6 @@ def accounts_sheet(wb: Workbook, layout: TeamLayout) -> None:
     style.widths(ws, {1: 24, 2: 34, 3: 12, 4: 12, 5: 24})
     ws.freeze_panes = ws.cell(row=first, column=1)
     style.protect(ws)
-    style.print_setup(ws, title_rows=f"{layout.accounts_header_row}:"
-                      f"{layout.accounts_header_row}", landscape=False)
+    style.print_setup(
+        ws, title_rows=f"{layout.accounts_header_row}:{layout.accounts_header_row}", landscape=False
+    )

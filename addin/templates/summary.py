@@ -39,9 +39,13 @@ def summary_rows(layout: TeamLayout) -> dict[str, int]:
 def summary_sheet(wb: Workbook, layout: TeamLayout) -> None:
     """Request by account and month/quarter/year, against the envelope."""
     ws = wb.create_sheet(SUMMARY)
-    style.title(ws, "Summary: request vs envelope", f"{layout.team.name}, scenario "
-                f"{layout.scenario}. Every number is a formula over the Budget and Headcount "
-                "sheets.")
+    style.title(
+        ws,
+        "Summary: request vs envelope",
+        f"{layout.team.name}, scenario "
+        f"{layout.scenario}. Every number is a formula over the Budget and Headcount "
+        "sheets.",
+    )
     columns = summary_columns(layout)
     first = layout.summary_first_column
     style.header(ws, layout.summary_header_row, ["Account", "Name", *(c[0] for c in columns)])
@@ -51,8 +55,7 @@ def summary_sheet(wb: Workbook, layout: TeamLayout) -> None:
     style.widths(ws, {1: 22, 2: 34} | {first + i: 13 for i in range(len(columns))})
     ws.freeze_panes = ws.cell(row=layout.summary_header_row + 1, column=first)
     style.protect(ws)
-    style.print_setup(ws, title_rows=f"{layout.summary_header_row}:"
-                      f"{layout.summary_header_row}")
+    style.print_setup(ws, title_rows=f"{layout.summary_header_row}:{layout.summary_header_row}")
 
 
 def _month_cells(ws: Worksheet, layout: TeamLayout, rows: dict[str, int]) -> None:
@@ -73,21 +76,26 @@ def _month_cells(ws: Worksheet, layout: TeamLayout, rows: dict[str, int]) -> Non
         c, m = first + i, col(first + i)
         hc = col(layout.headcount_first_column + i)
         bc = col(layout.budget_first_column + i)
-        style.formula_cell(ws, rows["personnel"], c,
-                           f"={HEADCOUNT}!{hc}{layout.headcount_total_row}")
+        style.formula_cell(
+            ws, rows["personnel"], c, f"={HEADCOUNT}!{hc}{layout.headcount_total_row}"
+        )
         for account in layout.summary_accounts:
             r = rows[account.id]
             fmt = style.UNIT_FORMATS[account.unit.value]
-            style.formula_cell(ws, r, c, f"=SUMIF({BUDGET}!$A${top}:$A${bottom},$A{r},"
-                               f"{BUDGET}!{bc}${top}:{bc}${bottom})", fmt)
+            style.formula_cell(
+                ws,
+                r,
+                c,
+                f"=SUMIF({BUDGET}!$A${top}:$A${bottom},$A{r},{BUDGET}!{bc}${top}:{bc}${bottom})",
+                fmt,
+            )
         style.formula_cell(ws, rows["request"], c, f"=SUM({m}{rows['personnel']}:{m}{last_cost})")
         envelope = col(layout.assumptions_first_column + i)
-        style.formula_cell(ws, rows["envelope"], c,
-                           f"=Assumptions!{envelope}{layout.envelope_row}")
-        style.formula_cell(ws, rows["remaining"], c,
-                           f"={m}{rows['envelope']}-{m}{rows['request']}")
-        style.formula_cell(ws, rows["heads"], c,
-                           f"={HEADCOUNT}!{hc}{layout.headcount_heads_row}", style.COUNT)
+        style.formula_cell(ws, rows["envelope"], c, f"=Assumptions!{envelope}{layout.envelope_row}")
+        style.formula_cell(ws, rows["remaining"], c, f"={m}{rows['envelope']}-{m}{rows['request']}")
+        style.formula_cell(
+            ws, rows["heads"], c, f"={HEADCOUNT}!{hc}{layout.headcount_heads_row}", style.COUNT
+        )
 
 
 def _group_cells(

@@ -46,8 +46,9 @@ def team_template(
     """The budget template of one team, blank or filled with its facts and positions."""
     team = _team(plan, team_id)
     if scenario not in {s.id for s in plan.scenarios}:
-        raise PlanbookError(f"unknown scenario {scenario!r}; the plan has "
-                            f"{', '.join(s.id for s in plan.scenarios)}")
+        raise PlanbookError(
+            f"unknown scenario {scenario!r}; the plan has {', '.join(s.id for s in plan.scenarios)}"
+        )
     lines = _budget_lines(plan, facts, team_id, scenario)
     people = _positions(positions, team_id, scenario)
     layout = TeamLayout(
@@ -126,8 +127,12 @@ def _positions(positions: pd.DataFrame | None, team: str, scenario: str) -> list
 def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[tuple]) -> None:
     """Drivers from the assumptions, one input row per position, loaded cost by month."""
     ws = wb.create_sheet(HEADCOUNT)
-    style.title(ws, "Headcount plan", "One row per person. Leave Start month empty for people "
-                "already on the payroll. Loaded cost = salary + payroll tax + benefits.")
+    style.title(
+        ws,
+        "Headcount plan",
+        "One row per person. Leave Start month empty for people "
+        "already on the payroll. Loaded cost = salary + payroll tax + benefits.",
+    )
     _drivers(ws, layout)
     first, n = layout.headcount_first_column, len(layout.periods)
     style.header(ws, layout.headcount_header_row, [*HEADCOUNT_COLUMNS, *layout.periods, "Total"])
@@ -146,8 +151,7 @@ def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[tuple]) -> No
     style.widths(ws, {1: 16, 2: 26, 3: 8, 4: 11, 5: 14} | {first + i: 12 for i in range(n + 1)})
     ws.freeze_panes = ws.cell(row=layout.headcount_first_row, column=first)
     style.protect(ws)
-    style.print_setup(ws, title_rows=f"{layout.headcount_header_row}:"
-                      f"{layout.headcount_header_row}")
+    style.print_setup(ws, title_rows=f"{layout.headcount_header_row}:{layout.headcount_header_row}")
     last = layout.headcount_last_row
     define(wb, "HeadcountInputs", HEADCOUNT, f"$A${layout.headcount_first_row}:$E${last}")
 
@@ -155,7 +159,7 @@ def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[tuple]) -> No
 def _drivers(ws: Worksheet, layout: TeamLayout) -> None:
     first, row = layout.headcount_first_column, layout.headcount_period_row
     ws.cell(row=row, column=1, value="Month").font = style.TOTAL_FONT
-    for i, period in enumerate(layout.periods):
+    for i in range(len(layout.periods)):
         style.formula_cell(ws, row, first + i, f"=INDEX(Periods,1,{i + 1})", "General")
     labels = ("Salary uplift", "Payroll tax rate", "Benefits per head")
     ids = ("salary_inflation", "payroll_tax_rate", "benefits_per_head")
@@ -205,8 +209,9 @@ def _headcount_validations(ws: Worksheet, layout: TeamLayout) -> None:
     start.error = "Pick a month of the plan, or leave empty for people already on the payroll."
     start.errorTitle = "Start month"
     start.add(f"D{top}:D{bottom}")
-    salary = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                            allow_blank=True)
+    salary = DataValidation(
+        type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+    )
     salary.error = "Enter the annual base salary in plan currency, e.g. 98000."
     salary.errorTitle = "Annual salary"
     salary.add(f"E{top}:E{bottom}")
@@ -219,14 +224,20 @@ def budget_sheet(
 ) -> None:
     """One input row per spend line: account (from the list), line label, amount by month."""
     ws = wb.create_sheet(BUDGET)
-    style.title(ws, "Budget lines", "One row per spend line: pick the account, name the line, "
-                "enter an amount per month in plan currency.")
+    style.title(
+        ws,
+        "Budget lines",
+        "One row per spend line: pick the account, name the line, "
+        "enter an amount per month in plan currency.",
+    )
     first, n = layout.budget_first_column, len(layout.periods)
     style.header(ws, layout.budget_header_row, [*BUDGET_COLUMNS, *layout.periods, "Total"])
     for r in range(layout.budget_first_row, layout.budget_last_row + 1):
         style.input_cell(ws, r, 1, style.TEXT)
-        name = (f'=IF($A{r}="","",IFERROR(INDEX(AccountNames,MATCH($A{r},AccountIds,0)),'
-                f'"not in the chart of accounts"))')
+        name = (
+            f'=IF($A{r}="","",IFERROR(INDEX(AccountNames,MATCH($A{r},AccountIds,0)),'
+            f'"not in the chart of accounts"))'
+        )
         style.formula_cell(ws, r, 2, name, "General")
         style.input_cell(ws, r, 3, style.TEXT)
         for i in range(n):
@@ -243,8 +254,12 @@ def budget_sheet(
     ws.freeze_panes = ws.cell(row=layout.budget_first_row, column=first)
     style.protect(ws)
     style.print_setup(ws, title_rows=f"{layout.budget_header_row}:{layout.budget_header_row}")
-    define(wb, "BudgetInputs", BUDGET,
-           f"$A${layout.budget_first_row}:${col(first + n - 1)}${layout.budget_last_row}")
+    define(
+        wb,
+        "BudgetInputs",
+        BUDGET,
+        f"$A${layout.budget_first_row}:${col(first + n - 1)}${layout.budget_last_row}",
+    )
 
 
 def _budget_totals(ws: Worksheet, layout: TeamLayout) -> None:
@@ -264,8 +279,13 @@ def _budget_validations(ws: Worksheet, layout: TeamLayout) -> None:
     account.error = "Pick an account from the list (the chart of accounts, Accounts sheet)."
     account.errorTitle = "Account"
     account.add(f"A{top}:A{bottom}")
-    amount = DataValidation(type="decimal", operator="between", formula1="-1000000000000",
-                            formula2="1000000000000", allow_blank=True)
+    amount = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1000000000000",
+        formula2="1000000000000",
+        allow_blank=True,
+    )
     amount.error = "Enter an amount in plan currency, e.g. 1250.50."
     amount.errorTitle = "Amount"
     last = col(layout.budget_first_column + len(layout.periods) - 1)

@@ -1,0 +1,146 @@
+"""Checks of a team workbook's structure: formulas, month headings, stray values."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from openpyxl.utils.cell import coordinate_to_tuple
+
+from addin.reader.cells import Rows, address, cell, is_blank, shown
+from addin.reader.formulas import normalize_formula
+from addin.reader.workbook import OpenWorkbook
+from addin.templates.layout import BUDGET, HEADCOUNT, SUMMARY, TeamLayout
+from addin.templates.team import team_template
+from planbook.errors import Problem
+
+FORMULA_SHEETS = (HEADCOUNT, BUDGET, SUMMARY)
+_EXPECTED: OrderedDict[tuple[str, str], dict[str, dict[str, str]]] = OrderedDict()
+
+
+def expected_formulas(layout: TeamLayout, version: str) -> dict[str, dict[str, str]]:
+    """Sheet -> cell -> formula, as the template writes them for this layout (cached)."""
+    key = (layout.fingerprint(), f"{layout.headcount_rows};{layout.budget_rows};{version}")
+    if key not in _EXPECTED:
+        wb = team_template(
+            layout.plan,
+            layout.team.id,
+            scenario=layout.scenario,
+            version=version,
+            headcount_rows=layout.headcount_rows,
+            budget_rows=layout.budget_rows,
+        )
+        _EXPECTED[key] = {
+            sheet: {
+                c.coordinate: normalize_formula(str(c.value))
+                for row in wb[sheet].iter_rows()
+                for c in row
+                if c.data_type == "f"
+            }
+            for sheet in FORMULA_SHEETS
+        }
+        while len(_EXPECTED) > 8:
+            _EXPECTED.popitem(last=False)
+    return _EXPECTED[key]
+
+
+def check_formulas(wb: OpenWorkbook, layout: TeamLayout, version: str) -> list[Problem]:
+    """Every template formula that was overwritten or changed."""
+    problems = []
+    for sheet, expected in expected_formulas(layout, version).items():
+        if sheet not in wb.parts:
+            problems.append(
+                Problem(
+                    (sheet,),
+                    f"the sheet {sheet!r} is missing; it was deleted "
+                    "or renamed; download a fresh template",
+                )
+            )
+            continue
+        actual = wb.formulas(sheet)
+        rows = wb.rows(sheet) if any(ref not in actual for ref in expected) else []
+        for ref, formula in expected.items():
+            where = f"{sheet}!{ref}"
+            if ref not in actual:
+                value = _value_at(rows, ref)
+                found = "cleared" if is_blank(value) else f"replaced by {shown(value)}"
+                problems.append(
+                    Problem(
+                        (where,),
+                        f"this formula cell was {found}; restore the "
+                        "formula (undo, or copy the cell beside it)",
+                    )
+                )
+            elif normalize_formula(actual[ref]) != formula:
+                problems.append(
+                    Problem(
+                        (where,),
+                        f"the formula was changed to {actual[ref]}; "
+                        "restore the formula (undo, or copy the cell beside it)",
+                    )
+                )
+    return problems
+
+
+def _value_at(rows: Rows, ref: str) -> object:
+    row, column = coordinate_to_tuple(ref)
+    return cell(rows, row, column)
+
+
+def check_headings(budget: Rows, headcount: Rows, layout: TeamLayout) -> list[Problem]:
+    """The month headings of the Budget and Headcount sheets are the plan's months."""
+    problems = []
+    targets = (
+        (BUDGET, budget, layout.budget_header_row, layout.budget_first_column),
+        (HEADCOUNT, headcount, layout.headcount_header_row, layout.headcount_first_column),
+    )
+    calendar = layout.plan.calendar
+    for sheet, rows, row, first in targets:
+        for i, period in enumerate(layout.periods):
+            found = cell(rows, row, first + i)
+            if str(found).strip() == period:
+                continue
+            where = address(sheet, row, first + i)
+            if isinstance(found, str) and found.strip() and found.strip() not in calendar:
+                msg = (
+                    f"month {shown(found)} is outside the plan's calendar ({calendar.start} "
+                    f"to {calendar.end}); this heading must read {period}"
+                )
+            else:
+                msg = f"the heading was changed to {shown(found)}; it must read {period}"
+            problems.append(Problem((where,), msg))
+    return problems
+
+
+def check_outside(budget: Rows, headcount: Rows, layout: TeamLayout) -> list[Problem]:
+    """Values typed below the input rows would be lost: report them."""
+    problems = []
+    targets = (
+        (
+            BUDGET,
+            budget,
+            layout.budget_last_row + 2,
+            "budget lines",
+            (layout.budget_first_row, layout.budget_last_row),
+        ),
+        (
+            HEADCOUNT,
+            headcount,
+            layout.headcount_heads_row + 1,
+            "positions",
+            (layout.headcount_first_row, layout.headcount_last_row),
+        ),
+    )
+    for sheet, rows, first_outside, what, (top, bottom) in targets:
+        for r in range(first_outside, len(rows) + 1):
+            for c, value in enumerate(rows[r - 1], start=1):
+                if not is_blank(value):
+                    problems.append(
+                        Problem(
+                            (address(sheet, r, c),),
+                            (
+                                f"{shown(value)} is outside the {what} (rows {top} to "
+                                f"{bottom}) and would be ignored; move it into an empty row"
+                            ),
+                        )
+                    )
+    return problems
