@@ -7,7 +7,15 @@ Every file goes through :func:`check_workbook_file` first (hostile and broken fi
 clear :class:`WorkbookFileError`, quickly and in bounded memory).
 """
 
+from addin.reader.company import CompanyWorkbook, read_company_workbook
 from addin.reader.safety import WorkbookFileError, check_workbook_file
 from addin.reader.team import TeamWorkbook, read_team_workbook
 
-__all__ = ["TeamWorkbook", "WorkbookFileError", "check_workbook_file", "read_team_workbook"]
+__all__ = [
+    "CompanyWorkbook",
+    "TeamWorkbook",
+    "WorkbookFileError",
+    "check_workbook_file",
+    "read_company_workbook",
+    "read_team_workbook",
+]
