@@ -33,7 +33,13 @@ class OpenWorkbook:
 
     def rows(self, sheet: str) -> Rows:
         """Every value of a sheet from A1 (cached values for formula cells, or "")."""
-        return list(self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+        try:
+            return list(self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+        except (CalamineError, ValueError) as exc:
+            raise WorkbookFileError(
+                f"{self.path.name}: the sheet {sheet!r} cannot be read ({exc}); save the "
+                "workbook again from Excel or download a fresh template"
+            ) from None
 
     def formulas(self, sheet: str) -> dict[str, str]:
         """Cell reference -> formula of every formula cell of a sheet."""
