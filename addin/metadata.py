@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, fields
 
+from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
-
-from addin.templates.style import READONLY_FILL, SECTION_FONT
 
 SHEET = "_planbook"
 TEMPLATE_VERSION = "1"
 TEAM_KIND = "team-budget"
 COMPANY_KIND = "company-aop"
+READONLY_FILL = PatternFill("solid", fgColor="EDEDED")
+SECTION_FONT = Font(name="Calibri", size=11, bold=True, color="1F3864")
 
 
 @dataclass(frozen=True)
