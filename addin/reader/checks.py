@@ -14,11 +14,13 @@ from addin.templates.team import team_template
 from planbook.errors import Problem
 
 FORMULA_SHEETS = (HEADCOUNT, BUDGET, SUMMARY)
-_EXPECTED: OrderedDict[tuple[str, str], dict[str, dict[str, str]]] = OrderedDict()
+Expected = dict[str, dict[str, tuple[str, str]]]
+_EXPECTED: OrderedDict[tuple[str, str], Expected] = OrderedDict()
 
 
-def expected_formulas(layout: TeamLayout, version: str) -> dict[str, dict[str, str]]:
-    """Sheet -> cell -> formula, as the template writes them for this layout (cached)."""
+def expected_formulas(layout: TeamLayout, version: str) -> Expected:
+    """Sheet -> cell -> (formula, normalized formula), as the template writes them for this
+    layout (cached: a service reads many workbooks of the same layout)."""
     key = (layout.fingerprint(), f"{layout.headcount_rows};{layout.budget_rows};{version}")
     if key not in _EXPECTED:
         wb = team_template(
@@ -31,7 +33,7 @@ def expected_formulas(layout: TeamLayout, version: str) -> dict[str, dict[str, s
         )
         _EXPECTED[key] = {
             sheet: {
-                c.coordinate: normalize_formula(str(c.value))
+                c.coordinate: (str(c.value), normalize_formula(str(c.value)))
                 for row in wb[sheet].iter_rows()
                 for c in row
                 if c.data_type == "f"
@@ -70,7 +72,7 @@ def check_formulas(wb: OpenWorkbook, layout: TeamLayout, version: str) -> list[P
                         "formula (undo, or copy the cell beside it)",
                     )
                 )
-            elif normalize_formula(actual[ref]) != formula:
+            elif actual[ref] != formula[0] and normalize_formula(actual[ref]) != formula[1]:
                 problems.append(
                     Problem(
                         (where,),

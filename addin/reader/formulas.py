@@ -8,6 +8,7 @@ parsers trust that the file has no DTD and sane sizes.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
@@ -41,27 +42,33 @@ def sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+_FORMULA_CELL = re.compile(
+    r'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*'
+    r"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)"
+)
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
 def sheet_formulas(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Cell reference (``G12``) -> formula (``=SUM(...)``) of every formula cell of a sheet."""
+    """Cell reference (``G12``) -> formula (``=SUM(...)``) of every formula cell of a sheet.
+
+    A regular expression over the part's text: ``<f>`` is always a cell's first child, and
+    this is several times faster than an XML parser on sheets of thousands of formulas.
+    """
+    text = zf.read(part).decode("utf-8")
     formulas: dict[str, str] = {}
     masters: dict[str, tuple[str, str]] = {}
-    with zf.open(part) as f:
-        for _, el in iterparse(f):
-            if el.tag != f"{NS}c":
-                continue
-            f_el = el.find(f"{NS}f")
-            ref = el.get("r", "")
-            if f_el is not None:
-                text = f_el.text or ""
-                if f_el.get("t") == "shared":
-                    si = f_el.get("si", "")
-                    if text:
-                        masters[si] = (ref, text)
-                    elif si in masters:
-                        origin, master = masters[si]
-                        text = Translator("=" + master, origin).translate_formula(ref)[1:]
-                formulas[ref] = "=" + text
-            el.clear()
+    for ref, attributes, body in _FORMULA_CELL.findall(text):
+        formula = html.unescape(body)
+        attrs = dict(_ATTRIBUTE.findall(attributes))
+        if attrs.get("t") == "shared":
+            si = attrs.get("si", "")
+            if formula:
+                masters[si] = (ref, formula)
+            elif si in masters:
+                origin, master = masters[si]
+                formula = Translator("=" + master, origin).translate_formula(ref)[1:]
+        formulas[ref] = "=" + formula
     return formulas
 
 

@@ -7,7 +7,7 @@ refused as a whole with one clear message: nothing else in it can be trusted.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ class OpenWorkbook:
     book: Any
     parts: dict[str, str]
     zf: zipfile.ZipFile
+    _formulas: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def rows(self, sheet: str) -> Rows:
         """Every value of a sheet from A1 (cached values for formula cells, or "")."""
@@ -43,7 +44,9 @@ class OpenWorkbook:
 
     def formulas(self, sheet: str) -> dict[str, str]:
         """Cell reference -> formula of every formula cell of a sheet."""
-        return sheet_formulas(self.zf, self.parts[sheet])
+        if sheet not in self._formulas:
+            self._formulas[sheet] = sheet_formulas(self.zf, self.parts[sheet])
+        return self._formulas[sheet]
 
     def close(self) -> None:
         self.zf.close()
