@@ -8,7 +8,7 @@ The Headcount sheet's formulas compute exactly what :mod:`planbook.headcount` co
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook
@@ -121,7 +121,22 @@ def _positions(positions: pd.DataFrame | None, team: str, scenario: str) -> list
         return []
     mine = positions[(positions["team"] == team) & (positions["scenario"] == scenario)]
     columns = ["position", "role", "level", "start", "annual_salary"]
-    return [tuple(row) for row in mine[columns].itertuples(index=False)]
+    people = []
+    for n, (position, role, level, start, salary) in enumerate(
+        mine[columns].itertuples(index=False), start=1
+    ):
+        try:
+            amount = Decimal(str(salary).strip())
+        except InvalidOperation:
+            raise PlanbookError(
+                f"positions, row {n} of team {team}: annual_salary {salary!r} is not a number"
+            ) from None
+        people.append((_text(position), _text(role), _text(level), _text(start), amount))
+    return people
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
 def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[tuple]) -> None:
