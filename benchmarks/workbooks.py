@@ -105,26 +105,28 @@ def _team_facts(demo_facts: pd.DataFrame, plan: Any, lines: int) -> pd.DataFrame
     return facts_from_records(records)
 
 
-def run(repeat: int = 3) -> list[dict[str, Any]]:
+def run(
+    repeat: int = 3, *, teams: int = 300, accounts: int = 200, months: int = 36
+) -> list[dict[str, Any]]:
     """Rows of (case, reader, seconds, ratio to openpyxl, same values)."""
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        demo = build_demo(months=36)
+        demo = build_demo(months=months)
         facts = _team_facts(demo.facts, demo.plan, 60)
         team = team_template(demo.plan, TEAM, facts=facts, positions=demo.positions)
         team_path = save_workbook(team, folder / "team.xlsx")
         rows += _case(
-            "team workbook, 60 lines x 36 months",
+            f"team workbook, 60 lines x {months} months",
             team_path,
             ("Budget", "Headcount"),
             lambda: read_team_workbook(str(team_path), demo.plan),
             repeat,
         )
-        big = build_demo(teams=300, accounts=200, months=36)
+        big = build_demo(teams=teams, accounts=accounts, months=months)
         company_path = save_workbook(company_workbook(big.plan), folder / "company.xlsx")
         rows += _case(
-            "company workbook, 300 teams x 200 accounts x 36 months",
+            f"company workbook, {teams} teams x {accounts} accounts x {months} months",
             company_path,
             ("Teams", "Accounts", "Envelopes"),
             lambda: read_company_workbook(company_path),

@@ -1,8 +1,10 @@
 """The malformed-file corpus: every way a file handed to the reader can be wrong or hostile.
 
 ``python -m tests.addin.corpus`` writes the small cases into this folder (they are
-committed); the big ones (a zip bomb, a million-row sheet) are made at test time by
-:func:`write_big_cases`, so the repository stays small.
+committed); :data:`REAL` are real files kept as they are (``encrypted-real.xlsx``: a
+workbook encrypted with msoffcrypto-tool, password ``planbook``; ``legacy-real.xls``: saved
+by LibreOffice as Excel 97-2003); the big ones (a zip bomb, a million-row sheet) are made
+at test time by :func:`write_big_cases`, so the repository stays small.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ BILLION_LAUGHS = (
     + b']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
     b'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
 )
+REAL = ("encrypted-real.xlsx", "legacy-real.xls")
 EXPECTED = {  # file -> words the error message must contain
     "empty.xlsx": "empty",
     "not-a-zip.xlsx": "not an Excel workbook",
@@ -36,6 +39,8 @@ EXPECTED = {  # file -> words the error message must contain
     "data.csv": "CSV",
     "legacy.xls": "97-2003",
     "encrypted.xlsx": "password-protected",
+    "encrypted-real.xlsx": "password-protected",
+    "legacy-real.xls": "97-2003",
     "binary.xlsb": ".xlsb",
     "zip-without-workbook.xlsx": "no xl/workbook.xml",
     "entity-bomb.xlsx": "document type",
