@@ -117,7 +117,9 @@ def _expected(unit: Unit) -> str:
     return "an amount in plan currency" if unit is Unit.CURRENCY else unit.description
 
 
-def _fact(layout: TeamLayout, account: str, line: str, period: str, amount: Decimal) -> dict:
+def _fact(
+    layout: TeamLayout, account: str, line: str, period: str, amount: Decimal
+) -> dict[str, Any]:
     return {
         "scenario": layout.scenario,
         "team": layout.team.id,

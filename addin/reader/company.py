@@ -89,11 +89,13 @@ def _read(wb: OpenWorkbook) -> tuple[dict[str, Any], Where, list[Problem]]:
     return data, where, problems
 
 
-def _table(rows: Rows, table: TableSpec, where: Where, problems: list[Problem]) -> list[dict]:
+def _table(
+    rows: Rows, table: TableSpec, where: Where, problems: list[Problem]
+) -> list[dict[str, Any]]:
     months = _headings(rows, table, problems)
     if months is None:
         return []
-    records = []
+    records: list[dict[str, Any]] = []
     for r in range(HEADER_ROW + 1, len(rows) + 1):
         values = rows[r - 1]
         if all(is_blank(v) for v in values):

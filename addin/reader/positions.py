@@ -58,9 +58,11 @@ def _uncalculated(formulas: dict[str, str], r: int) -> list[Problem]:
     ]
 
 
-def _position(values: list[Any], r: int, layout: TeamLayout) -> tuple[dict[str, Any], list]:
+def _position(
+    values: list[Any], r: int, layout: TeamLayout
+) -> tuple[dict[str, Any], list[Problem]]:
     position, role, level, start, salary = values
-    problems = []
+    problems: list[Problem] = []
     where = {c: address(HEADCOUNT, r, c) for c in range(1, 6)}
     if is_blank(role):
         problems.append(

@@ -29,7 +29,8 @@ DRIVERS = ("salary_inflation", "payroll_tax_rate", "benefits_per_head")
 
 def col(n: int) -> str:
     """Column letter of column number ``n`` (1 is A)."""
-    return get_column_letter(n)
+    letter: str = get_column_letter(n)
+    return letter
 
 
 def headcount_driven(accounts: HeadcountAccounts | None = None) -> tuple[str, ...]:

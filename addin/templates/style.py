@@ -7,6 +7,8 @@ without a password (against accidents, not adversaries) and only input cells are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -111,7 +113,7 @@ def total_style(ws: Worksheet, row: int, first: int, last: int) -> None:
         cell.border = TOTAL_BORDER
 
 
-def widths(ws: Worksheet, columns: dict[int, float]) -> None:
+def widths(ws: Worksheet, columns: Mapping[int, float]) -> None:
     """Set column widths by column number."""
     for column, width in columns.items():
         ws.column_dimensions[get_column_letter(column)].width = width

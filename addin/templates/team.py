@@ -29,7 +29,10 @@ from addin.templates.layout import (
 from addin.templates.reference import accounts_sheet, assumptions_sheet, define, instructions_sheet
 from addin.templates.summary import summary_sheet
 from planbook.errors import PlanbookError
-from planbook.model import Goal, Plan
+from planbook.model import Goal, Plan, Team
+
+Person = tuple[str, str, str, str, Decimal]
+"""(position, role, level, start month, annual salary) of one Headcount row."""
 
 
 def team_template(
@@ -84,7 +87,7 @@ def team_metadata(layout: TeamLayout, version: str) -> Metadata:
     )
 
 
-def _team(plan: Plan, team_id: str) -> object:
+def _team(plan: Plan, team_id: str) -> Team:
     try:
         return plan.team(team_id)
     except KeyError:
@@ -116,7 +119,7 @@ def _budget_lines(
     return [(a, line, lines[(a, line)]) for a, line in keys]
 
 
-def _positions(positions: pd.DataFrame | None, team: str, scenario: str) -> list[tuple]:
+def _positions(positions: pd.DataFrame | None, team: str, scenario: str) -> list[Person]:
     if positions is None:
         return []
     mine = positions[(positions["team"] == team) & (positions["scenario"] == scenario)]
@@ -139,7 +142,7 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[tuple]) -> None:
+def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[Person]) -> None:
     """Drivers from the assumptions, one input row per position, loaded cost by month."""
     ws = wb.create_sheet(HEADCOUNT)
     style.title(
