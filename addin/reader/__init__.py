@@ -10,6 +10,7 @@ clear :class:`WorkbookFileError`, quickly and in bounded memory).
 from addin.reader.company import CompanyWorkbook, read_company_workbook
 from addin.reader.safety import WorkbookFileError, check_workbook_file
 from addin.reader.team import TeamWorkbook, read_team_workbook
+from addin.reader.workbook import workbook_kind
 
 __all__ = [
     "CompanyWorkbook",
@@ -18,4 +19,5 @@ __all__ = [
     "check_workbook_file",
     "read_company_workbook",
     "read_team_workbook",
+    "workbook_kind",
 ]

@@ -18,7 +18,7 @@ from addin.metadata import TEAM_KIND, Metadata
 from addin.reader.budget import read_budget_lines
 from addin.reader.checks import check_formulas, check_headings, check_outside
 from addin.reader.positions import read_positions
-from addin.reader.workbook import OpenWorkbook, open_workbook, read_metadata
+from addin.reader.workbook import OpenWorkbook, open_workbook, read_metadata, sort_by_cell
 from addin.templates.layout import BUDGET, HEADCOUNT, TeamLayout
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import empty_facts, normalize
@@ -114,6 +114,7 @@ def _read(wb: OpenWorkbook, meta: Metadata, layout: TeamLayout) -> TeamWorkbook:
     spend, found = read_budget_lines(budget_rows, formulas[BUDGET], layout)
     problems += found
     if problems:
+        problems = sort_by_cell(problems, list(wb.parts))
         raise PlanValidationError(problems, subject=f"workbook {wb.path.name}")
     people = headcount_facts(layout.plan, positions) if len(positions) else empty_facts()
     people = people[people["amount"] != 0]

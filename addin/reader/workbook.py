@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils.cell import coordinate_to_tuple
 from python_calamine import CalamineError, CalamineWorkbook
 
 from addin.metadata import FIELDS, SHEET, TEMPLATE_VERSION, Metadata
@@ -111,6 +112,50 @@ def read_metadata(wb: OpenWorkbook, *, kind: str, plan_id: str | None) -> Metada
             f"plan {plan_id!r}",
         )
     return meta
+
+
+def workbook_kind(path: str | Path) -> str:
+    """``team-budget`` or ``company-aop``: which reader a workbook needs (what ``planbook
+    push FILE.xlsx`` dispatches on). Raises like the readers for a file that is neither."""
+    wb = open_workbook(path)
+    try:
+        if SHEET not in wb.parts:
+            raise _refuse(
+                wb.path.name,
+                "the workbook has no Planbook metadata sheet; it is not "
+                "a Planbook template (or the sheet was deleted); download a fresh one",
+            )
+        rows = wb.rows(SHEET)
+        kinds = [
+            text(cell(rows, r, 2))
+            for r in range(2, len(rows) + 1)
+            if text(cell(rows, r, 1)) == "kind"
+        ]
+    finally:
+        wb.close()
+    if not kinds or kinds[0] not in KINDS:
+        raise _refuse(
+            f"{SHEET}!B2",
+            "the metadata does not say what the workbook is; it was "
+            "edited; download a fresh template",
+        )
+    return kinds[0]
+
+
+def sort_by_cell(problems: list[Problem], sheets: list[str]) -> list[Problem]:
+    """Problems in sheet order, then row, then column (as a reader scans a workbook)."""
+
+    def key(problem: Problem) -> tuple[int, int, int]:
+        where = problem.where
+        sheet, _, ref = where.partition("!")
+        order = sheets.index(sheet) if sheet in sheets else len(sheets)
+        try:
+            row, column = coordinate_to_tuple(ref)
+        except (ValueError, TypeError, IndexError):
+            row, column = 0, 0
+        return order, row, column
+
+    return sorted(problems, key=key)
 
 
 def _refuse(where: str, msg: str) -> PlanValidationError:

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from addin.libreoffice import convert
-from addin.reader import read_team_workbook
-from addin.templates import team_template
+from addin.reader import read_company_workbook, read_team_workbook
+from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook
 from addin.templates.layout import TeamLayout
 from addin.templates.summary import summary_columns, summary_rows
@@ -121,3 +121,11 @@ def test_reader_reads_the_libreoffice_saved_workbook(recalculated):
         .reset_index(drop=True)
         .equals(expected.astype(str).reset_index(drop=True))
     )
+
+
+def test_reader_reads_the_libreoffice_saved_company_workbook(tmp_path):
+    demo = build_demo()
+    source = save_workbook(company_workbook(demo.plan, version="2"), tmp_path / "in" / "c.xlsx")
+    out = convert(source, tmp_path / "out", "xlsx")
+    result = read_company_workbook(out, plan_id="cirrus")
+    assert result.plan == demo.plan and result.base_version == 2

@@ -134,3 +134,18 @@ def test_read_team_workbook_after_chart_of_accounts_changed(filled, demo):
     plan = demo.plan.model_copy(update={"accounts": demo.plan.accounts[:-1]})
     (msg,) = _problems(filled, plan).values()
     assert "made from version 3" in msg and "chart of accounts" in msg
+
+
+def test_workbook_kind_tells_team_from_company(filled, tmp_path, demo):
+    from addin.reader import workbook_kind
+    from addin.templates import company_workbook
+
+    company = save_workbook(company_workbook(demo.plan), tmp_path / "c.xlsx")
+    assert (workbook_kind(filled), workbook_kind(company)) == ("team-budget", "company-aop")
+
+
+def test_team_problems_come_in_sheet_and_cell_order(filled, demo):
+    _edit(filled, {"Budget!F9": "x", "Budget!E5": "y", "Headcount!E11": "z"})
+    with pytest.raises(PlanValidationError) as info:
+        read_team_workbook(filled, demo.plan)
+    assert [p.where for p in info.value.problems] == ["Headcount!E11", "Budget!E5", "Budget!F9"]
