@@ -59,22 +59,27 @@ def template(
     """
     plan = _plan(plan_file, demo)
     if kind is Kind.COMPANY:
-        path = save_workbook(company_workbook(plan, version=version), out or Path(
-            "company-aop.xlsx"))
+        path = save_workbook(
+            company_workbook(plan, version=version), out or Path("company-aop.xlsx")
+        )
         console.print(f"Wrote the company AOP workbook to {path}.")
         return
     teams = [t.id for t in plan.teams] if all_teams else list(team or [])
     if not teams:
-        raise PlanbookError("name a team with --team (or use --all-teams); the plan has "
-                            f"{', '.join(t.id for t in plan.teams)}")
+        raise PlanbookError(
+            "name a team with --team (or use --all-teams); the plan has "
+            f"{', '.join(t.id for t in plan.teams)}"
+        )
     facts = read_facts(facts_file) if facts_file else None
     positions = _read_positions(positions_file) if positions_file else None
     several = len(teams) > 1
     for team_id in teams:
-        wb = team_template(plan, team_id, scenario=scenario, version=version, facts=facts,
-                           positions=positions)
-        target = (out or Path(".")) / team_file(team_id) if several else out or Path(
-            team_file(team_id))
+        wb = team_template(
+            plan, team_id, scenario=scenario, version=version, facts=facts, positions=positions
+        )
+        target = (
+            (out or Path(".")) / team_file(team_id) if several else out or Path(team_file(team_id))
+        )
         console.print(f"Wrote {team_id}'s budget template to {save_workbook(wb, target)}.")
 
 

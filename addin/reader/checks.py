@@ -9,11 +9,11 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from addin.reader.cells import Rows, address, cell, is_blank, shown
 from addin.reader.formulas import normalize_formula
 from addin.reader.workbook import OpenWorkbook
-from addin.templates.layout import BUDGET, HEADCOUNT, SUMMARY, TeamLayout
+from addin.templates.layout import BUDGET, HEADCOUNT, INSTRUCTIONS, SUMMARY, TeamLayout
 from addin.templates.team import team_template
 from planbook.errors import Problem
 
-FORMULA_SHEETS = (HEADCOUNT, BUDGET, SUMMARY)
+FORMULA_SHEETS = (INSTRUCTIONS, HEADCOUNT, BUDGET, SUMMARY)
 Expected = dict[str, dict[str, tuple[str, str]]]
 _EXPECTED: OrderedDict[tuple[str, str], Expected] = OrderedDict()
 

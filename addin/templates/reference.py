@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.templates import style
-from addin.templates.layout import ACCOUNTS, ASSUMPTIONS, INSTRUCTIONS, TeamLayout, col
+from addin.templates.layout import (
+    ACCOUNTS,
+    ASSUMPTIONS,
+    INSTRUCTIONS,
+    SUMMARY,
+    TeamLayout,
+    col,
+)
+from addin.templates.summary import summary_rows
 from planbook.model import Goal
 
 
@@ -56,9 +65,37 @@ def instructions_sheet(wb: Workbook, layout: TeamLayout, version: str) -> None:
     ws.cell(row=18, column=2, value="White cells are formulas; the sheets are protected.")
     style.readonly_cell(ws, 19, 1, "Reference")
     ws.cell(row=19, column=2, value="Grey cells are set by finance and read-only.")
+    _at_a_glance(ws, layout)
     style.widths(ws, {1: 16, 2: 100})
     style.protect(ws)
     style.print_setup(ws, title_rows="1:2", landscape=False)
+
+
+GLANCE_ROW = 21
+GLANCE = (
+    ("envelope", "Envelope"),
+    ("request", "Cost request"),
+    ("remaining", "Remaining"),
+    ("heads", "Heads at plan end"),
+)
+
+
+def _at_a_glance(ws: Worksheet, layout: TeamLayout) -> None:
+    """Whole-plan envelope, request, remaining and heads, live from the Summary sheet."""
+    style.section(ws, GLANCE_ROW, "At a glance (whole plan, live from the Summary sheet)")
+    rows = summary_rows(layout)
+    first = layout.summary_first_column
+    months = f"{col(first)}{{row}}:{col(first + len(layout.periods) - 1)}{{row}}"
+    for r, (key, label) in enumerate(GLANCE, start=GLANCE_ROW + 1):
+        ws.cell(row=r, column=1, value=label).font = style.TOTAL_FONT
+        if key == "heads":
+            formula = f"={SUMMARY}!{col(first + len(layout.periods) - 1)}{rows[key]}"
+            fmt = style.COUNT
+        else:
+            formula = f"=SUM({SUMMARY}!{months.format(row=rows[key])})"
+            fmt = style.MONEY
+        style.formula_cell(ws, r, 2, formula, fmt)
+        ws.cell(row=r, column=2).alignment = Alignment(horizontal="left")
 
 
 def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...]) -> None:

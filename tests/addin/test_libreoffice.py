@@ -14,6 +14,7 @@ from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook
 from addin.templates.layout import TeamLayout
 from addin.templates.summary import summary_columns, summary_rows
+from planbook.consolidate import request_vs_envelope
 from planbook.demo import build_demo
 from planbook.facts import normalize
 from planbook.headcount import loaded_monthly_cost, team_staffing
@@ -129,3 +130,13 @@ def test_reader_reads_the_libreoffice_saved_company_workbook(tmp_path):
     out = convert(source, tmp_path / "out", "xlsx")
     result = read_company_workbook(out, plan_id="cirrus")
     assert result.plan == demo.plan and result.base_version == 2
+
+
+def test_instructions_glance_matches_core_request_vs_envelope(recalculated):
+    demo, team, _, wb, _ = recalculated
+    rows = request_vs_envelope(demo.plan, demo.facts, by="team").set_index("team")
+    ws = wb["Instructions"]
+    found = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in (22, 23, 24)}
+    assert _money(found["Envelope"]) == rows.loc[team, "envelope"]
+    assert _money(found["Cost request"]) == rows.loc[team, "request"]
+    assert _money(found["Remaining"]) == rows.loc[team, "remaining"]
