@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from decimal import Decimal
 
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from addin.reader.cells import Rows, address, cell, is_blank, shown
+from addin.reader.cells import Rows, address, cell, is_blank, number, shown
 from addin.reader.formulas import normalize_formula
 from addin.reader.workbook import OpenWorkbook
-from addin.templates.layout import BUDGET, HEADCOUNT, INSTRUCTIONS, SUMMARY, TeamLayout
+from addin.templates.layout import (
+    ASSUMPTIONS,
+    BUDGET,
+    HEADCOUNT,
+    INSTRUCTIONS,
+    SUMMARY,
+    TeamLayout,
+)
 from addin.templates.team import team_template
 from planbook.errors import Problem
 
@@ -111,6 +119,41 @@ def check_headings(budget: Rows, headcount: Rows, layout: TeamLayout) -> list[Pr
                 msg = f"the heading was changed to {shown(found)}; it must read {period}"
             problems.append(Problem((where,), msg))
     return problems
+
+
+def check_reference(assumptions: Rows, layout: TeamLayout) -> list[Problem]:
+    """Assumption and envelope cells that differ from the plan: edited by hand, or changed
+    by finance since the workbook was made. The plan's values are what count."""
+    plan, first = layout.plan, layout.assumptions_first_column
+    expected = [(layout.assumption_row(a.id), a.id, a.values) for a in plan.assumptions]
+    envelope = next(
+        (
+            e.amounts
+            for e in plan.envelopes
+            if e.team == layout.team.id and e.scenario == layout.scenario
+        ),
+        {},
+    )
+    expected.append((layout.envelope_row, "envelope", envelope))
+    found = []
+    for row, name, values in expected:
+        for i, period in enumerate(layout.periods):
+            value = cell(assumptions, row, first + i)
+            want = values.get(period, Decimal(0))
+            have = number(value, "", "") if not is_blank(value) else Decimal(0)
+            if isinstance(have, Problem) or have != want:
+                found.append(
+                    Problem(
+                        (address(ASSUMPTIONS, row, first + i),),
+                        (
+                            f"{name} for {period} reads {shown(value)} but the plan says "
+                            f"{want}; it was edited, or finance changed it since this workbook "
+                            "was made (pull a fresh one to see the current figures); the "
+                            "plan's value counts"
+                        ),
+                    )
+                )
+    return found
 
 
 def check_outside(budget: Rows, headcount: Rows, layout: TeamLayout) -> list[Problem]:

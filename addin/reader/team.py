@@ -16,10 +16,15 @@ import pandas as pd
 
 from addin.metadata import TEAM_KIND, Metadata
 from addin.reader.budget import read_budget_lines
-from addin.reader.checks import check_formulas, check_headings, check_outside
+from addin.reader.checks import (
+    check_formulas,
+    check_headings,
+    check_outside,
+    check_reference,
+)
 from addin.reader.positions import read_positions
 from addin.reader.workbook import OpenWorkbook, open_workbook, read_metadata, sort_by_cell
-from addin.templates.layout import BUDGET, HEADCOUNT, TeamLayout
+from addin.templates.layout import ASSUMPTIONS, BUDGET, HEADCOUNT, TeamLayout
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import empty_facts, normalize
 from planbook.headcount import POSITION_COLUMNS, headcount_facts
@@ -33,6 +38,8 @@ class TeamWorkbook:
     metadata: Metadata
     facts: pd.DataFrame
     positions: pd.DataFrame
+    warnings: tuple[Problem, ...] = ()
+    """Cells that differ from the plan but do not stop a push (edited or stale assumptions)."""
 
     @property
     def team(self) -> str:
@@ -119,4 +126,5 @@ def _read(wb: OpenWorkbook, meta: Metadata, layout: TeamLayout) -> TeamWorkbook:
     people = headcount_facts(layout.plan, positions) if len(positions) else empty_facts()
     people = people[people["amount"] != 0]
     facts = normalize(pd.concat([spend, people], ignore_index=True))
-    return TeamWorkbook(meta, facts, positions[list(POSITION_COLUMNS)])
+    warnings = tuple(check_reference(wb.rows(ASSUMPTIONS), layout))
+    return TeamWorkbook(meta, facts, positions[list(POSITION_COLUMNS)], warnings)

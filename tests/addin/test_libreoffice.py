@@ -117,6 +117,7 @@ def test_reader_reads_the_libreoffice_saved_workbook(recalculated):
     facts = demo.facts
     expected = normalize(facts[(facts["team"] == team) & (facts["scenario"] == "base")])
     result = read_team_workbook(path, demo.plan, team=team)
+    assert result.warnings == ()
     assert (
         result.facts.astype(str)
         .reset_index(drop=True)

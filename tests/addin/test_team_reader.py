@@ -149,3 +149,12 @@ def test_team_problems_come_in_sheet_and_cell_order(filled, demo):
     with pytest.raises(PlanValidationError) as info:
         read_team_workbook(filled, demo.plan)
     assert [p.where for p in info.value.problems] == ["Headcount!E11", "Budget!E5", "Budget!F9"]
+
+
+def test_team_workbook_warns_about_assumptions_that_differ_from_the_plan(filled, demo):
+    assert read_team_workbook(filled, demo.plan).warnings == ()
+    _edit(filled, {"Assumptions!F5": 0.05})
+    result = read_team_workbook(filled, demo.plan)
+    (warning,) = result.warnings
+    assert warning.where == "Assumptions!F5"
+    assert "salary_inflation for 2026-04 reads 0.05 but the plan says 0.04" in warning.msg
