@@ -83,3 +83,33 @@ def test_template_without_a_plan_is_a_clear_error():
     result = runner.invoke(app, ["template", "company"])
     assert result.exit_code == 1
     assert "--plan" in result.output
+
+
+def test_validate_reports_a_filled_workbook_by_cell(tmp_path, demo):
+    import openpyxl
+
+    plan_file = tmp_path / "plan.yaml"
+    dump_plan(demo.plan, plan_file)
+    out = tmp_path / "t.xlsx"
+    assert (
+        runner.invoke(
+            app, ["template", "team", "--demo", "--team", "sales-na", "--out", str(out)]
+        ).exit_code
+        == 0
+    )
+    ok = runner.invoke(app, ["validate", str(plan_file), str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert "budget of team sales-na (base), based on a plan file: 0 facts" in _flat(ok.output)
+    wb = openpyxl.load_workbook(out)
+    wb["Budget"]["A5"] = "travel"
+    wb["Budget"]["D5"] = "12k"
+    wb.save(out)
+    bad = runner.invoke(app, ["validate", str(plan_file), str(out)])
+    assert bad.exit_code == 1
+    assert 'Budget!D5: "12k" is not a number; enter an amount in plan currency.' in _flat(
+        bad.output
+    )
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
