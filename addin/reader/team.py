@@ -24,7 +24,14 @@ from addin.reader.checks import (
 )
 from addin.reader.positions import read_positions
 from addin.reader.workbook import OpenWorkbook, open_workbook, read_metadata, sort_by_cell
-from addin.templates.layout import ASSUMPTIONS, BUDGET, HEADCOUNT, TeamLayout
+from addin.templates.layout import (
+    ASSUMPTIONS,
+    BUDGET,
+    HEADCOUNT,
+    INSTRUCTIONS,
+    SUMMARY,
+    TeamLayout,
+)
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import empty_facts, normalize
 from planbook.headcount import POSITION_COLUMNS, headcount_facts
@@ -110,7 +117,27 @@ def team_layout(meta: Metadata, plan: Plan, *, expected_team: str | None) -> Tea
     return layout
 
 
+REQUIRED_SHEETS = (INSTRUCTIONS, ASSUMPTIONS, HEADCOUNT, BUDGET, SUMMARY)
+
+
+def _check_sheets(wb: OpenWorkbook) -> None:
+    missing = [s for s in REQUIRED_SHEETS if s not in wb.parts]
+    if missing:
+        raise PlanValidationError(
+            [
+                Problem(
+                    (s,),
+                    f"the sheet {s!r} is missing (deleted or renamed); rename it back "
+                    "or download a fresh template",
+                )
+                for s in missing
+            ],
+            subject=f"workbook {wb.path.name}",
+        )
+
+
 def _read(wb: OpenWorkbook, meta: Metadata, layout: TeamLayout) -> TeamWorkbook:
+    _check_sheets(wb)
     budget_rows, headcount_rows = wb.rows(BUDGET), wb.rows(HEADCOUNT)
     formulas = {sheet: wb.formulas(sheet) for sheet in (BUDGET, HEADCOUNT)}
     problems = check_formulas(wb, layout, meta.base_version)

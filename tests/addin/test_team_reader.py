@@ -158,3 +158,10 @@ def test_team_workbook_warns_about_assumptions_that_differ_from_the_plan(filled,
     (warning,) = result.warnings
     assert warning.where == "Assumptions!F5"
     assert "salary_inflation for 2026-04 reads 0.05 but the plan says 0.04" in warning.msg
+
+
+def test_read_team_workbook_with_a_renamed_sheet(filled, demo):
+    wb = openpyxl.load_workbook(filled)
+    wb["Budget"].title = "My budget"
+    wb.save(filled)
+    assert "'Budget' is missing (deleted or renamed)" in _problems(filled, demo.plan)["Budget"]
