@@ -122,7 +122,7 @@ def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...])
         f"${col(first)}${layout.envelope_row}:${last}${layout.envelope_row}",
     )
     _goals(ws, layout, goals)
-    style.widths(ws, {1: 20, 2: 36, 3: 10} | {first + i: 12 for i in range(len(layout.periods))})
+    style.widths(ws, {1: 20, 2: 48, 3: 10} | {first + i: 12 for i in range(len(layout.periods))})
     ws.freeze_panes = ws.cell(row=layout.assumptions_header_row + 1, column=first)
     style.protect(ws)
     style.print_setup(
