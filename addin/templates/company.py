@@ -118,14 +118,17 @@ def _format(kind: str) -> str:
 
 def _validations(ws: Worksheet, table: Table, top: int, bottom: int) -> None:
     for c, column in enumerate(table.columns, start=1):
-        if column.kind == "bool":
+        if column.kind.startswith("ref:"):
+            sheet = next(t.sheet for t in TABLES if t.section == column.kind[4:])
+            choices = f"'{sheet}'!$A${HEADER_ROW + 1}:$A${HEADER_ROW + 1000}"
+        elif column.kind == "bool":
             choices = '"TRUE,FALSE"'
         elif "|" in column.kind:
             choices = '"' + column.kind.replace("|", ",") + '"'
         else:
             continue
         dv = DataValidation(type="list", formula1=choices, allow_blank=not column.required)
-        dv.error = f"{column.heading}: pick one of {choices.strip(chr(34))}."
+        dv.error = f"{column.heading}: pick one from the list."
         dv.errorTitle = column.heading
         dv.add(f"{col(c)}{top}:{col(c)}{bottom}")
         ws.add_data_validation(dv)
