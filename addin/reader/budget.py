@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from difflib import get_close_matches
 from typing import Any
 
 import pandas as pd
@@ -97,9 +98,12 @@ def _line_problem(
             "plan people there, not as a budget line",
         )
     if account not in known:
+        budget = [x.id for x in layout.budget_accounts]
+        close = get_close_matches(account.lower(), budget, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         return Problem(
             (where,),
-            f"unknown account {shown(account)}; pick one from the list (the Accounts sheet)",
+            f"unknown account {shown(account)}; {hint}pick one from the list (the Accounts sheet)",
         )
     if (account, line) in seen:
         label = f"line {line!r}" if line else "the unnamed line"
