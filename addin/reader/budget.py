@@ -100,10 +100,10 @@ def _line_problem(
     if account not in known:
         budget = [x.id for x in layout.budget_accounts]
         close = get_close_matches(account.lower(), budget, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}? " if close else ""
+        hint = f"; did you mean {close[0]!r}?" if close else ""
         return Problem(
             (where,),
-            f"unknown account {shown(account)}; {hint}pick one from the list (the Accounts sheet)",
+            f"unknown account {shown(account)}; pick one from the list (the Accounts sheet){hint}",
         )
     if (account, line) in seen:
         label = f"line {line!r}" if line else "the unnamed line"
