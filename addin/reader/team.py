@@ -11,6 +11,7 @@ the template put there, so cached formula values are never needed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -62,25 +63,27 @@ class TeamWorkbook:
         return int(self.metadata.base_version) if self.metadata.base_version else None
 
 
-def read_team_workbook(path: str, plan: Plan, *, team: str | None = None) -> TeamWorkbook:
+def read_team_workbook(path: str | Path, plan: Plan, *, team: str | None = None) -> TeamWorkbook:
     """Read a team budget workbook for ``plan`` (and ``team``, if given)."""
     wb = open_workbook(path)
     try:
         meta = read_metadata(wb, kind=TEAM_KIND, plan_id=plan.id)
-        layout = team_layout(meta, plan, expected_team=team)
+        layout = team_layout(meta, plan, expected_team=team, source=wb.path.name)
         return _read(wb, meta, layout)
     finally:
         wb.close()
 
 
-def team_layout(meta: Metadata, plan: Plan, *, expected_team: str | None) -> TeamLayout:
+def team_layout(
+    meta: Metadata, plan: Plan, *, expected_team: str | None, source: str
+) -> TeamLayout:
     """The layout the workbook was made with, if the plan still has it."""
-    subject = "workbook"
+    subject = f"workbook {source}"
     if expected_team is not None and meta.team != expected_team:
         raise PlanValidationError(
             [
                 Problem(
-                    ("_planbook",),
+                    (source,),
                     f"this is the budget of team {meta.team!r}, not of team {expected_team!r}",
                 )
             ],
@@ -94,7 +97,7 @@ def team_layout(meta: Metadata, plan: Plan, *, expected_team: str | None) -> Tea
         raise PlanValidationError(
             [
                 Problem(
-                    ("_planbook",),
+                    (source,),
                     f"team {meta.team!r} is not in plan {plan.id!r} (or the "
                     "metadata was edited); download a fresh template",
                 )
@@ -106,7 +109,7 @@ def team_layout(meta: Metadata, plan: Plan, *, expected_team: str | None) -> Tea
         raise PlanValidationError(
             [
                 Problem(
-                    ("_planbook",),
+                    (source,),
                     f"the workbook was made from {based}; since then the "
                     "plan's calendar, chart of accounts or assumptions changed; pull a fresh "
                     "template (planbook pull) and copy your numbers into it",
