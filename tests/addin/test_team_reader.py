@@ -105,9 +105,8 @@ def test_read_team_workbook_wants_values_of_formula_inputs(filled, demo):
 
 
 def test_read_team_workbook_for_another_team(filled, demo):
-    assert (
-        "not of team 'sales-emea'" in _problems(filled, demo.plan, team="sales-emea")["_planbook"]
-    )
+    problems = _problems(filled, demo.plan, team="sales-emea")
+    assert "not of team 'sales-emea'" in problems["team-sales-na.xlsx"]
 
 
 def test_read_team_workbook_for_another_plan(filled, demo):
