@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -69,7 +70,7 @@ def team_template(
     summary_sheet(wb, layout)
     accounts_sheet(wb, layout)
     write_metadata(wb, team_metadata(layout, version))
-    wb.security = None
+    wb.security = WorkbookProtection(lockStructure=True)  # no password: against accidents
     return wb
 
 

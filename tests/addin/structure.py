@@ -13,6 +13,7 @@ def structure(wb: Workbook) -> dict[str, Any]:
     return {
         "sheets": [ws.title for ws in wb.worksheets],
         "names": {name: d.attr_text for name, d in wb.defined_names.items()},
+        "structure_locked": bool(wb.security and wb.security.lockStructure),
         **{ws.title: _sheet(ws) for ws in wb.worksheets},
     }
 
