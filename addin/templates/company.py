@@ -40,6 +40,8 @@ def company_workbook(plan: Plan, *, version: str = "") -> Workbook:
         base_version=version,
     )
     write_metadata(wb, meta)
+    wb.properties.creator = "Planbook"
+    wb.properties.title = f"{plan.name}: company set-up"
     return wb
 
 

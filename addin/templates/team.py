@@ -70,6 +70,8 @@ def team_template(
     summary_sheet(wb, layout)
     accounts_sheet(wb, layout)
     write_metadata(wb, team_metadata(layout, version))
+    wb.properties.creator = "Planbook"
+    wb.properties.title = f"{team.name}: budget request ({plan.name}, {scenario})"
     wb.security = WorkbookProtection(lockStructure=True)  # no password: against accidents
     return wb
 
