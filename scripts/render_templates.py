@@ -23,9 +23,11 @@ DOCS = Path(__file__).parents[1] / "docs" / "images"
 DPI = "80"
 
 
-def render(workbook: Path, prefix: str, work: Path) -> list[Path]:
-    """One PNG of the first page of every visible sheet."""
-    names = [n for n in openpyxl.load_workbook(workbook).sheetnames if n != SHEET]
+def render(
+    workbook: Path, prefix: str, work: Path, out: Path = DOCS, sheets: list[str] | None = None
+) -> list[Path]:
+    """One PNG of the first page of every visible sheet (or of ``sheets``) into ``out``."""
+    names = sheets or [n for n in openpyxl.load_workbook(workbook).sheetnames if n != SHEET]
     images = []
     for name in names:
         wb = openpyxl.load_workbook(workbook)
@@ -34,7 +36,7 @@ def render(workbook: Path, prefix: str, work: Path) -> list[Path]:
         wb.active = wb.sheetnames.index(name)
         single = save_workbook(wb, work / f"{prefix}-{name.lower()}.xlsx")
         pdf = convert(single, work / "pdf", "pdf")
-        target = DOCS / f"{prefix}-{name.lower()}"
+        target = out / f"{prefix}-{name.lower()}"
         subprocess.run(
             ["pdftoppm", "-png", "-r", DPI, "-f", "1", "-l", "1", "-singlefile", pdf, target],
             check=True,
