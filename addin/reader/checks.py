@@ -66,28 +66,47 @@ def check_formulas(wb: OpenWorkbook, layout: TeamLayout, version: str) -> list[P
                 )
             )
             continue
-        actual = wb.formulas(sheet)
-        rows = wb.rows(sheet) if any(ref not in actual for ref in expected) else []
-        for ref, formula in expected.items():
-            where = f"{sheet}!{ref}"
-            if ref not in actual:
-                value = _value_at(rows, ref)
-                found = "cleared" if is_blank(value) else f"replaced by {shown(value)}"
-                problems.append(
-                    Problem(
-                        (where,),
-                        f"this formula cell was {found}; restore the "
-                        "formula (undo, or copy the cell beside it)",
-                    )
-                )
-            elif actual[ref] != formula[0] and normalize_formula(actual[ref]) != formula[1]:
-                problems.append(
-                    Problem(
-                        (where,),
-                        f"the formula was changed to {actual[ref]}; "
-                        "restore the formula (undo, or copy the cell beside it)",
-                    )
-                )
+        problems += _sheet_formulas(wb, sheet, expected)
+    return problems
+
+
+MAX_FORMULA_PROBLEMS = 12
+"""More broken formulas than this on one sheet are summarized: rows or columns were moved."""
+
+
+def _sheet_formulas(
+    wb: OpenWorkbook, sheet: str, expected: dict[str, tuple[str, str]]
+) -> list[Problem]:
+    actual = wb.formulas(sheet)
+    rows = wb.rows(sheet) if any(ref not in actual for ref in expected) else []
+    problems = []
+    for ref, formula in expected.items():
+        if ref not in actual:
+            value = _value_at(rows, ref)
+            found = "cleared" if is_blank(value) else f"replaced by {shown(value)}"
+            msg = f"this formula cell was {found}"
+        elif actual[ref] != formula[0] and normalize_formula(actual[ref]) != formula[1]:
+            msg = f"the formula was changed to {actual[ref]}"
+        else:
+            continue
+        problems.append(
+            Problem(
+                (f"{sheet}!{ref}",),
+                f"{msg}; restore the formula (undo, or copy the cell beside it)",
+            )
+        )
+    if len(problems) > MAX_FORMULA_PROBLEMS:
+        first = ", ".join(p.where for p in problems[:3])
+        return [
+            Problem(
+                (sheet,),
+                (
+                    f"{len(problems)} formula cells were changed or cleared ({first}, "
+                    "...); were rows or columns inserted, deleted or moved? Download a fresh "
+                    "template and copy your numbers into it"
+                ),
+            )
+        ]
     return problems
 
 

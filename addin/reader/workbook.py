@@ -6,12 +6,13 @@ refused as a whole with one clear message: nothing else in it can be trusted.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string
 from python_calamine import CalamineError, CalamineWorkbook
 
 from addin.metadata import FIELDS, SHEET, TEMPLATE_VERSION, Metadata
@@ -20,6 +21,7 @@ from addin.reader.formulas import sheet_formulas, sheet_paths
 from addin.reader.safety import WorkbookFileError, check_workbook_file
 from planbook.errors import PlanValidationError, Problem
 
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 KINDS = {"team-budget": "team budget template", "company-aop": "company AOP workbook"}
 
 
@@ -149,11 +151,10 @@ def sort_by_cell(problems: list[Problem], sheets: list[str]) -> list[Problem]:
         where = problem.where
         sheet, _, ref = where.partition("!")
         order = sheets.index(sheet) if sheet in sheets else len(sheets)
-        try:
-            row, column = coordinate_to_tuple(ref)
-        except (ValueError, TypeError, IndexError):
-            row, column = 0, 0
-        return order, row, column
+        match = _CELL_REF.match(ref)
+        if not match:
+            return order, 0, 0
+        return order, int(match.group(2)), column_index_from_string(match.group(1))
 
     return sorted(problems, key=key)
 

@@ -164,3 +164,11 @@ def test_read_team_workbook_with_a_renamed_sheet(filled, demo):
     wb["Budget"].title = "My budget"
     wb.save(filled)
     assert "'Budget' is missing (deleted or renamed)" in _problems(filled, demo.plan)["Budget"]
+
+
+def test_many_broken_formulas_are_summarized_per_sheet(filled, demo):
+    wb = openpyxl.load_workbook(filled)
+    wb["Summary"].delete_rows(6)
+    wb.save(filled)
+    problems = _problems(filled, demo.plan)
+    assert "were rows or columns inserted, deleted or moved?" in problems["Summary"]
