@@ -23,19 +23,18 @@ from planbook.errors import Problem
 
 FORMULA_SHEETS = (INSTRUCTIONS, HEADCOUNT, BUDGET, SUMMARY)
 Expected = dict[str, dict[str, tuple[str, str]]]
-_EXPECTED: OrderedDict[tuple[str, str], Expected] = OrderedDict()
+_EXPECTED: OrderedDict[str, Expected] = OrderedDict()
 
 
-def expected_formulas(layout: TeamLayout, version: str) -> Expected:
+def expected_formulas(layout: TeamLayout) -> Expected:
     """Sheet -> cell -> (formula, normalized formula), as the template writes them for this
-    layout (cached: a service reads many workbooks of the same layout)."""
-    key = (layout.fingerprint(), f"{layout.headcount_rows};{layout.budget_rows};{version}")
+    layout (cached by :meth:`TeamLayout.formula_key`: one entry serves every team of a plan)."""
+    key = layout.formula_key()
     if key not in _EXPECTED:
         wb = team_template(
             layout.plan,
             layout.team.id,
             scenario=layout.scenario,
-            version=version,
             headcount_rows=layout.headcount_rows,
             budget_rows=layout.budget_rows,
         )
@@ -53,10 +52,10 @@ def expected_formulas(layout: TeamLayout, version: str) -> Expected:
     return _EXPECTED[key]
 
 
-def check_formulas(wb: OpenWorkbook, layout: TeamLayout, version: str) -> list[Problem]:
+def check_formulas(wb: OpenWorkbook, layout: TeamLayout) -> list[Problem]:
     """Every template formula that was overwritten or changed."""
     problems = []
-    for sheet, expected in expected_formulas(layout, version).items():
+    for sheet, expected in expected_formulas(layout).items():
         if sheet not in wb.parts:
             problems.append(
                 Problem(

@@ -143,7 +143,7 @@ def _read(wb: OpenWorkbook, meta: Metadata, layout: TeamLayout) -> TeamWorkbook:
     _check_sheets(wb)
     budget_rows, headcount_rows = wb.rows(BUDGET), wb.rows(HEADCOUNT)
     formulas = {sheet: wb.formulas(sheet) for sheet in (BUDGET, HEADCOUNT)}
-    problems = check_formulas(wb, layout, meta.base_version)
+    problems = check_formulas(wb, layout)
     problems += check_headings(budget_rows, headcount_rows, layout)
     problems += check_outside(budget_rows, headcount_rows, layout)
     positions, found = read_positions(headcount_rows, formulas[HEADCOUNT], layout)

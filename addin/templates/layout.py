@@ -130,6 +130,17 @@ class TeamLayout:
     summary_header_row = 4
     summary_first_column = 3  # C: first month
 
+    def formula_key(self) -> str:
+        """What decides the template's formulas: the same for every team and scenario of a
+        plan with the same calendar, chart of accounts, assumptions and row counts."""
+        return layout_hash(
+            self.periods,
+            [(a.id, a.type.value) for a in self.plan.accounts],
+            [a.id for a in self.plan.assumptions],
+            self.headcount_rows,
+            self.budget_rows,
+        )
+
     def fingerprint(self) -> str:
         """What decides this layout; a workbook with another fingerprint is another layout."""
         return layout_hash(

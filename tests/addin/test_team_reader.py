@@ -172,3 +172,19 @@ def test_many_broken_formulas_are_summarized_per_sheet(filled, demo):
     wb.save(filled)
     problems = _problems(filled, demo.plan)
     assert "were rows or columns inserted, deleted or moved?" in problems["Summary"]
+
+
+def test_template_formulas_are_the_same_for_every_team(demo):
+    """Why the expected formulas are cached by TeamLayout.formula_key, not by team."""
+
+    def formulas(team):
+        wb = team_template(demo.plan, team)
+        return {
+            (ws.title, c.coordinate): c.value
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if c.data_type == "f"
+        }
+
+    assert formulas("sales-na") == formulas("people-ops")
