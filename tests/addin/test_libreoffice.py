@@ -4,6 +4,7 @@ core computes, to the cent, with no error value anywhere; the reader reads the r
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from addin.libreoffice import convert
 from addin.reader import read_company_workbook, read_team_workbook
 from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook
-from addin.templates.layout import TeamLayout
+from addin.templates.layout import TeamLayout, headcount_driven
 from addin.templates.summary import summary_columns, summary_rows
 from planbook.consolidate import request_vs_envelope
 from planbook.demo import build_demo
@@ -27,15 +28,54 @@ def _money(value) -> Decimal:
     return Decimal(repr(value)).quantize(CENT) if isinstance(value, float) else Decimal(value)
 
 
+COMMITTED = Path(__file__).parents[2] / "workbook_templates"
+
+
+def _fill_committed_template(demo, team: str, layout: TeamLayout, path: Path) -> Path:
+    """Type the demo's positions and budget lines into the committed blank template, cell by
+    cell, as a team lead would."""
+    wb = openpyxl.load_workbook(COMMITTED / f"team-{team}.xlsx")
+    positions = demo.positions
+    mine = positions[(positions["team"] == team) & (positions["scenario"] == "base")]
+    for r, person in enumerate(mine.itertuples(index=False), start=layout.headcount_first_row):
+        values = (person.position, person.role, person.level, person.start or None)
+        for c, value in enumerate((*values, int(person.annual_salary)), start=1):
+            wb["Headcount"].cell(row=r, column=c, value=value)
+    facts = demo.facts
+    lines = facts[(facts["team"] == team) & (facts["scenario"] == "base")]
+    lines = lines[~lines["account"].isin(headcount_driven())]
+    keys = sorted(
+        {(str(a), str(li)) for a, li in zip(lines["account"], lines["line"], strict=True)}
+    )
+    row_of = {key: layout.budget_first_row + i for i, key in enumerate(keys)}
+    ws = wb["Budget"]
+    for (account, line), r in row_of.items():
+        ws.cell(row=r, column=1, value=account)
+        ws.cell(row=r, column=3, value=line or None)
+    for account, line, period, amount in zip(
+        lines["account"], lines["line"], lines["period"], lines["amount"], strict=True
+    ):
+        column = layout.budget_month_column(layout.periods.index(str(period)))
+        ws.cell(row=row_of[(str(account), str(line))], column=column, value=Decimal(amount))
+    wb.save(path)
+    return path
+
+
 @pytest.fixture(scope="module", params=[("sales-na", 12), ("platform-eng", 36)])
 def recalculated(request, tmp_path_factory):
+    """sales-na: the committed blank template filled by hand; platform-eng: a 36-month plan's
+    template pre-filled by the generator (what planbook pull writes)."""
     team, months = request.param
     demo = build_demo(months=months) if months != 12 else build_demo()
     folder = tmp_path_factory.mktemp(f"lo-{team}")
-    wb = team_template(demo.plan, team, facts=demo.facts, positions=demo.positions)
-    source = save_workbook(wb, folder / "in" / f"{team}.xlsx")
-    out = convert(source, folder / "out", "xlsx")
     layout = TeamLayout(demo.plan, demo.plan.team(team))
+    (folder / "in").mkdir()
+    if months == 12:
+        source = _fill_committed_template(demo, team, layout, folder / "in" / f"{team}.xlsx")
+    else:
+        wb = team_template(demo.plan, team, facts=demo.facts, positions=demo.positions)
+        source = save_workbook(wb, folder / "in" / f"{team}.xlsx")
+    out = convert(source, folder / "out", "xlsx")
     return demo, team, out, openpyxl.load_workbook(out, data_only=True), layout
 
 
