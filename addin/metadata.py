@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, fields
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
 
+from planbook.errors import PlanbookError
+
 SHEET = "_planbook"
 TEMPLATE_VERSION = "1"
 TEAM_KIND = "team-budget"
@@ -42,6 +44,13 @@ class Metadata:
 
 
 FIELDS = tuple(f.name for f in fields(Metadata))
+
+
+def check_version(version: str) -> str:
+    """A store version number as text, or "" for none; anything else is a clear error."""
+    if version and not version.isdigit():
+        raise PlanbookError(f"version {version!r} is not a version number; give one such as 3")
+    return version
 
 
 def layout_hash(*parts: object) -> str:

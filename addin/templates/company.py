@@ -16,7 +16,14 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.metadata import COMPANY_KIND, TEMPLATE_VERSION, Metadata, layout_hash, write_metadata
+from addin.metadata import (
+    COMPANY_KIND,
+    TEMPLATE_VERSION,
+    Metadata,
+    check_version,
+    layout_hash,
+    write_metadata,
+)
 from addin.templates import style
 from addin.templates.company_layout import HEADER_ROW, PLAN_FIELDS, PLAN_SHEET, TABLES, Table
 from addin.templates.layout import col
@@ -26,6 +33,7 @@ from planbook.model import Plan
 
 def company_workbook(plan: Plan, *, version: str = "") -> Workbook:
     """The company AOP workbook of ``plan`` (based on store ``version``, if any)."""
+    check_version(version)
     wb = Workbook()
     _instructions(wb, plan, version)
     _plan_sheet(wb, plan)

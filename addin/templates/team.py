@@ -16,7 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.metadata import TEAM_KIND, TEMPLATE_VERSION, Metadata, write_metadata
+from addin.metadata import TEAM_KIND, TEMPLATE_VERSION, Metadata, check_version, write_metadata
 from addin.templates import style
 from addin.templates.layout import (
     BUDGET,
@@ -49,6 +49,7 @@ def team_template(
 ) -> Workbook:
     """The budget template of one team, blank or filled with its facts and positions."""
     team = _team(plan, team_id)
+    check_version(version)
     if scenario not in {s.id for s in plan.scenarios}:
         raise PlanbookError(
             f"unknown scenario {scenario!r}; the plan has {', '.join(s.id for s in plan.scenarios)}"

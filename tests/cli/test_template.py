@@ -113,3 +113,9 @@ def test_validate_reports_a_filled_workbook_by_cell(tmp_path, demo):
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def test_template_with_a_version_that_is_not_a_number():
+    result = runner.invoke(app, ["template", "company", "--demo", "--version", "v3"])
+    assert result.exit_code == 1
+    assert "'v3' is not a version number" in result.output
