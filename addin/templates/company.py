@@ -111,7 +111,9 @@ def _table_sheet(wb: Workbook, plan: Plan, table: Table) -> None:
     widths = {i: c.width for i, c in enumerate(table.columns, start=1)}
     style.widths(ws, widths | {len(table.columns) + 1 + i: 12 for i in range(len(periods))})
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
-    style.print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    style.print_setup(
+        ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", months=len(periods), title_columns="A:B"
+    )
 
 
 def _record(item: Any) -> dict[str, Any]:

@@ -126,7 +126,10 @@ def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...])
     ws.freeze_panes = ws.cell(row=layout.assumptions_header_row + 1, column=first)
     style.protect(ws)
     style.print_setup(
-        ws, title_rows=f"{layout.assumptions_header_row}:{layout.assumptions_header_row}"
+        ws,
+        title_rows=f"{layout.assumptions_header_row}:{layout.assumptions_header_row}",
+        months=len(layout.periods),
+        title_columns="A:C",
     )
 
 

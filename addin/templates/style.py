@@ -128,11 +128,21 @@ def protect(ws: Worksheet) -> None:
     ws.protection.selectUnlockedCells = False
 
 
-def print_setup(ws: Worksheet, *, title_rows: str, landscape: bool = True) -> None:
-    """Landscape, fit to one page wide, header rows repeated, page numbers in the footer."""
+def print_setup(
+    ws: Worksheet,
+    *,
+    title_rows: str,
+    landscape: bool = True,
+    months: int = 12,
+    title_columns: str | None = None,
+) -> None:
+    """Landscape, a page wide per 12 months, headings (and label columns) repeated on every
+    page, page numbers in the footer."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = max(1, -(-months // 12))
+    if title_columns and months > 12:
+        ws.print_title_cols = title_columns
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = title_rows

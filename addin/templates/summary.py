@@ -55,7 +55,12 @@ def summary_sheet(wb: Workbook, layout: TeamLayout) -> None:
     style.widths(ws, {1: 22, 2: 34} | {first + i: 13 for i in range(len(columns))})
     ws.freeze_panes = ws.cell(row=layout.summary_header_row + 1, column=first)
     style.protect(ws)
-    style.print_setup(ws, title_rows=f"{layout.summary_header_row}:{layout.summary_header_row}")
+    style.print_setup(
+        ws,
+        title_rows=f"{layout.summary_header_row}:{layout.summary_header_row}",
+        months=len(layout.periods),
+        title_columns="A:B",
+    )
 
 
 def _month_cells(ws: Worksheet, layout: TeamLayout, rows: dict[str, int]) -> None:

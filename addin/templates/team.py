@@ -173,7 +173,12 @@ def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[Person]) -> N
     style.widths(ws, {1: 16, 2: 26, 3: 8, 4: 11, 5: 14} | {first + i: 12 for i in range(n + 1)})
     ws.freeze_panes = ws.cell(row=layout.headcount_first_row, column=first)
     style.protect(ws)
-    style.print_setup(ws, title_rows=f"{layout.headcount_header_row}:{layout.headcount_header_row}")
+    style.print_setup(
+        ws,
+        title_rows=f"{layout.headcount_header_row}:{layout.headcount_header_row}",
+        months=len(layout.periods),
+        title_columns="A:E",
+    )
     last = layout.headcount_last_row
     define(wb, "HeadcountInputs", HEADCOUNT, f"$A${layout.headcount_first_row}:$E${last}")
 
@@ -275,7 +280,12 @@ def budget_sheet(
     style.widths(ws, {1: 22, 2: 28, 3: 22} | {first + i: 12 for i in range(n + 1)})
     ws.freeze_panes = ws.cell(row=layout.budget_first_row, column=first)
     style.protect(ws)
-    style.print_setup(ws, title_rows=f"{layout.budget_header_row}:{layout.budget_header_row}")
+    style.print_setup(
+        ws,
+        title_rows=f"{layout.budget_header_row}:{layout.budget_header_row}",
+        months=len(layout.periods),
+        title_columns="A:C",
+    )
     define(
         wb,
         "BudgetInputs",
