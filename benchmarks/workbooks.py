@@ -11,6 +11,8 @@ formulas). Figures are medians; ratios are against openpyxl measured in the same
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import statistics
 import tempfile
 import time
@@ -105,26 +107,32 @@ def _team_facts(demo_facts: pd.DataFrame, plan: Any, lines: int) -> pd.DataFrame
     return facts_from_records(records)
 
 
+def _workbooks(folder: Path, *, teams: int, accounts: int, months: int) -> tuple[Any, Path, Path]:
+    """The plan of the team workbook, the filled team workbook and the company workbook."""
+    demo = build_demo(months=months)
+    facts = _team_facts(demo.facts, demo.plan, 60)
+    team = team_template(demo.plan, TEAM, facts=facts, positions=demo.positions)
+    team_path = save_workbook(team, folder / "team.xlsx")
+    big = build_demo(teams=teams, accounts=accounts, months=months)
+    company_path = save_workbook(company_workbook(big.plan), folder / "company.xlsx")
+    return demo.plan, team_path, company_path
+
+
 def run(
     repeat: int = 3, *, teams: int = 300, accounts: int = 200, months: int = 36
 ) -> list[dict[str, Any]]:
     """Rows of (case, reader, seconds, ratio to openpyxl, same values)."""
-    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        demo = build_demo(months=months)
-        facts = _team_facts(demo.facts, demo.plan, 60)
-        team = team_template(demo.plan, TEAM, facts=facts, positions=demo.positions)
-        team_path = save_workbook(team, folder / "team.xlsx")
-        rows += _case(
+        plan, team_path, company_path = _workbooks(
+            Path(tmp), teams=teams, accounts=accounts, months=months
+        )
+        rows = _case(
             f"team workbook, 60 lines x {months} months",
             team_path,
             ("Budget", "Headcount"),
-            lambda: read_team_workbook(str(team_path), demo.plan),
+            lambda: read_team_workbook(team_path, plan),
             repeat,
         )
-        big = build_demo(teams=teams, accounts=accounts, months=months)
-        company_path = save_workbook(company_workbook(big.plan), folder / "company.xlsx")
         rows += _case(
             f"company workbook, {teams} teams x {accounts} accounts x {months} months",
             company_path,
@@ -133,6 +141,54 @@ def run(
             repeat,
         )
     return rows
+
+
+def cases(*, teams: int = 300, accounts: int = 200, months: int = 36) -> list[Any]:
+    """The same measurements as ``benchmarks.runner.Case`` objects, for ``python -m
+    benchmarks`` (add ``"workbooks": workbooks.cases`` to its ``GROUPS``)."""
+    from benchmarks.runner import Case  # the runner lives on the main branch
+
+    folder = Path(tempfile.mkdtemp(prefix="planbook-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    plan, team_path, company_path = _workbooks(
+        folder, teams=teams, accounts=accounts, months=months
+    )
+    read_team_workbook(team_path, plan)  # warm the expected-formula cache
+    baseline = "openpyxl read-only, all values"
+    return [
+        Case(
+            "workbooks",
+            f"team workbook 60 x {months}: python-calamine values",
+            60 * months,
+            lambda: _calamine_values(team_path),
+            baseline,
+            lambda: _openpyxl_values(team_path),
+        ),
+        Case(
+            "workbooks",
+            f"team workbook 60 x {months}: Planbook reader",
+            60 * months,
+            lambda: read_team_workbook(team_path, plan),
+            baseline,
+            lambda: _openpyxl_values(team_path),
+        ),
+        Case(
+            "workbooks",
+            f"company workbook {teams} teams: python-calamine values",
+            teams * months,
+            lambda: _calamine_values(company_path),
+            baseline,
+            lambda: _openpyxl_values(company_path),
+        ),
+        Case(
+            "workbooks",
+            f"company workbook {teams} teams: Planbook reader",
+            teams * months,
+            lambda: read_company_workbook(company_path),
+            baseline,
+            lambda: _openpyxl_values(company_path),
+        ),
+    ]
 
 
 def _case(
