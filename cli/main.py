@@ -9,6 +9,7 @@ import typer
 import planbook
 from cli.consolidate import consolidate_command
 from cli.demo import demo
+from cli.template import template
 from cli.validate import validate
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.command()(demo)
 app.command()(validate)
 app.command("consolidate")(consolidate_command)
+app.command()(template)
 
 
 def _version(value: bool) -> None:

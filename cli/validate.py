@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.common import console, user_errors
+from cli.workbooks import check_workbook
 from planbook.errors import PlanValidationError
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
@@ -18,7 +19,8 @@ from planbook.validation import validate_facts
 def validate(
     plan_file: Annotated[Path, typer.Argument(help="The plan definition file (YAML).")],
     facts_files: Annotated[
-        list[Path] | None, typer.Argument(help="Facts files (.csv or .parquet) to check.")
+        list[Path] | None,
+        typer.Argument(help="Facts files (.csv, .parquet) or filled workbooks (.xlsx) to check."),
     ] = None,
 ) -> None:
     """Check a plan definition and facts; list every problem with its location.
@@ -28,6 +30,9 @@ def validate(
     plan = load_plan(plan_file)
     problems = []
     for path in facts_files or []:
+        if path.suffix.lower() == ".xlsx":
+            problems += check_workbook(plan, path)
+            continue
         facts = read_facts(path)
         problems += validate_facts(plan, facts, source=path.name)
         console.print(f"{path}: {len(facts):,} facts read")

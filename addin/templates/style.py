@@ -1,0 +1,152 @@
+"""The house style of Planbook workbooks: colours, number formats, widths, protection, print.
+
+Input cells are pale yellow with blue text (the FP&A convention: blue is typed in); formula
+cells are white with black text; read-only reference data is grey. Every sheet is protected
+without a password (against accidents, not adversaries) and only input cells are unlocked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+NAVY = "1F3864"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+FORMULA_FILL = PatternFill("solid", fgColor="FFFFFF")
+READONLY_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
+TOTAL_FILL = PatternFill("solid", fgColor="D9E1F2")
+INPUT_FONT = Font(name="Calibri", size=10, color="0000CC")
+FORMULA_FONT = Font(name="Calibri", size=10, color="000000")
+HEADER_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
+TOTAL_FONT = Font(name="Calibri", size=10, bold=True)
+TITLE_FONT = Font(name="Calibri", size=16, bold=True, color=NAVY)
+SUBTITLE_FONT = Font(name="Calibri", size=10, italic=True, color="595959")
+SECTION_FONT = Font(name="Calibri", size=11, bold=True, color=NAVY)
+THIN = Side(style="thin", color="BFBFBF")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+TOTAL_BORDER = Border(top=Side(style="thin", color=NAVY), bottom=Side(style="double", color=NAVY))
+
+MONEY = '#,##0.00;[Red]-#,##0.00;"-"'
+MONEY_WHOLE = "#,##0;[Red]-#,##0"
+PERCENT = "0.00%"
+RATIO = "0.0000"
+COUNT = "#,##0"
+HEADS = "#,##0.00"
+TEXT = "@"
+UNIT_FORMATS = {
+    "currency": MONEY,
+    "heads": HEADS,
+    "customers": COUNT,
+    "count": COUNT,
+    "percent": PERCENT,
+    "ratio": RATIO,
+}
+UNLOCKED = Protection(locked=False)
+
+
+def title(ws: Worksheet, text: str, subtitle: str) -> None:
+    """The sheet's title in A1 and a one-line explanation in A2."""
+    ws["A1"] = text
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = subtitle
+    ws["A2"].font = SUBTITLE_FONT
+    ws.row_dimensions[1].height = 24
+
+
+def section(ws: Worksheet, row: int, text: str) -> None:
+    """A section heading in column A."""
+    ws.cell(row=row, column=1, value=text).font = SECTION_FONT
+
+
+def header(ws: Worksheet, row: int, labels: list[str], *, first_column: int = 1) -> None:
+    """A row of column headings, white on navy."""
+    for offset, label in enumerate(labels):
+        cell = ws.cell(row=row, column=first_column + offset, value=label)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = GRID
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def input_cell(ws: Worksheet, row: int, column: int, number_format: str = "General") -> None:
+    """Mark a cell as an input: unlocked, yellow, blue text."""
+    cell = ws.cell(row=row, column=column)
+    cell.fill = INPUT_FILL
+    cell.font = INPUT_FONT
+    cell.border = GRID
+    cell.protection = UNLOCKED
+    cell.number_format = number_format
+
+
+def formula_cell(
+    ws: Worksheet, row: int, column: int, formula: str, number_format: str = MONEY
+) -> None:
+    """Write a locked formula cell."""
+    cell = ws.cell(row=row, column=column, value=formula)
+    cell.fill = FORMULA_FILL
+    cell.font = FORMULA_FONT
+    cell.border = GRID
+    cell.number_format = number_format
+
+
+def readonly_cell(
+    ws: Worksheet, row: int, column: int, value: object, number_format: str = "General"
+) -> None:
+    """Write locked reference data (grey)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    cell.fill = READONLY_FILL
+    cell.font = FORMULA_FONT
+    cell.border = GRID
+    cell.number_format = number_format
+
+
+def total_style(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Bold a totals row with a rule above and a double rule below."""
+    for column in range(first, last + 1):
+        cell = ws.cell(row=row, column=column)
+        cell.font = TOTAL_FONT
+        cell.fill = TOTAL_FILL
+        cell.border = TOTAL_BORDER
+
+
+def widths(ws: Worksheet, columns: Mapping[int, float]) -> None:
+    """Set column widths by column number."""
+    for column, width in columns.items():
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect the sheet (no password); formatting and sorting stay allowed."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def print_setup(
+    ws: Worksheet,
+    *,
+    title_rows: str,
+    landscape: bool = True,
+    months: int = 12,
+    title_columns: str | None = None,
+) -> None:
+    """Landscape, a page wide per 12 months, headings (and label columns) repeated on every
+    page, page numbers in the footer."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = max(1, -(-months // 12))
+    if title_columns and months > 12:
+        ws.print_title_cols = title_columns
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&A - page &P of &N"
+    ws.oddHeader.right.text = "Planbook"

@@ -1,0 +1,3 @@
+from tests.addin.corpus import main
+
+main()
