@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planbook.errors import FactsFileError, PlanValidationError
@@ -61,6 +61,7 @@ amounts = st.decimals(
 )
 
 
+@settings(deadline=None)
 @given(values=st.lists(amounts, min_size=1, max_size=30))
 def test_any_amount_round_trips_exactly_through_csv_and_parquet(tmp_path_factory, values):
     folder = tmp_path_factory.mktemp("rt")
