@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -22,6 +24,7 @@ from planbook.model import Plan
 from planbook.validation import validate_facts, validate_plan
 from server.store.errors import Conflict, ConflictDetail, InvalidRequest, NotFound
 from server.store.parts import (
+    ACTUALS,
     COMPANY,
     Blob,
     company_blob,
@@ -75,7 +78,7 @@ def push(conn: Connection, request: PushRequest) -> tuple[VersionInfo, bool]:
             f"the plan definition is for plan {plan.id!r}, not {request.plan_id!r}",
             loc=("company", "id"),
         )
-    blobs = _new_blobs(plan, request)
+    blobs = _new_blobs(conn, plan, request, head_parts)
     written = {
         p: b for p, b in blobs.items() if p not in head_parts or head_parts[p].hash != b.hash
     }
@@ -113,18 +116,32 @@ def _lock_head(conn: Connection, request: PushRequest) -> int:
     return current
 
 
-def _new_blobs(plan: Plan, request: PushRequest) -> dict[str, Blob]:
+def _new_blobs(
+    conn: Connection, plan: Plan, request: PushRequest, head_parts: dict[str, PartInfo]
+) -> dict[str, Blob]:
     blobs: dict[str, Blob] = {}
     if request.company is not None:
         blobs[COMPANY] = company_blob(request.company)
     if request.facts is not None and len(request.facts):
         for part, facts in split_facts(plan, request.facts).items():
+            if part == ACTUALS and ACTUALS in head_parts:
+                facts = _merged_actuals(conn, head_parts[ACTUALS], facts)
             blobs[part] = facts_blob(facts)
     for part in request.clear:
         if part in blobs:
             raise InvalidRequest(f"part {part!r} is both cleared and written", loc=("clear",))
         blobs[part] = facts_blob(empty_facts())
     return blobs
+
+
+def _merged_actuals(conn: Connection, current: PartInfo, pushed: pd.DataFrame) -> pd.DataFrame:
+    """Pushed actuals replace the actuals of the teams they name; other teams' stay."""
+    table = decode_facts(blob_data(conn, [current.hash])[current.hash])
+    teams = pa.array(sorted(set(pushed["team"].astype(str))), pa.string())
+    kept = table.filter(pc.invert(pc.is_in(table.column("team").cast(pa.string()), teams)))
+    if not kept.num_rows:
+        return pushed
+    return pd.concat([facts_from_arrow(kept), pushed], ignore_index=True)
 
 
 def _check_conflicts(

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
-from server.store import backup, read, workflow
+from server.store import backup, read, tokens, workflow
 from server.store.backup import Progress
 from server.store.db import is_current, make_engine, migrate, transaction
 from server.store.errors import InvalidRequest, NotFound
@@ -24,6 +24,7 @@ from server.store.push import PushRequest, push
 from server.store.read import ALL_FACTS, FactFilter
 from server.store.records import StatusChange, TagInfo, VersionInfo
 from server.store.schema import PlanRow
+from server.store.tokens import TokenInfo
 
 __all__ = ["Store"]
 
@@ -174,3 +175,27 @@ class Store:
         """Every problem found checking blobs against hashes and versions against parts."""
         with transaction(self.engine) as conn:
             return backup.verify_store(conn, progress)
+
+    # --- tokens -------------------------------------------------------------------------
+
+    def create_token(
+        self, *, name: str, role: str, teams: tuple[str, ...] = ()
+    ) -> tuple[TokenInfo, str]:
+        """A new API token and its secret, shown once."""
+        with transaction(self.engine, write=True) as conn:
+            return tokens.create_token(conn, name=name, role=role, teams=teams)
+
+    def find_token(self, secret: str) -> TokenInfo | None:
+        """The live token with this secret."""
+        with transaction(self.engine) as conn:
+            return tokens.find_token(conn, secret)
+
+    def tokens(self) -> list[TokenInfo]:
+        """Every token (no secrets)."""
+        with transaction(self.engine) as conn:
+            return tokens.list_tokens(conn)
+
+    def revoke_token(self, token_id: int) -> TokenInfo:
+        """Revoke a token."""
+        with transaction(self.engine, write=True) as conn:
+            return tokens.revoke_token(conn, token_id)
