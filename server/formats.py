@@ -77,7 +77,7 @@ def facts_from_columns(data: Any, *, source: str = "facts") -> pd.DataFrame:
         raise PlanValidationError(problems, subject=source)
     size = len(data["amount"])
     lines = data.get("line") or [""] * size
-    bad = [c for c in FACT_COLUMNS if len(data.get(c, lines)) != size]
+    bad = [c for c in FACT_COLUMNS if len(_column(data, c, lines)) != size]
     if bad:
         raise PlanValidationError(
             [Problem((source, c), f"has a different length than amount ({size})") for c in bad],
@@ -86,10 +86,15 @@ def facts_from_columns(data: Any, *, source: str = "facts") -> pd.DataFrame:
     problems = [
         Problem((source, f"row {i + 1}", c), f"expected text, found {v!r}")
         for c in KEY_COLUMNS
-        for i, v in enumerate(data.get(c, lines))
+        for i, v in enumerate(_column(data, c, lines))
         if not isinstance(v, str)
     ][:1000]
     if problems:
         raise PlanValidationError(problems, subject=source)
     records = ({c: (data[c][i] if c in data else "") for c in FACT_COLUMNS} for i in range(size))
     return facts_from_records(records)
+
+
+def _column(data: dict[str, Any], column: str, lines: list[Any]) -> list[Any]:
+    value = data.get(column)
+    return list(value) if isinstance(value, list) else lines

@@ -5,13 +5,16 @@ Open one with :meth:`Store.open` (a SQLite path or a PostgreSQL URL); write with
 """
 
 from server.store.errors import (
+    AccessDenied,
     Conflict,
     ConflictDetail,
     InvalidRequest,
+    NotAuthenticated,
     NotFound,
     StoreError,
     StoreNotEmpty,
     StoreUnavailable,
+    TooLarge,
 )
 from server.store.parts import ACTUALS, COMPANY, team_part
 from server.store.push import PushRequest
@@ -22,10 +25,12 @@ from server.store.store import Store
 __all__ = [
     "ACTUALS",
     "COMPANY",
+    "AccessDenied",
     "Conflict",
     "ConflictDetail",
     "FactFilter",
     "InvalidRequest",
+    "NotAuthenticated",
     "NotFound",
     "PartInfo",
     "PushRequest",
@@ -35,6 +40,7 @@ __all__ = [
     "StoreNotEmpty",
     "StoreUnavailable",
     "TagInfo",
+    "TooLarge",
     "VersionInfo",
     "team_part",
 ]

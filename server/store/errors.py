@@ -8,6 +8,9 @@
         ├── InvalidRequest         the request itself is wrong (a bad tag name,
         │                          a status change the workflow does not allow) -> 422/409
         ├── StoreNotEmpty          import into a store that has data            -> 409
+        ├── NotAuthenticated       no token, or an unknown or revoked one       -> 401
+        ├── AccessDenied           the token's role may not do this            -> 403
+        ├── TooLarge               the request body is over the limit           -> 413
         └── StoreUnavailable       the database is busy or unreachable; retry  -> 503
 
 Facts that break the plan raise :class:`planbook.errors.PlanValidationError` (-> 422).
@@ -21,13 +24,16 @@ from datetime import datetime
 from planbook.errors import PlanbookError
 
 __all__ = [
+    "AccessDenied",
     "Conflict",
     "ConflictDetail",
     "InvalidRequest",
+    "NotAuthenticated",
     "NotFound",
     "StoreError",
     "StoreNotEmpty",
     "StoreUnavailable",
+    "TooLarge",
 ]
 
 
@@ -58,6 +64,24 @@ class StoreNotEmpty(StoreError):
     """An import into a store that already holds data."""
 
     status = 409
+
+
+class NotAuthenticated(StoreError):
+    """No token, or a token that is unknown or revoked."""
+
+    status = 401
+
+
+class AccessDenied(StoreError):
+    """The token's role (or team scope) does not allow this."""
+
+    status = 403
+
+
+class TooLarge(StoreError):
+    """The request body is larger than the service accepts."""
+
+    status = 413
 
 
 class StoreUnavailable(StoreError):

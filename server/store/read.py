@@ -44,13 +44,15 @@ _EMPTY_SCHEMA = pa.schema(
 @dataclass(frozen=True)
 class FactFilter:
     """Which facts to read: each given list keeps only those values; ``hidden_accounts``
-    are always left out (confidential accounts for roles that may not see them)."""
+    are left out (confidential accounts for roles that may not see them), except for the
+    teams in ``own_teams`` (a team lead sees its own salaries)."""
 
     scenarios: Sequence[str] = ()
     teams: Sequence[str] = ()
     accounts: Sequence[str] = ()
     periods: Sequence[str] = ()
     hidden_accounts: Sequence[str] = ()
+    own_teams: Sequence[str] = ()
 
 
 ALL_FACTS = FactFilter()
@@ -240,6 +242,9 @@ def _filter(table: pa.Table, wanted: FactFilter) -> pa.Table:
             mask = keep if mask is None else pc.and_(mask, keep)
     if wanted.hidden_accounts:
         hide = pc.is_in(table.column("account"), pa.array(list(wanted.hidden_accounts)))
+        if wanted.own_teams:
+            own = pc.is_in(table.column("team"), pa.array(list(wanted.own_teams), pa.string()))
+            hide = pc.and_(hide, pc.invert(own))
         mask = pc.invert(hide) if mask is None else pc.and_(mask, pc.invert(hide))
     table = table if mask is None else table.filter(mask)
     return table.select(list(FACT_COLUMNS))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from planbook.demo import Demo, build_demo
@@ -50,3 +51,33 @@ def store(db_url: str) -> Iterator[Store]:
     opened = Store.open(db_url)
     yield opened
     opened.close()
+
+
+ROLES = {
+    "admin": ("admin", ()),
+    "finance": ("finance", ()),
+    "lead": ("lead", ("sales-na",)),
+    "viewer": ("viewer", ()),
+}
+
+
+@pytest.fixture
+def api(db_url: str, demo: Demo) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    """A TestClient over a store seeded with the demo (versions 1 and 2), and the
+    Authorization headers of one token per role."""
+    from fastapi.testclient import TestClient as _TestClient
+
+    from server.app import create_app
+    from server.settings import Settings
+    from tests.server.store.helpers import seed
+
+    app = create_app(Settings(db=db_url, secret="s" * 32, max_body_bytes=4 * 1024 * 1024))
+    store: Store = app.state.store
+    seed(store, demo)
+    headers = {}
+    for name, (role, teams) in ROLES.items():
+        _, secret = store.create_token(name=f"{name}-user", role=role, teams=teams)
+        headers[name] = {"Authorization": f"Bearer {secret}"}
+    with _TestClient(app) as client:
+        yield client, headers
+    store.close()
