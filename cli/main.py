@@ -13,6 +13,7 @@ from cli.demo import demo
 from cli.log import log
 from cli.pull import pull
 from cli.push import push
+from cli.serve import serve
 from cli.status import status
 from cli.tag import tag
 from cli.validate import validate
@@ -35,6 +36,7 @@ app.command()(status)
 app.command()(export)
 app.command("import")(import_)
 app.command()(verify)
+app.command()(serve)
 app.add_typer(token.app)
 
 
