@@ -99,9 +99,14 @@ class Client:
         for attempt in range(self.retries + 1):
             try:
                 response = self.http.request(method, url, **kwargs)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
+            except httpx.TransportError as exc:
                 safe = method == "GET" or isinstance(exc, httpx.ConnectError)
-                if not safe or attempt == self.retries:
+                if not safe:
+                    raise StoreUnavailable(
+                        f"the connection to {self.http.base_url} broke during the request "
+                        f"({exc}); it may or may not have been applied: check planbook log"
+                    ) from None
+                if attempt == self.retries:
                     raise StoreUnavailable(
                         f"cannot reach the Planbook service at {self.http.base_url} ({exc})"
                     ) from None
