@@ -37,7 +37,7 @@ class Outcome:
     stop: threading.Event = field(default_factory=threading.Event)
 
 
-def _pusher(url, token, index, team, pushes, base_facts, out, retries=8):  # noqa: PLR0913
+def _pusher(url, token, index, team, pushes, base_facts, out, retries=8):
     with Client(url, token=token, retries=retries, backoff=0.05) as client:
         for k in range(pushes):
             if out.stop.is_set():
