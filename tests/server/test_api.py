@@ -220,3 +220,15 @@ def test_openapi_lists_every_route_with_examples(api):
     push = doc["paths"]["/api/v1/plans/{plan}/versions"]["post"]
     assert {"201", "409", "422"} <= set(push["responses"])
     assert "examples" in str(doc["components"]["schemas"]["PushIn"])
+
+
+def test_import_of_a_file_that_is_not_an_export_gets_422(tmp_path):
+    app = create_app(Settings(db=str(tmp_path / "empty.db"), secret="u" * 32))
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        answer = client.post(
+            "/api/v1/import", content=b"not a zip", headers={"Authorization": "Bearer " + "u" * 32}
+        )
+    assert answer.status_code == 422 and "not a Planbook export" in answer.text
+    app.state.store.close()
