@@ -2,7 +2,8 @@
 
 1. Pull a 2.2M-fact version (300 teams x 200 accounts x 36 months) vs reading the same rows
    from a Parquet file (goal: within 2x).
-2. Push one team's part into a 12-team and into a 300-team plan (goal: the same time).
+2. Push one team's part into a 12-team and into a 300-team plan, both 200 accounts x 36
+   months so the team part is the same size (goal: the same time).
 3. Store size after 100 single-team pushes vs one full copy plus the changed parts
    (goal: under 1.2x).
 
@@ -111,7 +112,7 @@ def run(report: Callable[[Row], None] = lambda row: None) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="planbook-bench-") as tmp:
         folder = Path(tmp)
         big = build_demo(teams=300, accounts=200, months=36)
-        small = build_demo(teams=12)
+        small = build_demo(teams=12, accounts=200, months=36)  # the same team size
         store, head = _loaded(folder, "big", big)
         parquet = write_facts(big.facts, folder / "facts.parquet")
         pull = _median(lambda: store.facts(big.plan.id, head, FactFilter()))

@@ -90,7 +90,25 @@ def push(conn: Connection, request: PushRequest) -> tuple[VersionInfo, bool]:
     _store_blobs(conn, list(written.values()))
     _store_version(conn, request, number=number, head_parts=head_parts, written=written)
     _drafts_again(conn, request, written, number)
-    return version_info(conn, request.plan_id, number), True
+    return _new_info(request, number, head_parts, written), True
+
+
+def _new_info(
+    request: PushRequest, number: int, head_parts: dict[str, PartInfo], written: dict[str, Blob]
+) -> VersionInfo:
+    """The version just stored, without reading it back."""
+    parts = dict(head_parts) | {p: PartInfo(p, b.hash, b.rows, number) for p, b in written.items()}
+    return VersionInfo(
+        plan=request.plan_id,
+        number=number,
+        parent=number - 1 if number > 1 else None,
+        author=request.author,
+        created_at=request.at,
+        message=request.message,
+        hash=version_hash({p: i.hash for p, i in parts.items()}),
+        changed=tuple(sorted(written)),
+        parts=tuple(parts[p] for p in sorted(parts)),
+    )
 
 
 def _lock_head(conn: Connection, request: PushRequest) -> int:
