@@ -138,6 +138,15 @@ def run(report: Callable[[Row], None] = lambda row: None) -> list[Row]:
                 "< 1.2x",
             )
         )
+        add(
+            Row(
+                f"store after {PUSHES} single-team pushes vs one full copy",
+                grown,
+                copy,
+                "bytes",
+                f"(a copy per version: {PUSHES + 1}x)",
+            )
+        )
         store.close()
         small_store.close()
     return rows
