@@ -6,9 +6,9 @@ envelopes), ``team:<id>`` (one team's budget lines, every non-actuals scenario) 
 serialization, so unchanged parts are shared between versions, not copied.
 
 Fact parts are Arrow IPC streams (LZ4, whose decompression keeps pulls near Parquet speed)
-of the normalized facts; their hash covers the
-sorted key text and the exact decimal amounts, not the compressed bytes. The company part is
-canonical JSON of the plan definition.
+of the normalized facts; their hash covers the sorted key text and the exact decimal
+amounts, not the compressed bytes. The company part is canonical JSON of the plan
+definition.
 """
 
 from __future__ import annotations
