@@ -134,7 +134,15 @@ class Client:
         return plans[0]
 
     def push(self, request: PushRequest) -> tuple[VersionInfo, bool]:
-        """Push a version (the service records the token's name as the author)."""
+        """Push a version (the service records the token's name as the author). Facts alone
+        travel as Parquet; with a plan definition or cleared parts, as columnar JSON."""
+        if (
+            request.company is None
+            and not request.clear
+            and request.facts is not None
+            and request.base is not None
+        ):
+            return self._push_parquet(request)
         body: dict[str, Any] = {
             "base": request.base,
             "message": request.message,
@@ -145,6 +153,19 @@ class Client:
         if request.facts is not None:
             body["facts"] = facts_to_columns(facts_to_arrow(request.facts))
         data = self._json("POST", f"/plans/{request.plan_id}/versions", json=body)
+        return _version(data["version"]), bool(data["created"])
+
+    def _push_parquet(self, request: PushRequest) -> tuple[VersionInfo, bool]:
+        assert request.facts is not None
+        sink = io.BytesIO()
+        pq.write_table(facts_to_arrow(request.facts), sink, compression="zstd")
+        data = self._json(
+            "POST",
+            f"/plans/{request.plan_id}/versions/facts",
+            params={"base": request.base, "message": request.message},
+            content=sink.getvalue(),
+            headers={"Content-Type": "application/vnd.apache.parquet"},
+        )
         return _version(data["version"]), bool(data["created"])
 
     def resolve(self, plan_id: str, ref: str | int = "latest") -> int:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from planbook.errors import PlanValidationError, Problem
+from planbook.errors import FactsFileError, PlanValidationError, Problem
+from planbook.facts import read_facts
 from planbook.model import Plan
 from planbook.validation import parse_plan
 from server.api.deps import Ctx
@@ -63,6 +67,51 @@ def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> Pu
     )
     response.status_code = 201 if created else 200
     return PushOut(created=created, version=VersionOut.of(version))
+
+
+@router.post(
+    "/plans/{plan}/versions/facts",
+    status_code=201,
+    responses=ERRORS
+    | {200: {"model": PushOut}, 409: {"model": ConflictOut}, 413: {"model": ErrorOut}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "Facts as a Parquet file (the fact columns; exact decimal amounts).",
+            "content": {"application/vnd.apache.parquet": {}},
+        }
+    },
+)
+async def push_facts(
+    plan: PlanId,
+    request: Request,
+    ctx: Ctx,
+    response: Response,
+    base: Annotated[int, Query(ge=0, description="The version the changes are based on.")],
+    message: Annotated[str, Query(max_length=2000)] = "",
+) -> PushOut:
+    """Push facts sent as Parquet (the fast way for large pushes); otherwise the same as
+    ``POST /plans/{plan}/versions``."""
+    facts = _parquet_facts(await request.body())
+    ctx.principal.check_parts(await run_in_threadpool(_parts, ctx, plan, None, facts, []))
+    version, created = await run_in_threadpool(
+        ctx.store.push,
+        PushRequest(plan, base=base, author=ctx.principal.name, message=message, facts=facts),
+    )
+    response.status_code = 201 if created else 200
+    return PushOut(created=created, version=VersionOut.of(version))
+
+
+def _parquet_facts(body: bytes) -> pd.DataFrame:
+    """Facts from a Parquet body, read exactly as ``planbook push`` reads a file."""
+    with tempfile.TemporaryDirectory(prefix="planbook-push-") as folder:
+        path = FilePath(folder) / "body.parquet"
+        path.write_bytes(body)
+        try:
+            return read_facts(path)
+        except FactsFileError as exc:
+            msg = str(exc).replace(str(path), "the body")
+            raise PlanValidationError([Problem(("body",), msg)], subject="facts") from None
 
 
 def _company(data: dict[str, Any] | None) -> Plan | None:

@@ -232,3 +232,27 @@ def test_import_of_a_file_that_is_not_an_export_gets_422(tmp_path):
         )
     assert answer.status_code == 422 and "not a Planbook export" in answer.text
     app.state.store.close()
+
+
+def test_push_facts_as_parquet(api, demo, tmp_path):
+    from planbook.facts import write_facts
+
+    client, h = api
+    path = write_facts(bump(team_facts(demo, "sales-na")), tmp_path / "sales.parquet")
+    answer = client.post(
+        f"{V1}/versions/facts",
+        params={"base": 2, "message": "parquet"},
+        content=path.read_bytes(),
+        headers=h["lead"] | {"Content-Type": "application/vnd.apache.parquet"},
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["version"]["changed"] == ["team:sales-na"]
+    bad = client.post(
+        f"{V1}/versions/facts", params={"base": 3}, content=b"nope", headers=h["finance"]
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body"]
+    other = write_facts(bump(team_facts(demo, "finance")), tmp_path / "finance.parquet")
+    denied = client.post(
+        f"{V1}/versions/facts", params={"base": 3}, content=other.read_bytes(), headers=h["lead"]
+    )
+    assert denied.status_code == 403

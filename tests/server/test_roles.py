@@ -24,6 +24,7 @@ ROUTES = [
     ("GET", f"{P}/versions/2/plan", None, ALL),
     ("GET", f"{P}/versions/2/facts", None, ALL),
     ("POST", f"{P}/versions", "push", {"admin", "finance", "lead"}),
+    ("POST", f"{P}/versions/facts", "parquet", {"admin", "finance", "lead"}),
     ("GET", f"{P}/status", None, ALL),
     ("GET", f"{P}/status/history", None, ALL),
     ("POST", f"{P}/teams/sales-na/status", {"action": "submit"}, {"admin", "finance", "lead"}),
@@ -47,13 +48,20 @@ def _call(client, demo, method, url, body, headers):
         latest = client.get(f"{P}/versions/latest", headers=headers).json()["number"]
         facts = bump(team_facts(demo, "sales-na"), latest)
         body = {"base": latest, "facts": facts_to_columns(facts_to_arrow(facts))}
+    if body == "parquet":
+        latest = client.get(f"{P}/versions/latest", headers=headers).json()["number"]
+        sink = io.BytesIO()
+        pq.write_table(facts_to_arrow(bump(team_facts(demo, "sales-na"), latest)), sink)
+        return client.post(url, params={"base": latest}, content=sink.getvalue(), headers=headers)
     return client.request(method, url, json=body, headers=headers)
 
 
 def test_role_route_matrix(api, demo):
     client, headers = api
     for method, url, body, allowed in ROUTES:
-        anonymous = client.request(method, url, json=body if isinstance(body, dict) else None)
+        anonymous = client.request(
+            method, url, json=body if isinstance(body, dict) else None, params={"base": 2}
+        )
         assert anonymous.status_code == 401, (method, url)
         for role in sorted(ALL):
             answer = _call(client, demo, method, url, body, headers[role])
