@@ -101,8 +101,16 @@ def _blob_bytes(store: Store) -> int:
         return int(conn.scalar(select(func.coalesce(func.sum(BlobRow.size), 0))) or 0)
 
 
-def run(report: Callable[[Row], None] = lambda row: None) -> list[Row]:
-    """Run every store benchmark; ``report`` gets each row as it is measured."""
+def run(
+    report: Callable[[Row], None] = lambda row: None,
+    *,
+    teams: int = 300,
+    accounts: int = 200,
+    months: int = 36,
+    pushes: int = PUSHES,
+) -> list[Row]:
+    """Run every store benchmark; ``report`` gets each row as it is measured. The sizes
+    default to company scale; tests pass small ones."""
     rows: list[Row] = []
 
     def add(row: Row) -> None:
@@ -111,8 +119,8 @@ def run(report: Callable[[Row], None] = lambda row: None) -> list[Row]:
 
     with tempfile.TemporaryDirectory(prefix="planbook-bench-") as tmp:
         folder = Path(tmp)
-        big = build_demo(teams=300, accounts=200, months=36)
-        small = build_demo(teams=12, accounts=200, months=36)  # the same team size
+        big = build_demo(teams=teams, accounts=accounts, months=months)
+        small = build_demo(teams=12, accounts=accounts, months=months)  # the same team size
         store, head = _loaded(folder, "big", big)
         parquet = write_facts(big.facts, folder / "facts.parquet")
         pull = _median(lambda: store.facts(big.plan.id, head, FactFilter()))
@@ -122,16 +130,16 @@ def run(report: Callable[[Row], None] = lambda row: None) -> list[Row]:
         read_arrow = _median(lambda: pq.read_table(parquet))
         add(Row("pull, Arrow table", pull_arrow, read_arrow, "s", "< 2x Parquet"))
         copy = _blob_bytes(store)
-        big_push, head = _push_team(store, big, head, PUSHES)
+        big_push, head = _push_team(store, big, head, pushes)
         small_store, small_head = _loaded(folder, "small", small)
-        small_push, _ = _push_team(small_store, small, small_head, 20)
+        small_push, _ = _push_team(small_store, small, small_head, min(pushes, 20))
         add(Row("push one team: 300-team vs 12-team plan", big_push, small_push, "s", "~1x"))
         team = big.plan.teams[0].id
-        changed = _changed_bytes(store, big.plan.id, f"team:{team}", PUSHES)
+        changed = _changed_bytes(store, big.plan.id, f"team:{team}", pushes)
         grown = _blob_bytes(store)
         add(
             Row(
-                f"store after {PUSHES} single-team pushes vs one copy + changed parts",
+                f"store after {pushes} single-team pushes vs one copy + changed parts",
                 grown,
                 copy + changed,
                 "bytes",
@@ -140,11 +148,11 @@ def run(report: Callable[[Row], None] = lambda row: None) -> list[Row]:
         )
         add(
             Row(
-                f"store after {PUSHES} single-team pushes vs one full copy",
+                f"store after {pushes} single-team pushes vs one full copy",
                 grown,
                 copy,
                 "bytes",
-                f"(a copy per version: {PUSHES + 1}x)",
+                f"(a copy per version: {pushes + 1}x)",
             )
         )
         store.close()
