@@ -31,6 +31,7 @@ from server.store.parts import (
     decode_facts,
     facts_blob,
     split_facts,
+    team_part,
     version_hash,
 )
 from server.store.read import blob_data, parts_of, plan_of, version_info
@@ -192,9 +193,13 @@ def _validate(
     head_parts: dict[str, PartInfo],
     blobs: dict[str, Blob],
 ) -> None:
-    unknown = [p for p in request.clear if p != "actuals" and not p.startswith("team:")]
+    teams = {team_part(t.id) for t in plan.teams}
+    unknown = [p for p in request.clear if p != ACTUALS and p not in teams]
     if unknown:
-        raise InvalidRequest(f"cannot clear part {unknown[0]!r}", loc=("clear",))
+        raise InvalidRequest(
+            f"cannot clear part {unknown[0]!r}; give actuals or team:<id> of a team in the plan",
+            loc=("clear",),
+        )
     problems: list[Problem] = []
     if request.facts is not None and len(request.facts):
         problems += validate_facts(plan, request.facts, source=request.source)

@@ -33,6 +33,14 @@ def _quiet(done: int, total: int) -> None:
     pass
 
 
+def _check_actor(actor: str) -> None:
+    if not actor.strip() or len(actor) > 200:
+        raise InvalidRequest(
+            "the author must be 1 to 200 characters (a name or an e-mail address)",
+            loc=("author",),
+        )
+
+
 class Store:
     """A versioned snapshot store of plans. Open with :meth:`open`."""
 
@@ -70,6 +78,7 @@ class Store:
 
     def push(self, request: PushRequest) -> tuple[VersionInfo, bool]:
         """Store a new version (see :func:`server.store.push.push`)."""
+        _check_actor(request.author)
         with transaction(self.engine, write=True) as conn:
             return push(conn, request)
 
@@ -126,6 +135,7 @@ class Store:
         self, *, plan_id: str, team: str, action: str, actor: str, comment: str = ""
     ) -> StatusChange:
         """Submit, approve, return or reopen a team's budget."""
+        _check_actor(actor)
         with transaction(self.engine, write=True) as conn:
             return workflow.change_status(
                 conn, plan_id=plan_id, team=team, action=action, actor=actor, comment=comment
@@ -144,12 +154,14 @@ class Store:
 
     def set_tag(self, *, plan_id: str, name: str, ref: str | int, actor: str) -> TagInfo:
         """Pin a tag on a version (moving it if it exists)."""
+        _check_actor(actor)
         with transaction(self.engine, write=True) as conn:
             number = read.resolve(conn, plan_id, ref)
             return workflow.set_tag(conn, plan_id=plan_id, name=name, version=number, actor=actor)
 
     def delete_tag(self, *, plan_id: str, name: str, actor: str) -> TagInfo:
         """Remove a tag."""
+        _check_actor(actor)
         with transaction(self.engine, write=True) as conn:
             return workflow.delete_tag(conn, plan_id=plan_id, name=name, actor=actor)
 

@@ -127,3 +127,10 @@ def test_tokens(db):
 def test_commands_without_a_store_say_so(tmp_path):
     out = run("log", "--db", str(tmp_path / "none.db"), code=1)
     assert "no store at" in out
+
+
+def test_serve_refuses_a_default_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("PLANBOOK_SECRET", raising=False)
+    monkeypatch.delenv("PLANBOOK_DEV", raising=False)
+    out = run("serve", "--db", str(tmp_path / "s.db"), code=1)
+    assert "refusing to start" in out and "PLANBOOK_SECRET" in out

@@ -162,3 +162,10 @@ def test_clear_a_team_part(store, demo):
     version, _ = store.push(PushRequest(demo.plan.id, base=2, author="a", clear=("team:finance",)))
     assert next(p for p in version.parts if p.part == "team:finance").rows == 0
     assert store.facts(demo.plan.id, "latest", _only("finance")).empty
+
+
+@pytest.mark.parametrize("part", ["team:nope", "company", "x" * 200])
+def test_clear_only_team_parts_of_the_plan_or_actuals(store, demo, part):
+    seed(store, demo)
+    with pytest.raises(InvalidRequest, match="cannot clear"):
+        store.push(PushRequest(demo.plan.id, base=2, author="a", clear=(part,)))
