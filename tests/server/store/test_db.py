@@ -55,3 +55,16 @@ def test_concurrent_pushes_to_one_team_from_one_base_let_exactly_one_land(db_url
     assert stores[0].version("cirrus").number == 3
     for s in stores:
         s.close()
+
+
+def test_migrations_match_the_models(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from server.store.schema import Base
+
+    store = Store.open(db_url)
+    with transaction(store.engine) as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    store.close()
+    assert diff == []
