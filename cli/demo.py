@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -14,9 +15,10 @@ from cli.connect import DEFAULT_DB, DbOption, backend
 from planbook.consolidate import request_vs_envelope
 from planbook.demo import Demo, build_demo
 from planbook.facts import write_facts
+from planbook.model import Plan
 from planbook.planfile import dump_plan
 from server.demo import load_demo
-from server.store import StoreError, VersionInfo
+from server.store import VersionInfo
 
 
 @user_errors
@@ -63,32 +65,40 @@ def demo(
             start=start,
             actual_months=actual_months,
         )
-    last = _load(company, db)
+    loaded = _load(company, db)
+    if loaded is None:
+        return
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         with console.status(f"Writing {len(company.facts):,} facts to {out}..."):
             dump_plan(company.plan, out / "plan.yaml")
             write_facts(company.facts, out / f"facts.{facts_format}")
             company.positions.to_csv(out / "positions.csv", index=False)
-    _summary(company)
-    _next_steps(company, db, last.number, out, facts_format)
+    _summary(company.plan, company.facts)
+    _next_steps(company, db, loaded.number, out, facts_format)
 
 
-def _load(company: Demo, db: str) -> VersionInfo:
+def _load(company: Demo, db: str) -> VersionInfo | None:
+    """Load the demo as a history of versions; if the store already holds it, show what it
+    holds instead (running the README's first command twice is not an error)."""
     with backend(db=db, server=None, token=None, create=True) as store:
-        if company.plan.id in store.plans():
-            raise StoreError(
-                f"the store at {db} already holds plan {company.plan.id!r}; "
-                "use another --db or remove that file"
+        plan_id = company.plan.id
+        if plan_id in store.plans():
+            head = store.log(plan_id, limit=1)[0]
+            console.print(
+                f"{db} already holds the demo company ({plan_id}, latest version "
+                f"{head.number}); showing that version. For a fresh one, remove {db} or "
+                "use --db with another file."
             )
+            _summary(store.plan(plan_id), store.facts(plan_id))
+            return None
         with console.status("Loading the demo company into the store...") as spinner:
             return load_demo(  # type: ignore[no-any-return]
                 store, company, lambda step: spinner.update(f"Loading the demo: {step}...")
             )
 
 
-def _summary(company: Demo) -> None:
-    plan, facts = company.plan, company.facts
+def _summary(plan: Plan, facts: pd.DataFrame) -> None:
     console.print(
         f"[bold]{plan.name}[/]: {len(plan.departments)} departments, {len(plan.teams)} teams, "
         f"{len(plan.accounts)} accounts, {plan.months} months from {plan.start}, "

@@ -47,8 +47,12 @@ def test_demo_history_is_realistic(db):
     assert "returned" in history
 
 
-def test_demo_refuses_a_store_that_has_the_plan(db):
-    assert "already holds plan" in run("demo", "--db", db, code=1)
+def test_demo_again_shows_what_the_store_holds_and_adds_nothing(db):
+    versions = run("log", "--db", db, "-n", "50")
+    out = run("demo", "--db", db)
+    assert "already holds the demo company" in out and "showing that version" in out
+    assert "Research & Development" in out and "Company" in out
+    assert run("log", "--db", db, "-n", "50") == versions
 
 
 def test_pull_then_push_round_trip(db, tmp_path):
