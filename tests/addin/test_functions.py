@@ -11,7 +11,7 @@ import pytest
 import xlwings.server
 
 import addin.functions
-from planbook import Override, compare_scenario, consolidate, to_wide
+from planbook import consolidate, to_wide
 from tests.addin.functions_helpers import call, error, seeded_db, session_on
 
 FUNCTIONS = sorted(n for n in addin.functions.__all__)
@@ -72,8 +72,9 @@ def test_pb_get_takes_dates_serials_and_ranges(session, demo):
     serial = (first - dt.date(1899, 12, 30)).days
     assert call("pb_get", account, team, serial + 14) == expected
     assert call("pb_get", account, team, f"{month}-15") == expected
-    assert addin.functions.pb_get([[account]], [team], dt.datetime(first.year, first.month, 3)) == (
-        expected[0][0]
+    assert (
+        addin.functions.pb_get([[account]], [team], dt.datetime(first.year, first.month, 3))
+        == (expected[0][0])
     )
 
 
@@ -106,9 +107,12 @@ def test_pb_get_errors_are_excel_errors_with_a_message(session, args, kind):
     assert "Traceback" not in session.errors[0].message
     errors = call("pb_errors")
     assert errors[0] == ["time", "function", "error", "message"]
-    assert errors[1][1:3] == ["pb_get", {"#REF!": error("Ref"), "#VALUE!": error("Value")}[
-        {"Ref": "#REF!", "Value": "#VALUE!"}[kind]
-    ]]
+    assert errors[1][1:3] == [
+        "pb_get",
+        {"#REF!": error("Ref"), "#VALUE!": error("Value")}[
+            {"Ref": "#REF!", "Value": "#VALUE!"}[kind]
+        ],
+    ]
 
 
 def test_old_runtimes_get_error_strings(session):
