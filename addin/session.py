@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from addin.cache import Snapshot, VersionCache
 from addin.settings import AddinSettings, load_settings
 
-__all__ = ["ErrorRecord", "Session", "configure", "current"]
+__all__ = ["ErrorRecord", "Session", "close_current", "configure", "current"]
 
 MAX_ERRORS = 50
 
@@ -76,3 +76,11 @@ def configure(settings: AddinSettings | None = None) -> Session:
         _current.close()
     _current = Session(settings or load_settings())
     return _current
+
+
+def close_current() -> None:
+    """Close and forget the process's session."""
+    global _current
+    if _current is not None:
+        _current.close()
+    _current = None

@@ -4,13 +4,16 @@ and Office.js-shaped custom-function calls through xlwings Server's real code pa
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import xlwings as xw
 import xlwings.server
 
 import addin.functions
+from addin import session
 from addin.session import Session, configure
 from addin.settings import AddinSettings
 from planbook.demo import Demo
@@ -58,3 +61,10 @@ def call(name: str, *args: Any, runtime: str = "1.4") -> Any:
 def error(kind: str) -> dict[str, str]:
     """An Excel error value as xlwings Server sends it (runtime 1.4)."""
     return {"type": "Error", "errorType": kind}
+
+
+@pytest.fixture(autouse=True)
+def closed_session() -> Iterator[None]:
+    """Close the add-in's session after each test (no connection left open)."""
+    yield
+    session.close_current()

@@ -12,7 +12,13 @@ import xlwings.server
 
 import addin.functions
 from planbook import consolidate, to_wide
-from tests.addin.functions_helpers import call, error, seeded_db, session_on
+from tests.addin.functions_helpers import (
+    call,
+    closed_session,  # noqa: F401 (autouse)
+    error,
+    seeded_db,
+    session_on,
+)
 
 FUNCTIONS = sorted(n for n in addin.functions.__all__)
 

@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from planbook import Override, compare_scenario, consolidate, to_wide
-from tests.addin.functions_helpers import call, error, seeded_db, session_on
+from tests.addin.functions_helpers import (
+    call,
+    closed_session,  # noqa: F401 (autouse)
+    error,
+    seeded_db,
+    session_on,
+)
 
 
 @pytest.fixture

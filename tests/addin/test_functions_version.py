@@ -11,7 +11,12 @@ import pytest
 import addin.functions
 from addin.settings import AddinSettings, load_settings, rows_to_mapping
 from server.store import PushRequest, Store
-from tests.addin.functions_helpers import call, seeded_db, session_on
+from tests.addin.functions_helpers import (
+    call,
+    closed_session,  # noqa: F401 (autouse)
+    seeded_db,
+    session_on,
+)
 from tests.server.store.helpers import bump, team_facts
 
 ROOT = Path(__file__).resolve().parents[2]
