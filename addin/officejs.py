@@ -20,7 +20,6 @@ from typing import Any
 
 from fastapi import APIRouter, Body, FastAPI, Response
 
-import addin.functions
 from addin.session import configure
 from addin.settings import AddinSettings
 from server.api.deps import Ctx
@@ -46,6 +45,8 @@ def unavailable_reason() -> str | None:
         importlib.import_module("xlwings.server")
     except Exception as exc:  # ImportError, xlwings.LicenseError
         return f"xlwings' server parts cannot be loaded ({exc})"
+    import addin.functions  # imports xlwings: only once the license key is known to be set
+
     if not hasattr(addin.functions.pb_get, "__xlfunc__"):
         return (
             "xlwings was imported before XLWINGS_ON_SERVER was set; the functions are unregistered"
@@ -66,6 +67,8 @@ def mount(app: FastAPI, *, settings: AddinSettings) -> str | None:
 
 def _router() -> APIRouter:
     import xlwings.server as xs
+
+    import addin.functions
 
     router = APIRouter(prefix=PREFIX, tags=["office.js"])
     module = addin.functions
