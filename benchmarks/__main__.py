@@ -11,10 +11,14 @@ import itertools
 
 from rich.console import Console
 
-from benchmarks import facts
+from benchmarks import facts, functions
 from benchmarks.runner import run
 
-GROUPS = {"facts": facts.cases, "roll-ups": facts.rollup_cases}
+GROUPS = {
+    "facts": facts.cases,
+    "roll-ups": facts.rollup_cases,
+    "functions": functions.cases,
+}
 
 
 def main() -> None:
