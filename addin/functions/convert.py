@@ -30,6 +30,7 @@ __all__ = [
     "as_number",
     "excel_function",
     "excel_value",
+    "flag",
     "period",
     "table",
     "text",
@@ -134,6 +135,14 @@ def as_number(value: Cell, what: str) -> Decimal:
         return Decimal(repr(value) if isinstance(value, float) else str(value).strip())
     except (ArithmeticError, ValueError):
         raise FunctionError(VALUE, f"{what} {value!r} is not a number") from None
+
+
+def flag(value: Cell) -> bool:
+    """A TRUE/FALSE argument: Excel's booleans, 1/0, or text such as TRUE, yes, no."""
+    value = _scalar(value)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "y", "1", "wahr", "vrai")
+    return bool(value)
 
 
 def excel_value(value: Any) -> Any:

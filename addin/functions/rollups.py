@@ -14,6 +14,7 @@ from addin.functions.convert import (
     FunctionError,
     as_number,
     excel_function,
+    flag,
     table,
     text,
     texts,
@@ -62,7 +63,7 @@ def pb_consolidate(
         by=dimensions(by, "department"),
         period=period_grain,
         filters=filters_of(snapshot.plan, scenario=scenario, account=account, team=team),
-        signed=bool(signed),
+        signed=flag(signed),
     )
     wide = to_wide(long)
     return table([str(c) for c in wide.columns], wide.itertuples(index=False))

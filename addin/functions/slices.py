@@ -80,4 +80,6 @@ def _record(header: list[str], row: list[Any], number: int) -> dict[str, Any] | 
 def _cells(value: Cell) -> list[Any]:
     if isinstance(value, list | tuple):
         return [c for item in value for c in _cells(item)]
-    return [] if value in (None, "") else [value]
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [] if value is None else [value]

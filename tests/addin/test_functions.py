@@ -161,3 +161,11 @@ def test_pb_table_errors_put_the_message_beside(session):
     assert out[0][0] == error("Value") and "units" in out[0][1]
     out = call("pb_table", "nonsense", "month")
     assert out[0][0] == error("Value") and "cannot group by 'nonsense'" in out[0][1]
+
+
+def test_pb_table_months_filter_takes_text_lists_and_dates(session, demo):
+    out = call("pb_table", "team", "month", "software-tools", "sales", "base", "2026-03, 2026-04")
+    assert out[0] == ["team", "2026-03", "2026-04"]
+    march = dt.datetime(2026, 3, 1)
+    out = addin.functions.pb_table("team", "month", "software-tools", "sales", "base", [[march]])
+    assert out[0] == ["team", "2026-03"]

@@ -126,3 +126,10 @@ def test_pb_scenario_takes_percent_text_and_one_row(session):
 def test_pb_scenario_errors(session, overrides, needle):
     out = call("pb_scenario", overrides)
     assert out[0][0] == error("Value") and needle in out[0][1]
+
+
+def test_pb_consolidate_signed_takes_text_flags(session):
+    signed = call("pb_consolidate", "pnl_line", "year", None, None, "base", None, "TRUE")
+    unsigned = call("pb_consolidate", "pnl_line", "year", None, None, "base", None, "FALSE")
+    assert signed != unsigned and any(row[1] < 0 for row in signed[1:])
+    assert all(row[1] >= 0 for row in unsigned[1:] if row[0] != "Revenue")
