@@ -18,7 +18,7 @@ from addin.functions.convert import (
     text,
 )
 from addin.functions.convert import period as to_period
-from addin.functions.slices import dimensions, filters_of, grain
+from addin.functions.slices import dimensions, filters_of, grain, narrowed
 from addin.session import current
 from planbook import consolidate, to_wide
 
@@ -96,7 +96,7 @@ def pb_table(
     filters = filters_of(plan, scenario=scenario, account=account, team=team, months=months)
     long = consolidate(
         plan,
-        snapshot.facts,
+        narrowed(plan, snapshot.facts, filters),
         by=by if period_grain else [*by, across],
         period=period_grain or "total",
         filters=filters,
