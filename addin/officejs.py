@@ -34,7 +34,7 @@ _log = logging.getLogger("planbook.officejs")
 
 def unavailable_reason() -> str | None:
     """Why xlwings Server's routes cannot be served here, or None when they can."""
-    if os.environ.get("XLWINGS_ON_SERVER", "").lower() not in ("1", "true", "yes"):
+    if os.environ.get("XLWINGS_ON_SERVER") != "true":  # xlwings checks exactly this
         return "XLWINGS_ON_SERVER=true is not set (it must be set before xlwings is imported)"
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
         return (
