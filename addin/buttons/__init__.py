@@ -1,0 +1,7 @@
+"""Planbook's workbook buttons, one Python body for classic Excel (``RunPython``) and
+xlwings Server (custom scripts): ``diff_versions`` now; push budget and pull plan join when
+the workbook reader (issue 5) lands."""
+
+from addin.buttons.diff import diff_versions, diff_versions_classic
+
+__all__ = ["diff_versions", "diff_versions_classic"]

@@ -1,0 +1,40 @@
+"""What a button needs from its workbook: the settings sheet, and a way to tell the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.settings import AddinSettings, load_settings, rows_to_mapping
+
+__all__ = ["SETTINGS_SHEET", "alert", "book_settings", "replace_sheet"]
+
+SETTINGS_SHEET = "xlwings.conf"
+
+
+def sheet_values(book: Any) -> dict[str, str]:
+    """The key/value rows of the workbook's ``xlwings.conf`` sheet (empty if it has none)."""
+    if SETTINGS_SHEET not in [s.name for s in book.sheets]:
+        return {}
+    values = book.sheets[SETTINGS_SHEET]["A1"].expand().value
+    if not isinstance(values, list):
+        return {}
+    rows = values if values and isinstance(values[0], list) else [values]
+    return rows_to_mapping(rows)
+
+
+def book_settings(book: Any) -> tuple[AddinSettings, dict[str, str]]:
+    """The add-in settings with the workbook's settings sheet first, and the sheet's keys."""
+    sheet = sheet_values(book)
+    return load_settings(sheet=sheet), sheet
+
+
+def replace_sheet(book: Any, name: str) -> Any:
+    """A fresh sheet ``name`` at the end of the book (an old one of that name is deleted)."""
+    if name in [s.name for s in book.sheets]:
+        book.sheets[name].delete()
+    return book.sheets.add(name=name, after=book.sheets[-1])
+
+
+def alert(book: Any, title: str, lines: list[str]) -> None:
+    """One alert listing every line."""
+    book.app.alert("\n".join(lines), title=title)
