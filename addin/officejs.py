@@ -25,6 +25,7 @@ from addin.settings import AddinSettings
 from server.api.deps import Ctx
 from server.app import create_app
 from server.settings import Settings
+from server.store import NotFound
 
 __all__ = ["app_from_env", "mount", "unavailable_reason"]
 
@@ -66,8 +67,10 @@ def mount(app: FastAPI, *, settings: AddinSettings) -> str | None:
 
 
 def _router() -> APIRouter:
+    import xlwings as xw
     import xlwings.server as xs
 
+    import addin.buttons
     import addin.functions
 
     router = APIRouter(prefix=PREFIX, tags=["office.js"])
@@ -102,9 +105,24 @@ def _router() -> APIRouter:
 
     @router.get("/custom-scripts-meta")
     def scripts(ctx: Ctx) -> list[dict[str, Any]]:
-        """The buttons' scripts (none yet: they come with the workbook reader)."""
+        """The buttons' scripts (diff versions; push and pull come with the reader)."""
         finance(ctx)
-        result: list[dict[str, Any]] = xs.custom_scripts_meta(module)
+        result: list[dict[str, Any]] = xs.custom_scripts_meta(addin.buttons)
+        return result
+
+    @router.post("/custom-scripts-call/{script_name}")
+    async def run_script(
+        script_name: str,
+        ctx: Ctx,
+        body: dict[str, Any] = Body(...),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Run a button on the workbook the add-in sent; answers the actions to apply."""
+        finance(ctx)
+        if script_name not in addin.buttons.__all__:
+            raise NotFound(f"there is no button {script_name!r}", loc=("script_name",))
+        book = xw.Book(json=body)
+        await xs.custom_scripts_call(addin.buttons, script_name, typehint_to_value={xw.Book: book})
+        result: dict[str, Any] = book.json()
         return result
 
     return router

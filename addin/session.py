@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from addin.cache import Snapshot, VersionCache
 from addin.settings import AddinSettings, load_settings
 
-__all__ = ["ErrorRecord", "Session", "close_current", "configure", "current"]
+__all__ = ["ErrorRecord", "Session", "close_current", "configure", "configured", "current"]
 
 MAX_ERRORS = 50
 
@@ -67,6 +67,11 @@ def current() -> Session:
     if _current is None:
         _current = Session(load_settings())
     return _current
+
+
+def configured() -> bool:
+    """Whether a session was made (or configured) in this process."""
+    return _current is not None
 
 
 def configure(settings: AddinSettings | None = None) -> Session:

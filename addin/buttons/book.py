@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from addin.settings import AddinSettings, load_settings, rows_to_mapping
+from addin import session
+from addin.settings import KEYS, AddinSettings, load_settings, rows_to_mapping
 
 __all__ = ["SETTINGS_SHEET", "alert", "book_settings", "replace_sheet"]
 
@@ -25,7 +27,18 @@ def sheet_values(book: Any) -> dict[str, str]:
 def book_settings(book: Any) -> tuple[AddinSettings, dict[str, str]]:
     """The add-in settings with the workbook's settings sheet first, and the sheet's keys."""
     sheet = sheet_values(book)
-    return load_settings(sheet=sheet), sheet
+    settings = load_settings(sheet=sheet)
+    if not (settings.server or settings.db) and session.configured():
+        # served by Planbook's own service (addin.officejs): its store, the book's choices
+        base = session.current().settings
+        given = {k: v for k, v in settings.__dict__.items() if v and k in sheet_keys(sheet)}
+        settings = replace(base, **given)
+    return settings, sheet
+
+
+def sheet_keys(sheet: dict[str, str]) -> set[str]:
+    """The settings names the sheet sets."""
+    return {name for name, key in KEYS.items() if key in sheet}
 
 
 def replace_sheet(book: Any, name: str) -> Any:

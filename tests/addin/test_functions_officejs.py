@@ -54,7 +54,21 @@ def test_routes_serve_metadata_and_calls(tmp_path, demo):
             == 403
         )
         assert client.get(f"{PREFIX}/custom-functions-meta").status_code == 401
-        assert client.get(f"{PREFIX}/custom-scripts-meta", headers=auth).json() == []
+        scripts = client.get(f"{PREFIX}/custom-scripts-meta", headers=auth).json()
+        assert [s["function_name"] for s in scripts] == ["diff_versions"]
+        book = {
+            "client": "Office.js",
+            "version": xw.__version__,
+            "book": {"name": "B.xlsx", "active_sheet_index": 0, "selection": "A1"},
+            "names": [],
+            "sheets": [{"name": "Sheet1", "values": [[""]], "pictures": [], "tables": []}],
+        }
+        ran = client.post(f"{PREFIX}/custom-scripts-call/diff_versions", json=book, headers=auth)
+        assert ran.status_code == 200, ran.text
+        actions = ran.json()["actions"]
+        assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "Diff v2-v2", actions
+        nope = client.post(f"{PREFIX}/custom-scripts-call/rm_rf", json=book, headers=auth)
+        assert nope.status_code == 404
     app.state.store.close()
 
 
