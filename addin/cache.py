@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -90,6 +91,7 @@ class VersionCache:
         self._snapshots: OrderedDict[int, Snapshot] = OrderedDict()
         self.offline = False
         self.fetches = 0
+        self._lock = threading.RLock()
 
     # --- the store ---------------------------------------------------------------------
 
@@ -135,12 +137,16 @@ class VersionCache:
         if number is not None and number in self._snapshots:
             self._snapshots.move_to_end(number)
             return self._snapshots[number]
-        snapshot = self._load(ref)
-        self._refs[ref] = snapshot.info.number
-        self._snapshots[snapshot.info.number] = snapshot
-        while len(self._snapshots) > MAX_SNAPSHOTS:
-            self._snapshots.popitem(last=False)
-        return snapshot
+        with self._lock:  # one fetch of a version, however many cells ask at once
+            number = self._refs.get(ref)
+            if number is not None and number in self._snapshots:
+                return self._snapshots[number]
+            snapshot = self._load(ref)
+            self._refs[ref] = snapshot.info.number
+            self._snapshots[snapshot.info.number] = snapshot
+            while len(self._snapshots) > MAX_SNAPSHOTS:
+                self._snapshots.popitem(last=False)
+            return snapshot
 
     def _load(self, ref: str) -> Snapshot:
         try:

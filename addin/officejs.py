@@ -13,12 +13,15 @@ store directly.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import os
+from collections.abc import Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Body, FastAPI, Response
+from starlette.concurrency import run_in_threadpool
 
 from addin.session import configure
 from addin.settings import AddinSettings
@@ -101,7 +104,9 @@ def _router() -> APIRouter:
     async def call(ctx: Ctx, body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
         """One custom-function call from Office.js: ``{"result": [[...]]}``."""
         finance(ctx)
-        return {"result": await xs.custom_functions_call(body, module)}
+        # a first call may fetch a whole version: keep it off the event loop
+        result = await run_in_threadpool(_run, xs.custom_functions_call(body, module))
+        return {"result": result}
 
     @router.get("/custom-scripts-meta")
     def scripts(ctx: Ctx) -> list[dict[str, Any]]:
@@ -126,6 +131,10 @@ def _router() -> APIRouter:
         return result
 
     return router
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coroutine)
 
 
 def app_from_env() -> FastAPI:

@@ -4,7 +4,7 @@ Thin wrappers: the roll-up and what-if arithmetic is :func:`planbook.consolidate
 :func:`planbook.compare_scenario` and :func:`planbook.apply_overrides`.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 import xlwings as xw
 
@@ -25,7 +25,14 @@ from planbook import Override, compare_scenario, consolidate, to_wide
 
 __all__ = ["pb_consolidate", "pb_scenario"]
 
-KINDS = {"percent": "percent", "%": "percent", "add": "add", "absolute": "add", "set": "set"}
+Kind = Literal["percent", "add", "set"]
+KINDS: dict[str, Kind] = {
+    "percent": "percent",
+    "%": "percent",
+    "add": "add",
+    "absolute": "add",
+    "set": "set",
+}
 
 
 @xw.func
