@@ -114,8 +114,9 @@ def pb_table(
 @xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_version(version: Cell = None) -> Any:
-    """The pinned version: its number, time, author and message, the latest version, and
-    whether the pin is stale (a newer version exists) or the service is offline."""
+    """The pinned version: its number, time, author and message, what the pin (a tag)
+    names now, the latest version, and whether the pin is stale (a newer version exists) or
+    the service is offline."""
     session = current()
     ref = session.settings.version if version is None else text(version, "version")
     snapshot = session.snapshot(ref)
@@ -128,6 +129,7 @@ def pb_version(version: Cell = None) -> Any:
         ("created", info.created_at.replace(tzinfo=None)),
         ("author", info.author),
         ("message", info.message),
+        ("pin now", now["moved_to"]),
         ("latest", now["latest"]),
         ("stale", stale),
         ("status", "offline" if now["offline"] else "online"),

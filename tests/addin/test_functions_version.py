@@ -106,3 +106,21 @@ def test_functions_module_is_small():
     for path in (ROOT / "addin").rglob("*.py"):
         assert len(path.read_text().splitlines()) < 400, path
     assert addin.functions.__all__
+
+
+def test_a_moved_tag_pin_is_reported_and_still_answers_from_the_snapshot(db, demo):
+    store = Store.open(db)
+    store.set_tag(plan_id="cirrus", name="board", ref=2, actor="cfo")
+    store.close()
+    session = session_on(db, version="board")
+    before = call("pb_get", "software-tools", "sales-na", "2026-03")
+    _push_new_version(db, demo)
+    store = Store.open(db)
+    store.set_tag(plan_id="cirrus", name="board", ref=3, actor="cfo")
+    store.close()
+    info = _info(call("pb_version"))
+    assert info["pinned"] == "board" and info["version"] == 2
+    assert info["pin now"] == 3 and info["stale"] is True
+    assert call("pb_get", "software-tools", "sales-na", "2026-03") == before
+    session.pin("latest")
+    assert call("pb_get", "software-tools", "sales-na", "2026-03")[0][0] == before[0][0] + 1000
