@@ -95,6 +95,10 @@ class VersionCache:
 
     # --- the store ---------------------------------------------------------------------
 
+    def source(self) -> CachingClient | Store:
+        """The store (or service client) itself, e.g. to push."""
+        return self._source()
+
     def _source(self) -> CachingClient | Store:
         s = self.settings
         if s.server:

@@ -3,5 +3,6 @@ xlwings Server (custom scripts): ``diff_versions`` now; push budget and pull pla
 the workbook reader (issue 5) lands."""
 
 from addin.buttons.diff import diff_versions, diff_versions_classic
+from addin.buttons.push import push_budget, push_budget_classic
 
-__all__ = ["diff_versions", "diff_versions_classic"]
+__all__ = ["diff_versions", "diff_versions_classic", "push_budget", "push_budget_classic"]
