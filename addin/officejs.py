@@ -110,7 +110,7 @@ def _router() -> APIRouter:
 
     @router.get("/custom-scripts-meta")
     def scripts(ctx: Ctx) -> list[dict[str, Any]]:
-        """The buttons' scripts (diff versions; push and pull come with the reader)."""
+        """The buttons' scripts (diff versions, push budget)."""
         finance(ctx)
         result: list[dict[str, Any]] = xs.custom_scripts_meta(addin.buttons)
         return result
