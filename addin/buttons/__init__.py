@@ -1,6 +1,6 @@
 """Planbook's workbook buttons, one Python body for classic Excel (``RunPython``) and
-xlwings Server (custom scripts): ``diff_versions`` now; push budget and pull plan join when
-the workbook reader (issue 5) lands."""
+xlwings Server (custom scripts): ``diff_versions`` and ``push_budget`` (from a ``Facts``
+sheet); the template reader and the pull-plan button join with issue 5."""
 
 from addin.buttons.diff import diff_versions, diff_versions_classic
 from addin.buttons.push import push_budget, push_budget_classic
