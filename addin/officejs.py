@@ -110,7 +110,7 @@ def _router() -> APIRouter:
 
     @router.get("/custom-scripts-meta")
     def scripts(ctx: Ctx) -> list[dict[str, Any]]:
-        """The buttons' scripts (diff versions, push budget)."""
+        """The buttons' scripts (diff versions, pull plan, push budget)."""
         finance(ctx)
         result: list[dict[str, Any]] = xs.custom_scripts_meta(addin.buttons)
         return result

@@ -8,7 +8,7 @@ from typing import Any
 from addin import session
 from addin.settings import KEYS, AddinSettings, load_settings, rows_to_mapping
 
-__all__ = ["SETTINGS_SHEET", "alert", "book_settings", "replace_sheet"]
+__all__ = ["SETTINGS_SHEET", "alert", "book_settings", "replace_sheet", "write_back"]
 
 SETTINGS_SHEET = "xlwings.conf"
 
@@ -51,3 +51,18 @@ def replace_sheet(book: Any, name: str) -> Any:
 def alert(book: Any, title: str, lines: list[str]) -> None:
     """One alert listing every line."""
     book.app.alert("\n".join(lines), title=title)
+
+
+def write_back(book: Any, values: dict[str, Any]) -> None:
+    """Set keys in the settings sheet (existing rows updated, new ones appended)."""
+    if SETTINGS_SHEET not in [s.name for s in book.sheets]:
+        book.sheets.add(name=SETTINGS_SHEET, after=book.sheets[-1])
+    sheet = book.sheets[SETTINGS_SHEET]
+    current = sheet["A1"].expand().value or []
+    rows = current if current and isinstance(current[0], list) else [current] if current else []
+    keys = [str(r[0]).strip().upper() if r and r[0] else "" for r in rows]
+    for key, value in values.items():
+        row = keys.index(key) + 1 if key in keys else len(keys) + 1
+        if key not in keys:
+            keys.append(key)
+        sheet[f"A{row}"].value = [[key, value]]

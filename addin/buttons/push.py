@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
-from addin.buttons.book import SETTINGS_SHEET, alert, book_settings
+from addin.buttons.book import alert, book_settings, write_back
 from addin.cache import VersionCache
 from addin.functions.convert import as_number, period
 from planbook import FACT_COLUMNS, Problem, facts_from_records, validate_facts
@@ -111,7 +111,7 @@ def push_to_store(book: Any, reader: Reader = read_facts_sheet) -> int | None:
         _report(book, exc)
         return None
     status = "pushed" if created else "unchanged"
-    _write_back(
+    write_back(
         book,
         {
             "PLANBOOK_BASE": version.number,
@@ -148,18 +148,3 @@ def _report(book: Any, exc: Exception) -> None:
         where = str(p.loc[0]) if p.loc else ""
         if where.startswith(f"{FACTS_SHEET}!") and where[len(FACTS_SHEET) + 1 :][:1].isalpha():
             book.sheets[FACTS_SHEET][where.split("!")[1]].color = BAD
-
-
-def _write_back(book: Any, values: dict[str, Any]) -> None:
-    """Set keys in the settings sheet (existing rows updated, new ones appended)."""
-    if SETTINGS_SHEET not in [s.name for s in book.sheets]:
-        book.sheets.add(name=SETTINGS_SHEET, after=book.sheets[-1])
-    sheet = book.sheets[SETTINGS_SHEET]
-    current = sheet["A1"].expand().value or []
-    rows = current if current and isinstance(current[0], list) else [current] if current else []
-    keys = [str(r[0]).strip().upper() if r and r[0] else "" for r in rows]
-    for key, value in values.items():
-        row = keys.index(key) + 1 if key in keys else len(keys) + 1
-        if key not in keys:
-            keys.append(key)
-        sheet[f"A{row}"].value = [[key, value]]
