@@ -55,7 +55,8 @@ def test_routes_serve_metadata_and_calls(tmp_path, demo):
         )
         assert client.get(f"{PREFIX}/custom-functions-meta").status_code == 401
         scripts = client.get(f"{PREFIX}/custom-scripts-meta", headers=auth).json()
-        assert [s["function_name"] for s in scripts] == ["diff_versions", "pull_plan", "push_budget"]
+        names = [s["function_name"] for s in scripts]
+        assert names == ["diff_versions", "pull_plan", "push_budget"]
         book = {
             "client": "Office.js",
             "version": xw.__version__,
