@@ -23,7 +23,7 @@ from addin.cache import VersionCache
 from addin.functions.convert import as_number, period
 from planbook import FACT_COLUMNS, Problem, facts_from_records, validate_facts
 from planbook.errors import PlanValidationError
-from server.store import PushRequest, StoreError
+from server.store import PushRequest
 
 __all__ = ["FACTS_SHEET", "push_budget", "push_budget_classic", "push_to_store", "read_facts_sheet"]
 
@@ -46,6 +46,8 @@ def push_budget_classic() -> None:
 
 def read_facts_sheet(book: Any) -> tuple[pd.DataFrame, list[int]]:
     """The facts of the ``Facts`` sheet and the sheet row of each fact (1-based)."""
+    if FACTS_SHEET not in [s.name for s in book.sheets]:
+        raise ValueError(f"the workbook has no {FACTS_SHEET} sheet to push")
     values = book.sheets[FACTS_SHEET]["A1"].expand().value
     header = [str(h or "").strip().lower() for h in values[0]]
     missing = [c for c in FACT_COLUMNS if c not in header and c != "line"]
@@ -107,7 +109,7 @@ def push_to_store(book: Any, reader: Reader = read_facts_sheet) -> int | None:
             )
         finally:
             cache.close()
-    except (PlanValidationError, StoreError, ValueError) as exc:
+    except Exception as exc:  # one alert, never a traceback
         _report(book, exc)
         return None
     status = "pushed" if created else "unchanged"

@@ -97,3 +97,13 @@ def test_push_button_lists_every_bad_cell_and_stores_nothing(tmp_path, demo, mon
     store = Store.open(db)
     assert store.version("cirrus").number == 2
     store.close()
+
+
+def test_push_button_without_a_facts_sheet_says_so(tmp_path, demo, monkeypatch):
+    monkeypatch.delenv("PLANBOOK_SERVER", raising=False)
+    db = seeded_db(tmp_path / "a.db", demo)
+    book = _book([HEADER], [["PLANBOOK_DB", db]])
+    book.sheets["Facts"].delete()
+    actions = _push(book)
+    alerts = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert len(alerts) == 1 and "no Facts sheet" in alerts[0]
