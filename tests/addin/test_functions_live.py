@@ -4,21 +4,25 @@ the cache's conditional GET (ETag/304) and answers while the service is down."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
+import xlwings as xw
+import xlwings.server
 
+import addin.buttons
 from addin.session import configure
 from addin.settings import AddinSettings
 from server.client import Client
-from server.store import PushRequest, Store
+from server.store import FactFilter, PushRequest, Store
 from tests.addin.functions_helpers import (
     call,
     closed_session,  # noqa: F401 (autouse)
     error,
 )
 from tests.server.live import LiveServer
-from tests.server.store.helpers import bump, seed, team_facts
+from tests.server.store.helpers import bump, same_facts, seed, team_facts
 
 KEY = ("software-tools", "sales-na", "2026-03")
 
@@ -94,3 +98,37 @@ def test_a_token_that_may_not_read_is_an_error_value(live, tmp_path):
     assert call("pb_get", *KEY) == [[error("Value")]]
     out = call("pb_version")
     assert out[0][0] == error("Value") and "token" in out[0][1].lower()
+
+
+def test_push_button_through_the_service(live, demo, tmp_path):
+    server, token = live
+    budget = bump(team_facts(demo, "sales-na"), 3)
+    rows = [["scenario", "team", "account", "line", "period", "amount"]] + [
+        [str(r.scenario), str(r.team), str(r.account), str(r.line), str(r.period), float(r.amount)]
+        for r in budget.itertuples(index=False)
+    ]
+    settings = [["PLANBOOK_SERVER", server.url], ["PLANBOOK_TOKEN", token], ["PLANBOOK_BASE", 2]]
+    payload = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": "sales-na.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": [
+            {"name": "Facts", "values": rows, "pictures": [], "tables": []},
+            {"name": "xlwings.conf", "values": settings, "pictures": [], "tables": []},
+        ],
+    }
+    book = xw.Book(json=payload)
+    asyncio.run(
+        xlwings.server.custom_scripts_call(
+            addin.buttons, "push_budget", typehint_to_value={xw.Book: book}
+        )
+    )
+    actions = book.json()["actions"]
+    assert not [a for a in actions if a["func"] == "alert"], actions
+    with Client(server.url, token=token) as client:
+        info = client.version("cirrus", "latest")
+        wanted = FactFilter(teams=["sales-na"], scenarios=["base", "conservative", "aggressive"])
+        stored = client.facts("cirrus", "latest", wanted)
+    assert info.number == 3 and info.author == "finance-user"
+    assert same_facts(stored, budget)
