@@ -11,13 +11,14 @@ import itertools
 
 from rich.console import Console
 
-from benchmarks import facts, workbooks
+from benchmarks import facts, functions, workbooks
 from benchmarks.runner import run
 
 GROUPS = {
     "facts": facts.cases,
     "roll-ups": facts.rollup_cases,
     "workbooks": workbooks.cases,
+    "functions": functions.cases,
 }
 
 

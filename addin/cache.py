@@ -1,0 +1,279 @@
+"""The per-version cache behind every worksheet function.
+
+A :class:`VersionCache` answers for one store (a service URL or an embedded database) and
+plan. The first question about a version fetches it once — its definition and facts, with a
+conditional GET (``If-None-Match``) when a copy is already in the cache folder — and every
+later question is an in-memory lookup. Numbered versions never change, so a snapshot stays
+valid; a tag or ``latest`` is resolved at the first fetch and re-checked only by
+:meth:`VersionCache.check`. When the service cannot be reached, snapshots already in memory
+or in the cache folder still answer, marked offline.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from addin.index import FactIndex
+from addin.settings import AddinSettings
+from planbook.facts import facts_from_arrow
+from planbook.model import Plan
+from planbook.validation import parse_plan
+from server.client import Client
+from server.store import NotFound, Store, StoreError, StoreUnavailable, VersionInfo
+
+__all__ = ["Offline", "Snapshot", "VersionCache", "open_cache"]
+
+MAX_SNAPSHOTS = 3
+"""Versions kept in memory at once (a company-scale version is a few hundred MiB)."""
+
+
+class Offline(StoreUnavailable):
+    """The service cannot be reached and the cache holds no copy of the version asked for."""
+
+
+@dataclass
+class Snapshot:
+    """One version in memory: its record, plan definition and facts."""
+
+    info: VersionInfo
+    plan: Plan
+    facts: pd.DataFrame
+    fetched_at: datetime
+    offline: bool = False
+    from_disk: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def index(self) -> FactIndex:
+        """The lookup index (built on first use)."""
+        return FactIndex.build(self.facts)
+
+
+class CachingClient(Client):
+    """The service client with a conditional GET of a version's facts."""
+
+    def facts_if_changed(self, plan_id: str, number: int, etag: str | None) -> tuple[str, bytes]:
+        """``(etag, parquet)`` of a version's facts, or ``(etag, b"")`` when ``etag`` still
+        matches (304: the copy the caller holds is current)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self._send(
+            "GET",
+            f"/plans/{plan_id}/versions/{number}/facts",
+            params={"format": "parquet"},
+            headers=headers,
+        )
+        if response.status_code == 304:
+            return etag or "", b""
+        return response.headers.get("ETag", ""), response.content
+
+
+class VersionCache:
+    """Snapshots of one plan's versions from one store (see the module docstring)."""
+
+    def __init__(self, settings: AddinSettings, *, retries: int = 1) -> None:
+        self.settings = settings
+        self.folder = Path(settings.cache) if settings.cache else None
+        self._client: CachingClient | None = None
+        self._store: Store | None = None
+        self._retries = retries
+        self._refs: dict[str, int] = {}
+        self._snapshots: OrderedDict[int, Snapshot] = OrderedDict()
+        self.offline = False
+        self.fetches = 0
+        self._lock = threading.RLock()
+
+    # --- the store ---------------------------------------------------------------------
+
+    def source(self) -> CachingClient | Store:
+        """The store (or service client) itself, e.g. to push."""
+        return self._source()
+
+    def _source(self) -> CachingClient | Store:
+        s = self.settings
+        if s.server:
+            if self._client is None:
+                self._client = CachingClient(
+                    s.server, token=s.token or None, retries=self._retries, backoff=0.1
+                )
+            return self._client
+        if not s.db:
+            raise StoreError(
+                "no Planbook store is set; set PLANBOOK_SERVER (and PLANBOOK_TOKEN) or "
+                "PLANBOOK_DB in the xlwings settings sheet, config file or environment"
+            )
+        if self._store is None:
+            self._store = Store.open(s.db, upgrade=False)
+        return self._store
+
+    def plan_id(self) -> str:
+        """The plan of the settings, or the store's only plan."""
+        if not self.settings.plan:
+            self.settings = AddinSettings(**{**self.settings.__dict__, "plan": self._plan()})
+        return self.settings.plan
+
+    def _plan(self) -> str:
+        return self._source().only_plan()
+
+    def close(self) -> None:
+        """Close the connection to the store."""
+        if self._client is not None:
+            self._client.close()
+        if self._store is not None:
+            self._store.close()
+
+    # --- snapshots -----------------------------------------------------------------------
+
+    def snapshot(self, ref: str | int | None = None) -> Snapshot:
+        """The version ``ref`` (default: the pin), fetched once."""
+        ref = str(ref if ref not in (None, "") else self.settings.version or "latest")
+        number = self._refs.get(ref)
+        if number is not None and number in self._snapshots:
+            self._snapshots.move_to_end(number)
+            return self._snapshots[number]
+        with self._lock:  # one fetch of a version, however many cells ask at once
+            number = self._refs.get(ref)
+            if number is not None and number in self._snapshots:
+                return self._snapshots[number]
+            snapshot = self._load(ref)
+            self._refs[ref] = snapshot.info.number
+            self._snapshots[snapshot.info.number] = snapshot
+            while len(self._snapshots) > MAX_SNAPSHOTS:
+                self._snapshots.popitem(last=False)
+            return snapshot
+
+    def _load(self, ref: str) -> Snapshot:
+        try:
+            info = self._source().version(self.plan_id(), ref)
+        except StoreUnavailable as exc:
+            self.offline = True
+            return self._offline_copy(ref, exc)
+        self.offline = False
+        if info.number in self._snapshots:
+            return self._snapshots[info.number]
+        self.fetches += 1
+        if isinstance(self._source(), Store):
+            return self._embedded(info)
+        return self._remote(info)
+
+    def _embedded(self, info: VersionInfo) -> Snapshot:
+        store = self._source()
+        plan = store.plan(info.plan, info.number)
+        facts = facts_from_arrow(store.facts_table(info.plan, info.number)[1])
+        return Snapshot(info, plan, facts, datetime.now(UTC))
+
+    def _remote(self, info: VersionInfo) -> Snapshot:
+        client = self._source()
+        assert isinstance(client, CachingClient)
+        meta = self._read_meta(info.number)
+        etag, content = client.facts_if_changed(info.plan, info.number, meta.get("etag"))
+        from_disk = not content
+        if from_disk:
+            content = self._path(info.number, "parquet").read_bytes()
+            plan = parse_plan(meta["plan"])
+        else:
+            plan = client.plan(info.plan, info.number)
+            self._write(info, plan, etag, content)
+        facts = facts_from_arrow(pq.read_table(io.BytesIO(content)))
+        return Snapshot(info, plan, facts, datetime.now(UTC), from_disk=from_disk)
+
+    def _offline_copy(self, ref: str, exc: StoreUnavailable) -> Snapshot:
+        number = self._refs.get(ref) or self._disk_refs().get(ref)
+        if number is None and ref.isdigit():
+            number = int(ref)
+        if number is not None and number in self._snapshots:
+            self._snapshots[number].offline = True
+            return self._snapshots[number]
+        meta = self._read_meta(number) if number is not None else {}
+        if not meta:
+            raise Offline(f"offline, and version {ref} is not in the cache ({exc})") from None
+        content = self._path(int(meta["number"]), "parquet").read_bytes()
+        facts = facts_from_arrow(pq.read_table(io.BytesIO(content)))
+        info = _info_from_json(meta["info"])
+        return Snapshot(info, parse_plan(meta["plan"]), facts, datetime.now(UTC), True, True)
+
+    def check(self, snapshot: Snapshot, ref: str | None = None) -> dict[str, Any]:
+        """Where the pin and the plan's latest version are now: ``latest`` (number),
+        ``moved_to`` (what ``ref`` resolves to now), ``offline``."""
+        source = self._source()
+        ref = ref or self.settings.version or "latest"
+        try:
+            latest = source.version(snapshot.info.plan, "latest").number
+            now = latest if ref == "latest" else source.version(snapshot.info.plan, ref).number
+        except StoreUnavailable:
+            self.offline = snapshot.offline = True
+            return {"latest": None, "moved_to": None, "offline": True}
+        except NotFound:
+            now = None
+        self.offline = snapshot.offline = False
+        return {"latest": latest, "moved_to": now, "offline": False}
+
+    # --- the cache folder ----------------------------------------------------------------
+
+    def _path(self, number: int, suffix: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{self.settings.plan}.v{number}.{suffix}"
+
+    def _read_meta(self, number: int) -> dict[str, Any]:
+        if self.folder is None:
+            return {}
+        path = self._path(number, "json")
+        if not path.is_file() or not self._path(number, "parquet").is_file():
+            return {}
+        meta: dict[str, Any] = json.loads(path.read_text())
+        return meta if meta.get("source") == self.settings.source else {}
+
+    def _disk_refs(self) -> dict[str, int]:
+        if self.folder is None:
+            return {}
+        path = self.folder / f"{self.settings.plan}.refs.json"
+        refs: dict[str, int] = json.loads(path.read_text()) if path.is_file() else {}
+        return refs
+
+    def _write(self, info: VersionInfo, plan: Plan, etag: str, content: bytes) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._path(info.number, "parquet").write_bytes(content)
+        meta = {
+            "source": self.settings.source,
+            "number": info.number,
+            "etag": etag,
+            "info": _info_to_json(info),
+            "plan": plan.model_dump(mode="json"),
+        }
+        self._path(info.number, "json").write_text(json.dumps(meta))
+        refs = self._disk_refs() | {self.settings.version or "latest": info.number}
+        refs[str(info.number)] = info.number
+        (self.folder / f"{self.settings.plan}.refs.json").write_text(json.dumps(refs))
+
+
+def _info_to_json(info: VersionInfo) -> dict[str, Any]:
+    return {
+        "plan": info.plan,
+        "number": info.number,
+        "parent": info.parent,
+        "author": info.author,
+        "created_at": info.created_at.isoformat(),
+        "message": info.message,
+        "hash": info.hash,
+    }
+
+
+def _info_from_json(data: dict[str, Any]) -> VersionInfo:
+    return VersionInfo(**{**data, "created_at": datetime.fromisoformat(data["created_at"])})
+
+
+def open_cache(settings: AddinSettings) -> VersionCache:
+    """A cache over the store in ``settings``."""
+    return VersionCache(settings)

@@ -1,0 +1,173 @@
+"""What Excel sends and what it shows: argument conversion and error values.
+
+Arguments arrive as scalars or ranges (lists, or lists of rows), dates as datetimes (classic
+Excel) or serial numbers (Office.js), blanks as None. Errors go back as Excel error values
+(``#N/A``, ``#VALUE!``, ``#REF!``), never a traceback: a table function puts the message in
+the cell beside the error; every message is also listed by ``PB_ERRORS()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from addin.cache import Offline
+from addin.session import current
+from planbook.calendar import is_period
+from planbook.errors import PlanbookError
+from server.store import NotFound, StoreError, StoreUnavailable
+
+__all__ = [
+    "NA",
+    "REF",
+    "VALUE",
+    "Cell",
+    "FunctionError",
+    "as_number",
+    "excel_function",
+    "excel_value",
+    "flag",
+    "period",
+    "table",
+    "text",
+    "texts",
+]
+
+Cell = Any
+"""A worksheet argument: a scalar, a range (list of rows) or None for a blank."""
+NA, VALUE, REF = "#N/A", "#VALUE!", "#REF!"
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_log = logging.getLogger("planbook.addin")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FunctionError(Exception):
+    """An error a worksheet function returns as ``code`` with a readable message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def excel_function(*, tabular: bool) -> Callable[[F], F]:
+    """Turn every exception of a worksheet function into an Excel error value (with the
+    message beside it when ``tabular``), recorded for ``PB_ERRORS()``."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # an error value in the cell, never a traceback
+                code, message = _error(exc)
+                current().record(fn.__name__, code, message)
+                _log.info("%s: %s %s", fn.__name__, code, message)
+                return [[code, message]] if tabular else code
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _error(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, FunctionError):
+        return exc.code, str(exc)
+    if isinstance(exc, Offline | StoreUnavailable):
+        return NA, str(exc)
+    if isinstance(exc, NotFound):
+        return REF, str(exc)
+    if isinstance(exc, PlanbookError | StoreError):
+        return VALUE, str(exc)
+    return VALUE, f"unexpected {type(exc).__name__}: {exc}"
+
+
+def text(value: Cell, what: str, default: str | None = None) -> str:
+    """One text argument: ``12.0`` -> ``"12"``; a blank takes ``default`` (or is an error)."""
+    value = _scalar(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None or str(value).strip() == "":
+        if default is None:
+            raise FunctionError(VALUE, f"{what} is blank; give a {what}")
+        return default
+    return str(value).strip()
+
+
+def texts(value: Cell) -> list[str]:
+    """Every non-blank value of a range, a comma-separated text or one value, in order."""
+    out = []
+    for item in _flat(value):
+        if isinstance(item, str):
+            out += [p.strip() for p in item.split(",") if p.strip()]
+        elif item is not None:
+            out.append(text(item, "value"))
+    return out
+
+
+def period(value: Cell) -> str:
+    """A month ``YYYY-MM`` from text (``2026-03``, ``2026-03-01``), a date or an Excel
+    serial date number."""
+    if isinstance(value, str) and len(value) == 7 and is_period(value):
+        return value  # the fast path of thousands of cells
+    value = _scalar(value)
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        day = _EXCEL_EPOCH + dt.timedelta(days=float(value))
+        return f"{day.year:04d}-{day.month:02d}"
+    if isinstance(value, str) and is_period(value.strip()[:7]):
+        return value.strip()[:7]
+    raise FunctionError(VALUE, f"{value!r} is not a month; give a date or text such as 2026-03")
+
+
+def as_number(value: Cell, what: str) -> Decimal:
+    """An exact number from a cell: ``0.1`` -> ``Decimal("0.1")``, ``"12.5%"`` -> 0.125."""
+    value = _scalar(value)
+    try:
+        if isinstance(value, str) and value.strip().endswith("%"):
+            return Decimal(value.strip()[:-1].strip()) / 100
+        if isinstance(value, bool) or value is None:
+            raise ValueError
+        return Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except (ArithmeticError, ValueError):
+        raise FunctionError(VALUE, f"{what} {value!r} is not a number") from None
+
+
+def flag(value: Cell) -> bool:
+    """A TRUE/FALSE argument: Excel's booleans, 1/0, or text such as TRUE, yes, no."""
+    value = _scalar(value)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "y", "1", "wahr", "vrai")
+    return bool(value)
+
+
+def excel_value(value: Any) -> Any:
+    """A value as Excel shows it: Decimals as numbers, None as blank."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return "" if value is None else value
+
+
+def table(header: list[str], rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
+    """A dynamic array: the header row, then the rows."""
+    return [header, *([excel_value(v) for v in row] for row in rows)]
+
+
+def _scalar(value: Cell) -> Any:
+    while isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, list | tuple):
+        raise FunctionError(VALUE, "a range was given where one value is expected")
+    return value
+
+
+def _flat(value: Cell) -> Iterable[Any]:
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from _flat(item)
+    else:
+        yield value

@@ -1,0 +1,152 @@
+"""Office.js through xlwings Server: the worksheet functions served by our FastAPI app.
+
+:func:`mount` adds xlwings Server's routes — custom-function metadata, code and calls, and
+custom scripts — to an app made by :func:`server.app.create_app`, when xlwings' server parts
+(``xlwings.server``) load and a license key is set (``XLWINGS_LICENSE_KEY``: free for
+non-commercial use, an xlwings PRO key otherwise). Otherwise it adds nothing and says why.
+``XLWINGS_ON_SERVER=true`` must be set before xlwings is first imported.
+
+Run it with ``uvicorn --factory addin.officejs:app_from_env``. The routes need a Planbook
+token of a role that sees every account (finance or admin), as the functions read the
+store directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import os
+from collections.abc import Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Body, FastAPI, Response
+from starlette.concurrency import run_in_threadpool
+
+from addin.session import configure
+from addin.settings import AddinSettings
+from server.api.deps import Ctx
+from server.app import create_app
+from server.settings import Settings
+from server.store import NotFound
+
+__all__ = ["app_from_env", "mount", "unavailable_reason"]
+
+PREFIX = "/xlwings"
+_log = logging.getLogger("planbook.officejs")
+
+
+def unavailable_reason() -> str | None:
+    """Why xlwings Server's routes cannot be served here, or None when they can."""
+    if os.environ.get("XLWINGS_ON_SERVER") != "true":  # xlwings checks exactly this
+        return "XLWINGS_ON_SERVER=true is not set (it must be set before xlwings is imported)"
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        return (
+            "no xlwings license key: set XLWINGS_LICENSE_KEY (noncommercial for "
+            "non-commercial use, an xlwings PRO key otherwise)"
+        )
+    try:
+        importlib.import_module("xlwings.server")
+    except Exception as exc:  # ImportError, xlwings.LicenseError
+        return f"xlwings' server parts cannot be loaded ({exc})"
+    import addin.functions  # imports xlwings: only once the license key is known to be set
+
+    if not hasattr(addin.functions.pb_get, "__xlfunc__"):
+        return (
+            "xlwings was imported before XLWINGS_ON_SERVER was set; the functions are unregistered"
+        )
+    return None
+
+
+def mount(app: FastAPI, *, settings: AddinSettings) -> str | None:
+    """Add the xlwings Server routes to ``app``; returns None, or why nothing was added."""
+    reason = unavailable_reason()
+    if reason:
+        _log.warning("Office.js routes not served: %s", reason)
+        return reason
+    configure(settings)
+    app.include_router(_router())
+    return None
+
+
+def _router() -> APIRouter:
+    import xlwings as xw
+    import xlwings.server as xs
+
+    import addin.buttons
+    import addin.functions
+
+    router = APIRouter(prefix=PREFIX, tags=["office.js"])
+    module = addin.functions
+
+    def finance(ctx: Ctx) -> None:
+        ctx.principal.require("admin", "finance", doing="worksheet functions through Office.js")
+
+    @router.get("/custom-functions-meta")
+    def meta(ctx: Ctx) -> dict[str, Any]:
+        """The custom functions' metadata (names, help, parameters) that Excel loads."""
+        finance(ctx)
+        result: dict[str, Any] = xs.custom_functions_meta(module)
+        return result
+
+    @router.get("/custom-functions-code")
+    def code(ctx: Ctx) -> Response:
+        """The JavaScript that forwards each function call here (from xlwings-server)."""
+        finance(ctx)
+        try:
+            js = xs.custom_functions_code(module, f"{PREFIX}/custom-functions-call")
+        except OSError:
+            message = "custom-functions code needs the xlwings-server package's files"
+            return Response(message, status_code=501, media_type="text/plain")
+        return Response(js, media_type="text/javascript")
+
+    @router.post("/custom-functions-call")
+    async def call(ctx: Ctx, body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+        """One custom-function call from Office.js: ``{"result": [[...]]}``."""
+        finance(ctx)
+        # a first call may fetch a whole version: keep it off the event loop
+        result = await run_in_threadpool(_run, xs.custom_functions_call(body, module))
+        return {"result": result}
+
+    @router.get("/custom-scripts-meta")
+    def scripts(ctx: Ctx) -> list[dict[str, Any]]:
+        """The buttons' scripts (diff versions, pull plan, push budget)."""
+        finance(ctx)
+        result: list[dict[str, Any]] = xs.custom_scripts_meta(addin.buttons)
+        return result
+
+    @router.post("/custom-scripts-call/{script_name}")
+    async def run_script(
+        script_name: str,
+        ctx: Ctx,
+        body: dict[str, Any] = Body(...),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Run a button on the workbook the add-in sent; answers the actions to apply."""
+        finance(ctx)
+        if script_name not in addin.buttons.__all__:
+            raise NotFound(f"there is no button {script_name!r}", loc=("script_name",))
+        book = xw.Book(json=body)
+        await xs.custom_scripts_call(addin.buttons, script_name, typehint_to_value={xw.Book: book})
+        result: dict[str, Any] = book.json()
+        return result
+
+    return router
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coroutine)
+
+
+def app_from_env() -> FastAPI:
+    """The sync service with the Office.js routes (uvicorn ``--factory`` entry point); the
+    functions read the service's own store, pinned to ``PLANBOOK_VERSION``."""
+    settings = Settings()
+    app = create_app(settings, migrate=False)
+    pin = os.environ.get("PLANBOOK_VERSION", "latest")
+    mount(
+        app,
+        settings=AddinSettings(
+            db=settings.db, plan=os.environ.get("PLANBOOK_PLAN", ""), version=pin
+        ),
+    )
+    return app

@@ -1,0 +1,91 @@
+"""The add-in's state in one process: its settings, the version cache and recent errors.
+
+Worksheet functions ask :func:`current` for the session; it is made from the settings
+sources on first use (see :mod:`addin.settings`). :func:`configure` replaces it (buttons and
+tests); :meth:`Session.pin` changes the pinned version and so invalidates the cache.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from addin.cache import Snapshot, VersionCache
+from addin.settings import AddinSettings, load_settings
+
+__all__ = ["ErrorRecord", "Session", "close_current", "configure", "configured", "current"]
+
+MAX_ERRORS = 50
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """One error a function returned: when, which function, the Excel error and why."""
+
+    at: datetime
+    function: str
+    code: str
+    message: str
+
+
+class Session:
+    """Settings, cache and the last errors of the worksheet functions."""
+
+    def __init__(self, settings: AddinSettings) -> None:
+        self.settings = settings
+        self.cache = VersionCache(settings)
+        self.errors: deque[ErrorRecord] = deque(maxlen=MAX_ERRORS)
+
+    def snapshot(self, version: str | None = None) -> Snapshot:
+        """The pinned version, or ``version``, from the cache."""
+        return self.cache.snapshot(version)
+
+    def pin(self, version: str) -> None:
+        """Pin another version; snapshots of the old pin are dropped."""
+        if (version or "latest") == self.settings.version:
+            return
+        self.cache.close()
+        self.settings = self.settings.pinned(version)
+        self.cache = VersionCache(self.settings)
+
+    def record(self, function: str, code: str, message: str) -> None:
+        """Remember an error for ``pb_errors``."""
+        self.errors.appendleft(ErrorRecord(datetime.now(UTC), function, code, message))
+
+    def close(self) -> None:
+        """Close the store connection."""
+        self.cache.close()
+
+
+_current: Session | None = None
+
+
+def current() -> Session:
+    """The process's session (made from the settings sources on first use)."""
+    global _current
+    if _current is None:
+        _current = Session(load_settings())
+    return _current
+
+
+def configured() -> bool:
+    """Whether a session was made (or configured) in this process."""
+    return _current is not None
+
+
+def configure(settings: AddinSettings | None = None) -> Session:
+    """Start a new session with ``settings`` (default: read the sources again)."""
+    global _current
+    if _current is not None:
+        _current.close()
+    _current = Session(settings or load_settings())
+    return _current
+
+
+def close_current() -> None:
+    """Close and forget the process's session."""
+    global _current
+    if _current is not None:
+        _current.close()
+    _current = None

@@ -1,0 +1,99 @@
+"""Where the worksheet functions get their numbers: the add-in's settings.
+
+Sources, first match wins: values given in code by the caller (tests, buttons), the workbook's
+xlwings settings sheet (``xlwings.conf``: key in column A, value in column B), the user's
+xlwings config file (``~/.xlwings/xlwings.conf``, lines ``"KEY","VALUE"``), then ``PLANBOOK_*``
+environment variables. Keys are ``PLANBOOK_SERVER``, ``PLANBOOK_TOKEN``, ``PLANBOOK_PLAN``,
+``PLANBOOK_VERSION`` (the pin: a number, a tag or ``latest``), ``PLANBOOK_DB`` (an embedded
+SQLite store, for use without a server) and ``PLANBOOK_CACHE`` (the cache folder).
+Nothing is configured in code.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["KEYS", "AddinSettings", "load_settings", "read_conf_file", "rows_to_mapping"]
+
+KEYS = {
+    "server": "PLANBOOK_SERVER",
+    "token": "PLANBOOK_TOKEN",
+    "plan": "PLANBOOK_PLAN",
+    "version": "PLANBOOK_VERSION",
+    "db": "PLANBOOK_DB",
+    "cache": "PLANBOOK_CACHE",
+}
+"""Setting name -> key in the settings sheet, the config file and the environment."""
+DEFAULT_CONF = Path.home() / ".xlwings" / "xlwings.conf"
+
+
+@dataclass(frozen=True)
+class AddinSettings:
+    """What the functions read from: a service (``server`` + ``token``) or an embedded store
+    (``db``), one ``plan``, and the pinned ``version`` (number, tag or latest)."""
+
+    server: str = ""
+    token: str = ""
+    plan: str = ""
+    version: str = "latest"
+    db: str = ""
+    cache: str = ""
+
+    @property
+    def source(self) -> str:
+        """The store's address: the service URL or the embedded database."""
+        return self.server.rstrip("/") if self.server else f"db:{self.db}"
+
+    def pinned(self, version: str) -> AddinSettings:
+        """The same settings with another pin."""
+        return replace(self, version=version or "latest")
+
+
+def rows_to_mapping(rows: Iterable[Iterable[Any]]) -> dict[str, str]:
+    """Key/value rows of a settings sheet (blank keys and values skipped)."""
+    out: dict[str, str] = {}
+    for row in rows:
+        cells = [*list(row), None, None]
+        key, value = cells[0], cells[1]
+        if key is None or str(key).strip() == "" or value is None or str(value).strip() == "":
+            continue
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        out[str(key).strip().upper()] = text.strip()
+    return out
+
+
+def read_conf_file(path: Path = DEFAULT_CONF) -> dict[str, str]:
+    """The ``"KEY","VALUE"`` lines of an xlwings config file (empty if there is none)."""
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as f:
+        return rows_to_mapping(csv.reader(f))
+
+
+def load_settings(
+    *,
+    given: Mapping[str, str] | None = None,
+    sheet: Mapping[str, str] | None = None,
+    conf: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> AddinSettings:
+    """Settings from the sources in order (see the module docstring). ``conf`` defaults to
+    the user's xlwings config file and ``env`` to the process environment."""
+    sources = [
+        {KEYS[k]: v for k, v in (given or {}).items()},
+        dict(sheet or {}),
+        dict(read_conf_file() if conf is None else conf),
+        dict(os.environ if env is None else env),
+    ]
+    values: dict[str, str] = {}
+    for name, key in KEYS.items():
+        for source in sources:
+            if source.get(key):
+                values[name] = str(source[key])
+                break
+    return AddinSettings(**values)

@@ -1,0 +1,88 @@
+"""The Diff versions button through xlwings Server's custom-script path, on a book built
+from the JSON the Office.js add-in sends (xw.Book(json=...)); actions checked, not pixels."""
+
+from __future__ import annotations
+
+import asyncio
+
+import xlwings as xw
+import xlwings.server
+
+import addin.buttons
+from planbook import diff_facts
+from server.store import PushRequest, Store
+from tests.addin.functions_helpers import (
+    closed_session,  # noqa: F401 (autouse)
+    seeded_db,
+)
+from tests.server.store.helpers import bump, team_facts
+
+
+def _book(settings_rows):
+    sheets = [
+        {"name": "Budget", "values": [["team", "sales-na"]], "pictures": [], "tables": []},
+        {"name": "xlwings.conf", "values": settings_rows, "pictures": [], "tables": []},
+    ]
+    payload = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": "Budget.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
+    return xw.Book(json=payload)
+
+
+def _run(book):
+    asyncio.run(
+        xlwings.server.custom_scripts_call(
+            addin.buttons, "diff_versions", typehint_to_value={xw.Book: book}
+        )
+    )
+    return book.json()["actions"]
+
+
+def test_diff_button_writes_a_sheet_of_every_changed_line(tmp_path, demo, monkeypatch):
+    for key in ("PLANBOOK_SERVER", "PLANBOOK_TOKEN", "PLANBOOK_VERSION"):
+        monkeypatch.delenv(key, raising=False)
+    db = seeded_db(tmp_path / "store.db", demo)
+    store = Store.open(db)
+    sales = bump(team_facts(demo, "sales-na"), 5)
+    store.push(PushRequest("cirrus", base=2, author="lead@cirrus", facts=sales))
+    expected = diff_facts(store.facts("cirrus", 2), store.facts("cirrus", 3))
+    store.close()
+    rows = [["PLANBOOK_DB", db], ["PLANBOOK_PLAN", "cirrus"], ["PLANBOOK_DIFF_FROM", 2.0]]
+    actions = _run(_book(rows))
+    assert {"func": "addSheet", "name": "Diff v2-v3"}.items() <= _flat(actions[0]).items()
+    values = [a["values"] for a in actions if a["func"] == "setValues"]
+    assert "2 (finance@cirrus) to version 3 (lead@cirrus)" in values[0][0][0]
+    header, *lines = values[1]
+    assert header == [
+        "scenario",
+        "team",
+        "account",
+        "line",
+        "period",
+        "change",
+        "old",
+        "new",
+        "delta",
+    ]
+    assert len(lines) == len(expected) > 0
+    assert {line[-1] for line in lines} == {5.0}
+    assert not [a for a in actions if a["func"] == "alert"]
+
+
+def test_diff_button_alerts_once_when_it_cannot_diff(tmp_path, demo, monkeypatch):
+    monkeypatch.delenv("PLANBOOK_SERVER", raising=False)
+    db = seeded_db(tmp_path / "store.db", demo)
+    rows = [["PLANBOOK_DB", db], ["PLANBOOK_DIFF_FROM", "no-such-tag"]]
+    actions = _run(_book(rows))
+    alerts = [a for a in actions if a["func"] == "alert"]
+    assert len(alerts) == 1 and "no-such-tag" in alerts[0]["args"][0]
+    assert "Traceback" not in alerts[0]["args"][0]
+    assert not [a for a in actions if a["func"] == "addSheet"]
+
+
+def _flat(action):
+    return {"func": action["func"], "name": action["args"][1] if action["args"] else None}

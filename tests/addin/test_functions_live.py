@@ -1,0 +1,134 @@
+"""The worksheet functions against a real ``planbook serve`` (uvicorn on 127.0.0.1): pin a
+version, evaluate, push a new version, see the pin stale while PB_GET still answers from it;
+the cache's conditional GET (ETag/304) and answers while the service is down."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+import xlwings as xw
+import xlwings.server
+
+import addin.buttons
+from addin.session import configure
+from addin.settings import AddinSettings
+from server.client import Client
+from server.store import FactFilter, PushRequest, Store
+from tests.addin.functions_helpers import (
+    call,
+    closed_session,  # noqa: F401 (autouse)
+    error,
+)
+from tests.server.live import LiveServer
+from tests.server.store.helpers import bump, same_facts, seed, team_facts
+
+KEY = ("software-tools", "sales-na", "2026-03")
+
+
+@pytest.fixture
+def live(tmp_path, demo) -> Iterator[tuple[LiveServer, str]]:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store.open(url)
+    seed(store, demo)
+    _, token = store.create_token(name="finance-user", role="finance")
+    store.close()
+    server = LiveServer(url, log=tmp_path / "server.log").start()
+    yield server, token
+    server.stop()
+
+
+def _info(out):
+    return {row[0]: row[1] for row in out[1:]}
+
+
+def _settings(server, token, tmp_path, version="2"):
+    cache = str(tmp_path / "cache")
+    return AddinSettings(
+        server=server.url, token=token, plan="cirrus", version=version, cache=cache
+    )
+
+
+def test_pin_evaluate_push_stale_and_still_answering(live, demo, tmp_path):
+    server, token = live
+    session = configure(_settings(server, token, tmp_path))
+    pinned = call("pb_get", *KEY)
+    table = call("pb_table", "team", "month", "software-tools", "sales")
+    assert _info(call("pb_version"))["stale"] is False
+    with Client(server.url, token=token) as client:
+        sales = bump(team_facts(demo, "sales-na"), 1000)
+        version, _ = client.push(PushRequest("cirrus", base=2, author="x", facts=sales))
+    assert version.number == 3
+    info = _info(call("pb_version"))
+    assert info["version"] == 2 and info["latest"] == 3 and info["stale"] is True
+    assert info["status"] == "online" and info["author"] == "finance@cirrus"
+    assert call("pb_get", *KEY) == pinned
+    assert call("pb_table", "team", "month", "software-tools", "sales") == table
+    assert call("pb_get", *KEY, "base", "latest")[0][0] == pinned[0][0] + 1000
+    assert session.cache.fetches == 2
+    session.close()
+
+
+def test_conditional_get_and_offline_answers(live, tmp_path):
+    server, token = live
+    first = configure(_settings(server, token, tmp_path))
+    value = call("pb_get", *KEY)
+    assert not first.snapshot().from_disk
+    second = configure(_settings(server, token, tmp_path))
+    assert call("pb_get", *KEY) == value
+    assert second.snapshot().from_disk  # 304: the copy in the cache folder is current
+    server.stop()
+    assert call("pb_get", *KEY) == value  # in memory, service down
+    info = _info(call("pb_version"))
+    assert info["status"] == "offline" and info["stale"] == ""
+    third = configure(_settings(server, token, tmp_path))
+    assert call("pb_get", *KEY) == value  # from the cache folder, service down
+    assert third.snapshot().offline
+    assert _info(call("pb_version"))["status"] == "offline"
+    configure(_settings(server, token, tmp_path, version="7"))
+    out = call("pb_get", *KEY)
+    assert out == [[error("NotAvailable")]]
+    third.close()
+
+
+def test_a_token_that_may_not_read_is_an_error_value(live, tmp_path):
+    server, _ = live
+    configure(_settings(server, "pb_wrong", tmp_path))
+    assert call("pb_get", *KEY) == [[error("Value")]]
+    out = call("pb_version")
+    assert out[0][0] == error("Value") and "token" in out[0][1].lower()
+
+
+def test_push_button_through_the_service(live, demo, tmp_path):
+    server, token = live
+    budget = bump(team_facts(demo, "sales-na"), 3)
+    rows = [["scenario", "team", "account", "line", "period", "amount"]] + [
+        [str(r.scenario), str(r.team), str(r.account), str(r.line), str(r.period), float(r.amount)]
+        for r in budget.itertuples(index=False)
+    ]
+    settings = [["PLANBOOK_SERVER", server.url], ["PLANBOOK_TOKEN", token], ["PLANBOOK_BASE", 2]]
+    payload = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": "sales-na.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": [
+            {"name": "Facts", "values": rows, "pictures": [], "tables": []},
+            {"name": "xlwings.conf", "values": settings, "pictures": [], "tables": []},
+        ],
+    }
+    book = xw.Book(json=payload)
+    asyncio.run(
+        xlwings.server.custom_scripts_call(
+            addin.buttons, "push_budget", typehint_to_value={xw.Book: book}
+        )
+    )
+    actions = book.json()["actions"]
+    assert not [a for a in actions if a["func"] == "alert"], actions
+    with Client(server.url, token=token) as client:
+        info = client.version("cirrus", "latest")
+        wanted = FactFilter(teams=["sales-na"], scenarios=["base", "conservative", "aggressive"])
+        stored = client.facts("cirrus", "latest", wanted)
+    assert info.number == 3 and info.author == "finance-user"
+    assert same_facts(stored, budget)

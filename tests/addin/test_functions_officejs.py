@@ -1,0 +1,83 @@
+"""xlwings Server's routes mounted in our FastAPI app: metadata and calls as the Office.js
+add-in makes them, behind Planbook tokens; a plain reason when they cannot be served."""
+
+from __future__ import annotations
+
+import xlwings as xw
+from fastapi.testclient import TestClient
+
+from addin.officejs import PREFIX, mount, unavailable_reason
+from addin.settings import AddinSettings
+from server.app import create_app
+from server.settings import Settings
+from tests.addin.functions_helpers import (
+    closed_session,  # noqa: F401 (autouse)
+    seeded_db,
+)
+
+
+def _app(tmp_path, demo):
+    db = seeded_db(tmp_path / "store.db", demo)
+    app = create_app(Settings(db=db, secret="s" * 32))
+    tokens = {
+        role: app.state.store.create_token(name=f"{role}-user", role=role)[1]
+        for role in ("finance", "viewer")
+    }
+    return app, db, tokens
+
+
+def test_routes_serve_metadata_and_calls(tmp_path, demo):
+    app, db, tokens = _app(tmp_path, demo)
+    assert mount(app, settings=AddinSettings(db=db, plan="cirrus", version="2")) is None
+    auth = {"Authorization": f"Bearer {tokens['finance']}"}
+    with TestClient(app) as client:
+        meta = client.get(f"{PREFIX}/custom-functions-meta", headers=auth)
+        assert meta.status_code == 200
+        assert "PB_GET" in {f["id"] for f in meta.json()["functions"]}
+        body = {
+            "client": "Office.js",
+            "version": xw.__version__,
+            "func_name": "pb_version",
+            "args": [[[None]]],
+            "caller_address": "Sheet1!A1",
+            "formula_name": "PB_VERSION",
+            "runtime": "1.4",
+            "culture_info_name": "en-US",
+            "date_format": "M/d/yyyy",
+        }
+        out = client.post(f"{PREFIX}/custom-functions-call", json=body, headers=auth)
+        assert out.status_code == 200, out.text
+        assert ["version", 2] in out.json()["result"]
+        viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
+        assert (
+            client.post(f"{PREFIX}/custom-functions-call", json=body, headers=viewer).status_code
+            == 403
+        )
+        assert client.get(f"{PREFIX}/custom-functions-meta").status_code == 401
+        scripts = client.get(f"{PREFIX}/custom-scripts-meta", headers=auth).json()
+        names = [s["function_name"] for s in scripts]
+        assert names == ["diff_versions", "pull_plan", "push_budget"]
+        book = {
+            "client": "Office.js",
+            "version": xw.__version__,
+            "book": {"name": "B.xlsx", "active_sheet_index": 0, "selection": "A1"},
+            "names": [],
+            "sheets": [{"name": "Sheet1", "values": [[""]], "pictures": [], "tables": []}],
+        }
+        ran = client.post(f"{PREFIX}/custom-scripts-call/diff_versions", json=book, headers=auth)
+        assert ran.status_code == 200, ran.text
+        actions = ran.json()["actions"]
+        assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "Diff v2-v2", actions
+        nope = client.post(f"{PREFIX}/custom-scripts-call/rm_rf", json=book, headers=auth)
+        assert nope.status_code == 404
+    app.state.store.close()
+
+
+def test_without_a_license_key_nothing_is_mounted_and_it_says_why(tmp_path, demo, monkeypatch):
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY")
+    assert "license key" in unavailable_reason()
+    app, db, _ = _app(tmp_path, demo)
+    reason = mount(app, settings=AddinSettings(db=db))
+    assert reason and "XLWINGS_LICENSE_KEY" in reason
+    assert not any(getattr(r, "path", "").startswith(PREFIX) for r in app.routes)
+    app.state.store.close()

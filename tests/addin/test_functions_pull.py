@@ -1,0 +1,62 @@
+"""The Pull plan button through xlwings Server's custom-script path: the pinned version's
+assumptions, envelopes and goals written to the book, the version written back."""
+
+from __future__ import annotations
+
+import asyncio
+
+import xlwings as xw
+import xlwings.server
+
+import addin.buttons
+from addin.buttons.pull import plan_tables
+from tests.addin.functions_helpers import (
+    closed_session,  # noqa: F401 (autouse)
+    seeded_db,
+)
+
+
+def _run(book, script):
+    asyncio.run(
+        xlwings.server.custom_scripts_call(addin.buttons, script, typehint_to_value={xw.Book: book})
+    )
+    return book.json()["actions"]
+
+
+def _book(settings_rows):
+    sheets = [
+        {"name": "Budget", "values": [[""]], "pictures": [], "tables": []},
+        {"name": "xlwings.conf", "values": settings_rows, "pictures": [], "tables": []},
+    ]
+    payload = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": "sales-na.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
+    return xw.Book(json=payload)
+
+
+def test_pull_plan_writes_assumptions_envelope_goals_and_the_version(tmp_path, demo, monkeypatch):
+    monkeypatch.delenv("PLANBOOK_SERVER", raising=False)
+    db = seeded_db(tmp_path / "a.db", demo)
+    rows = [["PLANBOOK_DB", db], ["PLANBOOK_VERSION", 2.0], ["PLANBOOK_TEAM", "sales-na"]]
+    actions = _run(_book(rows), "pull_plan")
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    assert added == ["Assumptions", "Envelopes", "Goals"]
+    values = [a["values"] for a in actions if a["func"] == "setValues"]
+    expected = plan_tables(demo.plan, "sales-na")
+    blank = lambda rows: [["" if v is None else v for v in row] for row in rows]  # noqa: E731
+    assert values[:3] == [blank(expected[name]) for name in added]
+    assert {r[0] for r in expected["Envelopes"][1:]} == {"sales-na"}
+    assert len(expected["Assumptions"]) == len(demo.plan.assumptions) + 1
+    assert ["PLANBOOK_BASE", 2] in [v[0] for v in values[3:]]
+
+
+def test_pull_plan_alerts_when_the_store_is_unreachable(monkeypatch):
+    for key in ("PLANBOOK_SERVER", "PLANBOOK_DB"):
+        monkeypatch.delenv(key, raising=False)
+    actions = _run(_book([["PLANBOOK_SERVER", "http://127.0.0.1:9"]]), "pull_plan")
+    alerts = [a for a in actions if a["func"] == "alert"]
+    assert len(alerts) == 1 and "could not be pulled" in alerts[0]["args"][0]
