@@ -1,4 +1,5 @@
-"""``planbook demo``: build the demo SaaS company and show what it plans."""
+"""``planbook demo``: build the demo SaaS company, load it into the store as a realistic
+history of versions, and show what it plans."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ import typer
 from rich.table import Table
 
 from cli.common import console, money, user_errors
+from cli.connect import DEFAULT_DB, DbOption, backend
 from planbook.consolidate import request_vs_envelope
 from planbook.demo import Demo, build_demo
 from planbook.facts import write_facts
 from planbook.planfile import dump_plan
+from server.demo import load_demo
+from server.store import StoreError, VersionInfo
 
 
 @user_errors
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder to write the plan and its facts to.")] = Path(
-        "planbook-demo"
-    ),
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the plan and its facts to this folder.")
+    ] = None,
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed gives the same company.")
     ] = 7,
@@ -39,12 +43,14 @@ def demo(
     facts_format: Annotated[
         str, typer.Option("--format", help="Facts file format: parquet or csv.")
     ] = "parquet",
+    db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Build the demo SaaS company (Cirrus Analytics) and write it to a folder.
+    """Build the demo SaaS company (Cirrus Analytics) and load it into the store.
 
-    Writes the plan definition (plan.yaml), every team's budget lines and six months of
-    actuals (facts.parquet or facts.csv) and the headcount plan (positions.csv), then prints
-    each department's budget request against its envelope.
+    The store gets a realistic history: finance's set-up, each team's first draft and
+    submission, a returned budget and its fix, approval, a ``board-approved`` tag and six
+    months of actuals. Then prints each department's budget request against its envelope.
+    With ``--out``, also writes plan.yaml, the facts and positions.csv to a folder.
     """
     if facts_format not in ("parquet", "csv"):
         raise ValueError(f"--format must be parquet or csv, not {facts_format!r}")
@@ -57,15 +63,31 @@ def demo(
             start=start,
             actual_months=actual_months,
         )
-    out.mkdir(parents=True, exist_ok=True)
-    with console.status(f"Writing {len(company.facts):,} facts to {out}..."):
-        dump_plan(company.plan, out / "plan.yaml")
-        write_facts(company.facts, out / f"facts.{facts_format}")
-        company.positions.to_csv(out / "positions.csv", index=False)
-    _summary(company, out, facts_format)
+    last = _load(company, db)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        with console.status(f"Writing {len(company.facts):,} facts to {out}..."):
+            dump_plan(company.plan, out / "plan.yaml")
+            write_facts(company.facts, out / f"facts.{facts_format}")
+            company.positions.to_csv(out / "positions.csv", index=False)
+    _summary(company)
+    _next_steps(company, db, last.number, out, facts_format)
 
 
-def _summary(company: Demo, out: Path, facts_format: str) -> None:
+def _load(company: Demo, db: str) -> VersionInfo:
+    with backend(db=db, server=None, token=None, create=True) as store:
+        if company.plan.id in store.plans():
+            raise StoreError(
+                f"the store at {db} already holds plan {company.plan.id!r}; "
+                "use another --db or remove that file"
+            )
+        with console.status("Loading the demo company into the store...") as spinner:
+            return load_demo(  # type: ignore[no-any-return]
+                store, company, lambda step: spinner.update(f"Loading the demo: {step}...")
+            )
+
+
+def _summary(company: Demo) -> None:
     plan, facts = company.plan, company.facts
     console.print(
         f"[bold]{plan.name}[/]: {len(plan.departments)} departments, {len(plan.teams)} teams, "
@@ -99,8 +121,19 @@ def _summary(company: Demo, out: Path, facts_format: str) -> None:
         end_section=True,
     )
     console.print(table)
+
+
+def _next_steps(company: Demo, db: str, last: int, out: Path | None, facts_format: str) -> None:
     console.print(
-        f"Wrote {out / 'plan.yaml'}, {out / f'facts.{facts_format}'} and "
-        f"{out / 'positions.csv'}.\nNext: open plan.yaml to see the set-up, or check it with "
-        f"[bold]planbook validate {out / 'plan.yaml'} {out / f'facts.{facts_format}'}[/]."
+        f"Loaded plan {company.plan.id} into {db} as {last} versions "
+        "(tag board-approved pins the approved budget)."
+    )
+    if out is not None:
+        console.print(
+            f"Wrote {out / 'plan.yaml'}, {out / f'facts.{facts_format}'} and "
+            f"{out / 'positions.csv'}."
+        )
+    console.print(
+        "Next: [bold]planbook log[/], [bold]planbook status[/], [bold]planbook tag[/], or "
+        "[bold]planbook pull budget.csv --team sales-na --version board-approved[/]."
     )

@@ -7,8 +7,16 @@ from typing import Annotated
 import typer
 
 import planbook
+from cli import token
+from cli.backup import export, import_, verify
 from cli.consolidate import consolidate_command
 from cli.demo import demo
+from cli.log import log
+from cli.pull import pull
+from cli.push import push
+from cli.serve import serve
+from cli.status import status
+from cli.tag import tag
 from cli.template import template
 from cli.validate import validate
 
@@ -24,6 +32,16 @@ app.command()(demo)
 app.command()(validate)
 app.command("consolidate")(consolidate_command)
 app.command()(template)
+app.command()(push)
+app.command()(pull)
+app.command()(log)
+app.command()(tag)
+app.command()(status)
+app.command()(export)
+app.command("import")(import_)
+app.command()(verify)
+app.command()(serve)
+app.add_typer(token.app)
 
 
 def _version(value: bool) -> None:

@@ -10,7 +10,9 @@ runner = CliRunner()
 
 def test_demo_writes_the_company_and_prints_the_summary(tmp_path):
     out = tmp_path / "demo"
-    result = runner.invoke(app, ["demo", "--out", str(out)], terminal_width=120)
+    result = runner.invoke(
+        app, ["demo", "--out", str(out), "--db", str(tmp_path / "pb.db")], terminal_width=120
+    )
     assert result.exit_code == 0, result.output
     for name in (
         "Sales",
@@ -37,6 +39,8 @@ def test_demo_csv_and_sizes(tmp_path):
             "demo",
             "--out",
             str(out),
+            "--db",
+            str(tmp_path / "pb.db"),
             "--format",
             "csv",
             "--teams",
@@ -54,11 +58,12 @@ def test_demo_csv_and_sizes(tmp_path):
 
 
 def test_demo_refuses_bad_options_without_a_traceback(tmp_path):
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--months", "40"])
+    db = ["--db", str(tmp_path / "pb.db")]
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--months", "40", *db])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--start", "2026-13"])
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--start", "2026-13", *db])
     assert result.exit_code == 1
     assert "YYYY-MM" in result.output and "Traceback" not in result.output
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--format", "xlsx"])
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--format", "xlsx", *db])
     assert result.exit_code == 1 and "parquet or csv" in result.output

@@ -1,0 +1,85 @@
+"""``planbook push``: send a facts file (and optionally a plan definition) to the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import console, user_errors
+from cli.connect import (
+    AuthorOption,
+    DbOption,
+    PlanOption,
+    ServerOption,
+    TokenOption,
+    author_name,
+    backend,
+)
+from planbook.facts import read_facts
+from planbook.planfile import load_plan
+from server.store import PushRequest, team_part
+
+
+@user_errors
+def push(
+    facts_file: Annotated[
+        Path | None, typer.Argument(help="Facts to push (.csv or .parquet).")
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="The version your changes are based on (number, tag or latest); "
+            "required once the plan exists.",
+        ),
+    ] = None,
+    message: Annotated[str, typer.Option("--message", "-m", help="Why the change.")] = "",
+    plan_file: Annotated[
+        Path | None, typer.Option("--plan-file", help="Also push this plan definition (YAML).")
+    ] = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option("--clear", help="Empty a team's budget (team id) or 'actuals'."),
+    ] = None,
+    plan: PlanOption = None,
+    author: AuthorOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Push facts as a new version: each team in the file replaces that team's part.
+
+    A push based on a version older than a part's last change is refused with the name of
+    who changed it, when and in which version; invalid facts are refused with every problem;
+    either way nothing is stored.
+    """
+    company = load_plan(plan_file) if plan_file else None
+    with console.status("Reading facts..."):
+        facts = read_facts(facts_file) if facts_file else None
+    if facts is None and company is None and not clear:
+        raise ValueError("give a facts file, --plan-file or --clear; there is nothing to push")
+    with backend(db=db, server=server, token=token, create=True) as store:
+        plan_id = company.id if company else plan or store.only_plan()
+        number = None if base is None else store.resolve(plan_id, base)
+        with console.status(f"Pushing to plan {plan_id}..."):
+            version, created = store.push(
+                PushRequest(
+                    plan_id,
+                    base=number,
+                    author=author_name(author),
+                    message=message,
+                    company=company,
+                    facts=facts,
+                    clear=tuple(c if c == "actuals" else team_part(c) for c in clear or []),
+                    source=facts_file.name if facts_file else "facts",
+                )
+            )
+    if not created:
+        console.print(f"Nothing changed: plan {plan_id} stays at version {version.number}.")
+        return
+    console.print(
+        f"[green]Pushed[/] version {version.number} of plan {plan_id} "
+        f"(changed {', '.join(version.changed)}; hash {version.hash[:12]})."
+    )

@@ -1,0 +1,1 @@
+"""The service's routes under ``/api/v1``."""

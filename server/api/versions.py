@@ -1,0 +1,228 @@
+"""Routes: plans, pushing versions, reading versions and facts, history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from planbook.errors import FactsFileError, PlanValidationError, Problem
+from planbook.facts import read_facts
+from planbook.model import Plan
+from planbook.validation import parse_plan
+from server.api.deps import Ctx
+from server.auth import hidden_filter
+from server.formats import MEDIA_TYPES, facts_from_columns, facts_to_bytes, facts_to_columns
+from server.schemas import ConflictOut, ErrorOut, PushIn, PushOut, VersionOut
+from server.store import ACTUALS, FactFilter, PushRequest, team_part
+
+router = APIRouter(prefix="/api/v1", tags=["versions"])
+
+PlanId = Annotated[str, Path(description="Plan id.", examples=["cirrus"], max_length=64)]
+Ref = Annotated[
+    str, Path(description="Version number, tag or latest.", examples=["latest"], max_length=64)
+]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid token."},
+    403: {"model": ErrorOut, "description": "The token's role does not allow this."},
+    404: {"model": ErrorOut, "description": "No such plan, version or tag."},
+    422: {"model": ErrorOut, "description": "The request is invalid; every problem listed."},
+    503: {"model": ErrorOut, "description": "The store is busy; retry."},
+}
+
+
+@router.get("/plans", responses=ERRORS)
+def list_plans(ctx: Ctx) -> list[str]:
+    """Ids of every plan in the store."""
+    return ctx.store.plans()
+
+
+@router.post(
+    "/plans/{plan}/versions",
+    status_code=201,
+    responses=ERRORS | {200: {"model": PushOut}, 409: {"model": ConflictOut}},
+)
+def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> PushOut:
+    """Push a new version: 201 with the version, 200 if nothing changed, 409 if a part it
+    writes changed since ``base`` (or is approved and locked), 422 listing every problem."""
+    company = _company(body.company)
+    facts = facts_from_columns(body.facts) if body.facts is not None else None
+    ctx.principal.check_parts(_parts(ctx, plan, company, facts, body.clear))
+    version, created = ctx.store.push(
+        PushRequest(
+            plan,
+            base=body.base,
+            author=ctx.principal.name,
+            message=body.message,
+            company=company,
+            facts=facts,
+            clear=tuple(body.clear),
+        )
+    )
+    response.status_code = 201 if created else 200
+    return PushOut(created=created, version=VersionOut.of(version))
+
+
+@router.post(
+    "/plans/{plan}/versions/facts",
+    status_code=201,
+    responses=ERRORS
+    | {200: {"model": PushOut}, 409: {"model": ConflictOut}, 413: {"model": ErrorOut}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "Facts as a Parquet file (the fact columns; exact decimal amounts).",
+            "content": {"application/vnd.apache.parquet": {}},
+        }
+    },
+)
+async def push_facts(
+    plan: PlanId,
+    request: Request,
+    ctx: Ctx,
+    response: Response,
+    base: Annotated[int, Query(ge=0, description="The version the changes are based on.")],
+    message: Annotated[str, Query(max_length=2000)] = "",
+) -> PushOut:
+    """Push facts sent as Parquet (the fast way for large pushes); otherwise the same as
+    ``POST /plans/{plan}/versions``."""
+    facts = _parquet_facts(await request.body())
+    ctx.principal.check_parts(await run_in_threadpool(_parts, ctx, plan, None, facts, []))
+    version, created = await run_in_threadpool(
+        ctx.store.push,
+        PushRequest(plan, base=base, author=ctx.principal.name, message=message, facts=facts),
+    )
+    response.status_code = 201 if created else 200
+    return PushOut(created=created, version=VersionOut.of(version))
+
+
+def _parquet_facts(body: bytes) -> pd.DataFrame:
+    """Facts from a Parquet body, read exactly as ``planbook push`` reads a file."""
+    with tempfile.TemporaryDirectory(prefix="planbook-push-") as folder:
+        path = FilePath(folder) / "body.parquet"
+        path.write_bytes(body)
+        try:
+            return read_facts(path)
+        except FactsFileError as exc:
+            msg = str(exc).replace(str(path), "the body")
+            raise PlanValidationError([Problem(("body",), msg)], subject="facts") from None
+
+
+def _company(data: dict[str, Any] | None) -> Plan | None:
+    if data is None:
+        return None
+    try:
+        return parse_plan(data)
+    except PlanValidationError as exc:
+        raise PlanValidationError(
+            [Problem(("company", *p.loc), p.msg) for p in exc.problems], subject="plan"
+        ) from None
+
+
+def _parts(
+    ctx: Ctx, plan: str, company: Plan | None, facts: pd.DataFrame | None, clear: list[str]
+) -> set[str]:
+    parts = set(clear)
+    if company is not None:
+        parts.add("company")
+    if facts is not None and len(facts):
+        actual_ids = _actual_scenarios(ctx, plan, company)
+        scenarios = facts["scenario"].astype(str)
+        teams = facts["team"].astype(str)
+        parts |= {team_part(t) for t in set(teams[~scenarios.isin(actual_ids)])}
+        if scenarios.isin(actual_ids).any():
+            parts.add(ACTUALS)
+    return parts
+
+
+def _actual_scenarios(ctx: Ctx, plan: str, company: Plan | None) -> set[str]:
+    if company is None and ctx.principal.role in ("admin", "finance"):
+        return set()  # they may write every part; the store splits the facts itself
+    definition = company or ctx.store.plan(plan)
+    return {s.id for s in definition.scenarios if s.actuals}
+
+
+@router.get("/plans/{plan}/versions", responses=ERRORS)
+def list_versions(
+    plan: PlanId,
+    ctx: Ctx,
+    limit: Annotated[int | None, Query(ge=1, le=10000)] = None,
+    part: Annotated[str | None, Query(max_length=80, examples=["team:sales-na"])] = None,
+) -> list[VersionOut]:
+    """The plan's history, newest first (or the versions that changed one part)."""
+    versions = ctx.store.part_history(plan, part) if part else ctx.store.log(plan, limit=limit)
+    return [VersionOut.of(v) for v in versions[:limit]]
+
+
+@router.get("/plans/{plan}/versions/{ref}", responses=ERRORS)
+def get_version(plan: PlanId, ref: Ref, ctx: Ctx) -> VersionOut:
+    """A version: author, time, message, content hash and its parts."""
+    return VersionOut.of(ctx.store.version(plan, ref))
+
+
+@router.get("/plans/{plan}/versions/{ref}/plan", responses=ERRORS)
+def get_plan(plan: PlanId, ref: Ref, ctx: Ctx) -> dict[str, Any]:
+    """The plan definition (company part) of a version."""
+    result: dict[str, Any] = ctx.store.plan(plan, ref).model_dump(mode="json")
+    return result
+
+
+@router.get(
+    "/plans/{plan}/versions/{ref}/facts",
+    responses=ERRORS
+    | {
+        200: {
+            "description": "The facts: columnar JSON, CSV or Parquet.",
+            "content": {"text/csv": {}, "application/vnd.apache.parquet": {}},
+        },
+        304: {"description": "Not modified (If-None-Match matched the ETag)."},
+    },
+)
+def get_facts(
+    plan: PlanId,
+    ref: Ref,
+    ctx: Ctx,
+    format: Annotated[Literal["json", "csv", "parquet"], Query()] = "json",
+    scenario: Annotated[list[str] | None, Query(examples=[["base"]])] = None,
+    team: Annotated[list[str] | None, Query(examples=[["sales-na"]])] = None,
+    account: Annotated[list[str] | None, Query()] = None,
+    period: Annotated[list[str] | None, Query(examples=[["2026-03"]])] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A version's facts, filtered; confidential accounts are left out for roles that may
+    not see them. The ETag is the version's content hash plus the filter; a conditional GET
+    with ``If-None-Match`` answers 304."""
+    info = ctx.store.version(plan, ref)
+    definition = ctx.store.plan(plan, info.number)
+    wanted = hidden_filter(
+        ctx.principal,
+        definition,
+        FactFilter(scenario or [], team or [], account or [], period or []),
+    )
+    etag = _etag(info.hash, wanted, format)
+    headers = {"ETag": etag, "X-Planbook-Version": str(info.number), "Cache-Control": "no-cache"}
+    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers=headers)
+    _, table = ctx.store.facts_table(plan, info.number, wanted)
+    if format == "json":
+        payload = {
+            "plan": plan,
+            "version": info.number,
+            "hash": info.hash,
+            "facts": facts_to_columns(table),
+        }
+        return Response(json.dumps(payload), media_type=MEDIA_TYPES["json"], headers=headers)
+    return Response(facts_to_bytes(table, format), media_type=MEDIA_TYPES[format], headers=headers)
+
+
+def _etag(content_hash: str, wanted: FactFilter, fmt: str) -> str:
+    variant = json.dumps(
+        [fmt, *(sorted(v) for v in wanted.__dict__.values())], separators=(",", ":")
+    )
+    return f'"{content_hash}.{hashlib.sha256(variant.encode()).hexdigest()[:16]}"'

@@ -1,0 +1,58 @@
+"""The sync service: ``create_app(settings)`` builds the FastAPI app over one store.
+
+The app keeps no state of its own besides a connection pool: concurrency control lives in
+the database, so several workers or hosts can serve one PostgreSQL store.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+import planbook
+from server.api import admin, versions, workflow
+from server.errors import install_error_handlers
+from server.limits import BodyLimit
+from server.settings import Settings
+from server.store import Store
+
+__all__ = ["app_from_env", "create_app"]
+
+DESCRIPTION = """\
+The single source of truth for Planbook plans: immutable, numbered versions made of
+content-addressed parts (the company part, one part per team, actuals).
+
+Every route but `/api/v1/health` needs `Authorization: Bearer <token>`. Versions are named
+by number, tag or `latest`. Writes name the version they were based on; a stale write is
+refused with 409 saying who changed which part, when, in which version. Errors are
+`{"errors": [{"loc": [...], "msg": "..."}]}`: 4xx for the client's mistakes, 503 (with
+Retry-After) when the database is busy.
+"""
+
+
+def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+    """The service over the store in ``settings.db`` (created or upgraded if ``migrate``).
+
+    Raises :class:`server.settings.InsecureSettings` outside dev mode with a weak secret.
+    """
+    settings.check_secret()
+    store = Store.open(settings.db, upgrade=migrate)
+    app = FastAPI(
+        title="Planbook sync service",
+        version=planbook.__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+    )
+    app.state.store = store
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (versions, workflow, admin):
+        app.include_router(module.router)
+    app.add_middleware(
+        BodyLimit, limit=settings.max_body_bytes, import_limit=settings.max_import_bytes
+    )
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app from ``PLANBOOK_*`` settings (uvicorn's ``--factory`` entry point)."""
+    return create_app(Settings(), migrate=False)

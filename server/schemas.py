@@ -1,0 +1,177 @@
+"""The service's request and response bodies (pydantic), with the examples OpenAPI shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.store import StatusChange, TagInfo, VersionInfo
+from server.store.tokens import TokenInfo
+
+_FACTS_EXAMPLE = {
+    "scenario": ["base", "base"],
+    "team": ["sales-na", "sales-na"],
+    "account": ["travel", "travel"],
+    "line": ["", ""],
+    "period": ["2026-02", "2026-03"],
+    "amount": ["4200", "4350.5"],
+}
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int] = Field(examples=[["facts", "row 3", "team"]])
+    msg: str = Field(examples=["unknown team 'sales-apac'; expected one of finance, sales-na"])
+
+
+class ErrorOut(BaseModel):
+    """Every error: a list of problems, each with where and what."""
+
+    errors: list[ErrorItem]
+
+
+class ConflictItem(BaseModel):
+    part: str = Field(examples=["team:sales-na"])
+    version: int = Field(examples=[16])
+    author: str = Field(examples=["grace"])
+    at: datetime
+    reason: Literal["changed", "locked"]
+
+
+class ConflictOut(ErrorOut):
+    """A 409: which parts changed since the base version, who changed them, when, where."""
+
+    base: int | None = Field(examples=[14])
+    head: int = Field(examples=[16])
+    conflicts: list[ConflictItem]
+
+
+class PushIn(_Body):
+    """A push. ``facts`` are columnar (one list per column, amounts as exact decimal text);
+    each team present replaces that team's budget part. ``company`` is a plan definition."""
+
+    base: int | None = Field(
+        default=None, ge=0, description="The version the changes are based on.", examples=[15]
+    )
+    message: str = Field(default="", max_length=2000, examples=["two more AEs from Q3"])
+    company: dict[str, Any] | None = Field(default=None, description="A plan definition.")
+    facts: dict[str, list[Any]] | None = Field(default=None, examples=[_FACTS_EXAMPLE])
+    clear: list[str] = Field(
+        default=[], description="Parts to empty: team:<id> or actuals.", examples=[[]]
+    )
+
+
+class PartOut(BaseModel):
+    part: str = Field(examples=["team:sales-na"])
+    hash: str
+    rows: int
+    changed_in: int
+
+
+class VersionOut(BaseModel):
+    plan: str = Field(examples=["cirrus"])
+    number: int = Field(examples=[16])
+    parent: int | None = Field(examples=[15])
+    author: str = Field(examples=["grace"])
+    created_at: datetime
+    message: str = Field(examples=["two more AEs from Q3"])
+    hash: str
+    changed: list[str] = Field(examples=[["team:sales-na"]])
+    parts: list[PartOut] = []
+
+    @classmethod
+    def of(cls, v: VersionInfo) -> VersionOut:
+        return cls(
+            plan=v.plan,
+            number=v.number,
+            parent=v.parent,
+            author=v.author,
+            created_at=v.created_at,
+            message=v.message,
+            hash=v.hash,
+            changed=list(v.changed),
+            parts=[PartOut(**p.__dict__) for p in v.parts],
+        )
+
+
+class PushOut(BaseModel):
+    created: bool = Field(description="False when the push changed nothing.")
+    version: VersionOut
+
+
+class StatusIn(_Body):
+    action: Literal["submit", "approve", "return", "reopen"]
+    comment: str = Field(default="", max_length=2000, examples=["travel is over the envelope"])
+
+
+class StatusOut(BaseModel):
+    part: str
+    status: str = Field(examples=["submitted"])
+    comment: str
+    actor: str
+    at: datetime | None
+    version: int | None
+
+    @classmethod
+    def of(cls, change: StatusChange | None, part: str = "") -> StatusOut:
+        if change is None:
+            return cls(part=part, status="draft", comment="", actor="", at=None, version=None)
+        return cls(**change.__dict__)
+
+
+class TagIn(_Body):
+    version: str = Field(description="Version number, tag or latest.", examples=["16"])
+
+
+class TagOut(BaseModel):
+    name: str = Field(examples=["board-approved"])
+    version: int | None
+    actor: str = ""
+    at: datetime | None = None
+
+    @classmethod
+    def of(cls, tag: TagInfo) -> TagOut:
+        return cls(**tag.__dict__)
+
+
+class TokenIn(_Body):
+    name: str = Field(min_length=1, max_length=200, examples=["grace (sales-na lead)"])
+    role: Literal["admin", "finance", "lead", "viewer"] = "viewer"
+    teams: list[str] = Field(default=[], examples=[["sales-na"]])
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    teams: list[str]
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @classmethod
+    def of(cls, t: TokenInfo) -> TokenOut:
+        return cls(**(t.__dict__ | {"teams": list(t.teams)}))
+
+
+class TokenCreated(TokenOut):
+    secret: str = Field(description="The token; shown this once, only its hash is stored.")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str = Field(examples=["0.1.0"])
+    schema_current: bool
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    problems: list[ErrorItem]
+
+
+class ImportOut(BaseModel):
+    blobs: int

@@ -1,0 +1,166 @@
+"""Whole-store export and import (a zip of JSON tables and blobs), and verification.
+
+The export holds every table row as JSON lines plus each blob as ``blobs/<hash>``; an import
+into an empty store gives back an equal store (same versions, hashes, statuses, tags and
+token hashes). :func:`verify` recomputes every blob's hash and checks every version's parts.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, select, text
+
+from planbook.errors import Problem
+from server.store.errors import InvalidRequest, StoreNotEmpty
+from server.store.parts import hash_blob, version_hash
+from server.store.schema import (
+    BlobRow,
+    PlanRow,
+    StatusEvent,
+    Tag,
+    TagEvent,
+    TokenRow,
+    VersionPart,
+    VersionRow,
+)
+
+__all__ = ["EXPORT_FORMAT", "export_store", "import_store", "verify_store"]
+
+EXPORT_FORMAT = "planbook-store/1"
+Progress = Callable[[int, int], None]
+_TABLES: tuple[Table, ...] = tuple(
+    m.__table__  # type: ignore[misc]
+    for m in (PlanRow, VersionRow, VersionPart, StatusEvent, Tag, TagEvent, TokenRow)
+)
+_TIME_COLUMNS = {"created_at", "at", "revoked_at"}
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+def export_store(conn: Connection, path: Path, progress: Progress = _no_progress) -> int:
+    """Write the whole store to a zip file; returns the number of blobs written."""
+    hashes = conn.scalars(select(BlobRow.hash).order_by(BlobRow.hash)).all()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        manifest: dict[str, Any] = {"format": EXPORT_FORMAT, "tables": {}}
+        for table in _TABLES:
+            rows = [_json_row(r._mapping) for r in conn.execute(select(table))]
+            manifest["tables"][table.name] = rows
+        manifest["blobs"] = [
+            dict(r._mapping)
+            for r in conn.execute(select(BlobRow.hash, BlobRow.kind, BlobRow.rows, BlobRow.size))
+        ]
+        archive.writestr("store.json", json.dumps(manifest, indent=1))
+        for done, blob in enumerate(hashes, start=1):
+            data = conn.scalar(select(BlobRow.data).where(BlobRow.hash == blob))
+            archive.writestr(f"blobs/{blob}", data or b"")
+            progress(done, len(hashes))
+    return len(hashes)
+
+
+def _json_row(row: Any) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+
+
+def _db_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: datetime.fromisoformat(v) if k in _TIME_COLUMNS and isinstance(v, str) else v
+        for k, v in row.items()
+    }
+
+
+def is_empty(conn: Connection) -> bool:
+    """True when the store holds no plan, blob or token."""
+    return not any(
+        conn.scalar(select(func.count()).select_from(t)) for t in (PlanRow, BlobRow, TokenRow)
+    )
+
+
+def import_store(conn: Connection, path: Path, progress: Progress = _no_progress) -> int:
+    """Load an export into an empty store (inside one transaction); returns blobs loaded."""
+    if not is_empty(conn):
+        raise StoreNotEmpty("the store already holds data; import only into an empty store")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InvalidRequest(f"{path}: not a Planbook export ({exc})") from None
+    with archive:
+        manifest = _manifest(archive, path)
+        blobs = manifest["blobs"]
+        for done, blob in enumerate(blobs, start=1):
+            data = archive.read(f"blobs/{blob['hash']}")
+            if hash_blob(blob["kind"], data) != blob["hash"]:
+                raise InvalidRequest(f"{path}: blob {blob['hash']} does not match its hash")
+            conn.execute(insert(BlobRow).values(**blob, data=data))
+            progress(done, len(blobs))
+        for table in _TABLES:
+            rows = [_db_row(r) for r in manifest["tables"].get(table.name, [])]
+            if rows:
+                conn.execute(insert(table), rows)
+    _reset_sequences(conn)
+    return len(blobs)
+
+
+def _reset_sequences(conn: Connection) -> None:
+    """PostgreSQL: move id sequences past the imported ids."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in ("status_events", "tag_events", "tokens"):
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+        )
+
+
+def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(archive.read("store.json"))
+    except (KeyError, ValueError) as exc:
+        raise InvalidRequest(f"{path}: not a Planbook export ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
+        raise InvalidRequest(f"{path}: not a Planbook export of format {EXPORT_FORMAT}")
+    return manifest
+
+
+def verify_store(conn: Connection, progress: Progress = _no_progress) -> list[Problem]:
+    """Every blob against its hash, every version's parts and content hash."""
+    problems: list[Problem] = []
+    hashes = conn.scalars(select(BlobRow.hash).order_by(BlobRow.hash)).all()
+    for done, blob in enumerate(hashes, start=1):
+        row = conn.execute(select(BlobRow.kind, BlobRow.data).where(BlobRow.hash == blob)).one()
+        try:
+            actual = hash_blob(row.kind, row.data)
+        except Exception as exc:  # a corrupt blob may fail to decode in many ways
+            actual = f"unreadable ({type(exc).__name__})"
+        if actual != blob:
+            problems.append(Problem(("blobs", blob), f"content does not match its hash: {actual}"))
+        progress(done, len(hashes))
+    problems += _verify_versions(conn, set(hashes))
+    return problems
+
+
+def _verify_versions(conn: Connection, blobs: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    manifests: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for r in conn.execute(select(VersionPart).order_by(VersionPart.part)):
+        manifests.setdefault((r.plan_id, r.number), []).append((r.part, r.blob))
+    for v in conn.execute(select(VersionRow)):
+        parts = manifests.get((v.plan_id, v.number), [])
+        loc = ("plans", v.plan_id, "versions", v.number)
+        missing = [p for p, b in parts if b not in blobs]
+        if missing:
+            problems.append(Problem(loc, f"parts without their blob: {', '.join(missing)}"))
+        if "company" not in {p for p, _ in parts}:
+            problems.append(Problem(loc, "the version has no company part"))
+        if version_hash(dict(parts)) != v.hash:
+            problems.append(Problem(loc, "the version's parts do not match its content hash"))
+    return problems

@@ -1,0 +1,115 @@
+"""Opening the database: engines for SQLite and PostgreSQL, migrations, transactions.
+
+Concurrency control lives in the database, not in the process: a write transaction on
+SQLite starts with ``BEGIN IMMEDIATE`` (one writer at a time, others wait up to the busy
+timeout), and on PostgreSQL it locks the plan's row (``SELECT ... FOR UPDATE``). So any
+number of processes or hosts can serve one store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from server.store.errors import StoreUnavailable
+
+__all__ = ["database_url", "is_current", "make_engine", "migrate", "transaction"]
+
+_HERE = Path(__file__).parent
+BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url(db: str | Path) -> str:
+    """A SQLAlchemy URL from a SQLite path or a database URL (``postgresql://`` works)."""
+    value = str(db)
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def make_engine(db: str | Path) -> Engine:
+    """An engine for the store at ``db``: WAL and a busy timeout on SQLite."""
+    url = database_url(db)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get("write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
+    """A transaction; ``write=True`` takes SQLite's write lock at the start.
+
+    Database errors that a retry can cure (locked, unreachable, serialization failure)
+    become :class:`StoreUnavailable`.
+    """
+    try:
+        with engine.connect().execution_options(write=write) as conn, conn.begin():
+            yield conn
+    except OperationalError as exc:
+        raise StoreUnavailable(_transient_message(exc)) from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated or _is_retryable(exc):
+            raise StoreUnavailable(_transient_message(exc)) from exc
+        raise
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in ("40001", "40P01", "55P03", "57P01", "57P03")
+
+
+def _transient_message(exc: DBAPIError) -> str:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown"
+    return f"the store's database is busy or unreachable ({reason}); try again shortly"
+
+
+def _alembic_config() -> Config:
+    config = Config(str(_HERE / "alembic.ini"))
+    config.set_main_option("script_location", str(_HERE / "migrations"))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (safe to run from several processes)."""
+    config = _alembic_config()
+    with transaction(engine, write=True) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4711)"))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the schema is at the newest migration."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    with transaction(engine) as conn:
+        return MigrationContext.configure(conn).get_current_revision() == head

@@ -1,0 +1,250 @@
+"""Reading the store: resolving version references, parts, plans, facts and history."""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Connection, select
+
+from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
+from planbook.model import Plan
+from server.store.errors import NotFound
+from server.store.parts import ACTUALS, COMPANY, decode_facts, decode_plan, is_team_part, team_of
+from server.store.records import PartInfo, VersionInfo
+from server.store.schema import BlobRow, PlanRow, Tag, VersionPart, VersionRow
+
+__all__ = [
+    "ALL_FACTS",
+    "FactFilter",
+    "blob_data",
+    "head",
+    "log",
+    "part_history",
+    "parts_of",
+    "plan_of",
+    "read_facts",
+    "resolve",
+    "version_info",
+]
+
+_PLAN_CACHE: OrderedDict[str, Plan] = OrderedDict()
+"""Parsed company parts by content hash: immutable, so safe to share across requests."""
+_EMPTY_SCHEMA = pa.schema(
+    [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
+    + [pa.field("amount", pa.decimal128(38, 6))]
+)
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    """Which facts to read: each given list keeps only those values; ``hidden_accounts``
+    are left out (confidential accounts for roles that may not see them), except for the
+    teams in ``own_teams`` (a team lead sees its own salaries)."""
+
+    scenarios: Sequence[str] = ()
+    teams: Sequence[str] = ()
+    accounts: Sequence[str] = ()
+    periods: Sequence[str] = ()
+    hidden_accounts: Sequence[str] = ()
+    own_teams: Sequence[str] = ()
+
+
+ALL_FACTS = FactFilter()
+"""No filter: every fact of a version."""
+
+
+def head(conn: Connection, plan_id: str) -> int:
+    """The newest version number of a plan (NotFound if there is no such plan)."""
+    number = conn.scalar(select(PlanRow.head).where(PlanRow.id == plan_id))
+    if number is None:
+        raise NotFound(f"there is no plan {plan_id!r} in the store", loc=("plan",))
+    return number
+
+
+def resolve(conn: Connection, plan_id: str, ref: str | int) -> int:
+    """A version number from a number, a tag name or ``latest``."""
+    newest = head(conn, plan_id)
+    text = str(ref).strip()
+    if text == "latest":
+        if newest == 0:
+            raise NotFound(f"plan {plan_id!r} has no version yet", loc=("version",))
+        return newest
+    if re.fullmatch(r"v?\d+", text):
+        number = int(text.lstrip("v"))
+        if not 1 <= number <= newest:
+            raise NotFound(
+                f"plan {plan_id!r} has no version {number}; versions are 1 to {newest}",
+                loc=("version",),
+            )
+        return number
+    tagged = conn.scalar(select(Tag.version).where(Tag.plan_id == plan_id, Tag.name == text))
+    if tagged is None:
+        raise NotFound(
+            f"{text!r} is neither a version number, 'latest', nor a tag of plan {plan_id!r}",
+            loc=("version",),
+        )
+    return tagged
+
+
+def parts_of(conn: Connection, plan_id: str, number: int) -> dict[str, PartInfo]:
+    """Every part of a version, by part name."""
+    rows = conn.execute(
+        select(VersionPart.part, VersionPart.blob, BlobRow.rows, VersionPart.changed_in)
+        .join(BlobRow, BlobRow.hash == VersionPart.blob)
+        .where(VersionPart.plan_id == plan_id, VersionPart.number == number)
+        .order_by(VersionPart.part)
+    )
+    return {r.part: PartInfo(r.part, r.blob, r.rows, r.changed_in) for r in rows}
+
+
+def blob_data(conn: Connection, hashes: Iterable[str]) -> dict[str, bytes]:
+    """The bytes of blobs by hash."""
+    wanted = list(hashes)
+    found: dict[str, bytes] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(select(BlobRow.hash, BlobRow.data).where(BlobRow.hash.in_(chunk)))
+        found.update({r.hash: r.data for r in rows})
+    return found
+
+
+def plan_of(conn: Connection, parts: dict[str, PartInfo]) -> Plan:
+    """The plan definition (company part) of a version."""
+    blob = parts[COMPANY].hash
+    plan = _PLAN_CACHE.get(blob)
+    if plan is None:
+        plan = decode_plan(blob_data(conn, [blob])[blob])
+        _PLAN_CACHE[blob] = plan
+        while len(_PLAN_CACHE) > 16:
+            _PLAN_CACHE.popitem(last=False)
+    return plan
+
+
+def version_info(conn: Connection, plan_id: str, number: int) -> VersionInfo:
+    """A version with its parts."""
+    row = conn.execute(
+        select(VersionRow).where(VersionRow.plan_id == plan_id, VersionRow.number == number)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"plan {plan_id!r} has no version {number}", loc=("version",))
+    parts = parts_of(conn, plan_id, number)
+    changed = tuple(p.part for p in parts.values() if p.changed_in == number)
+    return _info(row, changed, tuple(parts.values()))
+
+
+def _info(row: Any, changed: tuple[str, ...], parts: tuple[PartInfo, ...] = ()) -> VersionInfo:
+    return VersionInfo(
+        plan=row.plan_id,
+        number=row.number,
+        parent=row.parent,
+        author=row.author,
+        created_at=row.created_at,
+        message=row.message,
+        hash=row.hash,
+        changed=changed,
+        parts=parts,
+    )
+
+
+def log(conn: Connection, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
+    """The plan's versions, newest first, each with the parts it changed."""
+    head(conn, plan_id)
+    query = select(VersionRow).where(VersionRow.plan_id == plan_id)
+    rows = conn.execute(query.order_by(VersionRow.number.desc()).limit(limit)).all()
+    changed = _changed_parts(conn, plan_id, [r.number for r in rows])
+    return [_info(r, tuple(changed.get(r.number, ()))) for r in rows]
+
+
+def part_history(conn: Connection, plan_id: str, part: str) -> list[VersionInfo]:
+    """The versions that gave one part new content, newest first."""
+    head(conn, plan_id)
+    rows = conn.execute(
+        select(VersionRow)
+        .join(
+            VersionPart,
+            (VersionPart.plan_id == VersionRow.plan_id) & (VersionPart.number == VersionRow.number),
+        )
+        .where(
+            VersionRow.plan_id == plan_id,
+            VersionPart.part == part,
+            VersionPart.changed_in == VersionPart.number,
+        )
+        .order_by(VersionRow.number.desc())
+    ).all()
+    return [_info(r, (part,)) for r in rows]
+
+
+def _changed_parts(conn: Connection, plan_id: str, numbers: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not numbers:
+        return out
+    rows = conn.execute(
+        select(VersionPart.number, VersionPart.part)
+        .where(
+            VersionPart.plan_id == plan_id,
+            VersionPart.number.between(min(numbers), max(numbers)),
+            VersionPart.changed_in == VersionPart.number,
+        )
+        .order_by(VersionPart.part)
+    )
+    for r in rows:
+        out.setdefault(r.number, []).append(r.part)
+    return out
+
+
+def read_facts(
+    conn: Connection, plan_id: str, number: int, wanted: FactFilter = ALL_FACTS
+) -> pa.Table:
+    """The facts of a version as one Arrow table, filtered; only needed parts are read."""
+    parts = parts_of(conn, plan_id, number)
+    plan = plan_of(conn, parts)
+    names = _wanted_parts(plan, parts, wanted)
+    data = blob_data(conn, [parts[n].hash for n in names])
+    tables = [decode_facts(data[parts[n].hash]) for n in names]
+    tables = [t for t in tables if t.num_rows]
+    if not tables:
+        return _EMPTY_SCHEMA.empty_table()
+    table = pa.concat_tables(tables)
+    return _filter(table, wanted)
+
+
+def _wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:
+    actual_ids = {s.id for s in plan.scenarios if s.actuals}
+    scenarios = set(wanted.scenarios)
+    teams = set(wanted.teams)
+    names = []
+    for name in parts:
+        if (name == ACTUALS and (not scenarios or scenarios & actual_ids)) or (
+            is_team_part(name)
+            and (not teams or team_of(name) in teams)
+            and (not scenarios or scenarios - actual_ids)
+        ):
+            names.append(name)
+    return names
+
+
+def _filter(table: pa.Table, wanted: FactFilter) -> pa.Table:
+    mask = None
+    for column, values in (
+        ("scenario", wanted.scenarios),
+        ("team", wanted.teams),
+        ("account", wanted.accounts),
+        ("period", wanted.periods),
+    ):
+        if values:
+            keep = pc.is_in(table.column(column), pa.array(list(values), pa.string()))
+            mask = keep if mask is None else pc.and_(mask, keep)
+    if wanted.hidden_accounts:
+        hide = pc.is_in(table.column("account"), pa.array(list(wanted.hidden_accounts)))
+        if wanted.own_teams:
+            own = pc.is_in(table.column("team"), pa.array(list(wanted.own_teams), pa.string()))
+            hide = pc.and_(hide, pc.invert(own))
+        mask = pc.invert(hide) if mask is None else pc.and_(mask, pc.invert(hide))
+    table = table if mask is None else table.filter(mask)
+    return table.select(list(FACT_COLUMNS))

@@ -1,0 +1,213 @@
+"""The store's one entry point: :class:`Store`, over a SQLite file or a PostgreSQL database.
+
+Every method runs in its own database transaction; the store keeps no state between calls
+that matters for correctness (only a cache of parsed plan definitions by content hash), so
+several processes may share one database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Engine, select
+
+from planbook.errors import Problem
+from planbook.facts import facts_from_arrow
+from planbook.model import Plan
+from server.store import backup, read, tokens, workflow
+from server.store.backup import Progress
+from server.store.db import is_current, make_engine, migrate, transaction
+from server.store.errors import InvalidRequest, NotFound
+from server.store.push import PushRequest, push
+from server.store.read import ALL_FACTS, FactFilter
+from server.store.records import StatusChange, TagInfo, VersionInfo
+from server.store.schema import PlanRow
+from server.store.tokens import TokenInfo
+
+__all__ = ["Store"]
+
+
+def _quiet(done: int, total: int) -> None:
+    pass
+
+
+def _check_actor(actor: str) -> None:
+    if not actor.strip() or len(actor) > 200:
+        raise InvalidRequest(
+            "the author must be 1 to 200 characters (a name or an e-mail address)",
+            loc=("author",),
+        )
+
+
+class Store:
+    """A versioned snapshot store of plans. Open with :meth:`open`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db: str | Path, *, upgrade: bool = True) -> Store:
+        """Open (and by default create or upgrade) the store at a SQLite path or a URL."""
+        store = cls(make_engine(db))
+        if upgrade:
+            migrate(store.engine)
+        elif not is_current(store.engine):
+            raise InvalidRequest(f"the store at {db} needs upgrading; run planbook serve once")
+        return store
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # --- plans and versions -------------------------------------------------------------
+
+    def plans(self) -> list[str]:
+        """Ids of every plan in the store."""
+        with transaction(self.engine) as conn:
+            return list(conn.scalars(select(PlanRow.id).order_by(PlanRow.id)))
+
+    def only_plan(self) -> str:
+        """The id of the store's one plan (for commands that do not name a plan)."""
+        plans = self.plans()
+        if len(plans) != 1:
+            found = ", ".join(plans) if plans else "none"
+            raise NotFound(f"name the plan with --plan; the store holds: {found}", loc=("plan",))
+        return plans[0]
+
+    def push(self, request: PushRequest) -> tuple[VersionInfo, bool]:
+        """Store a new version (see :func:`server.store.push.push`)."""
+        _check_actor(request.author)
+        with transaction(self.engine, write=True) as conn:
+            return push(conn, request)
+
+    def resolve(self, plan_id: str, ref: str | int = "latest") -> int:
+        """A version number from a number, a tag or ``latest``."""
+        with transaction(self.engine) as conn:
+            return read.resolve(conn, plan_id, ref)
+
+    def version(self, plan_id: str, ref: str | int = "latest") -> VersionInfo:
+        """A version, with its parts."""
+        with transaction(self.engine) as conn:
+            return read.version_info(conn, plan_id, read.resolve(conn, plan_id, ref))
+
+    def plan(self, plan_id: str, ref: str | int = "latest") -> Plan:
+        """The plan definition of a version."""
+        with transaction(self.engine) as conn:
+            number = read.resolve(conn, plan_id, ref)
+            return read.plan_of(conn, read.parts_of(conn, plan_id, number))
+
+    def facts_table(
+        self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
+    ) -> tuple[int, pa.Table]:
+        """A version's number and its facts as Arrow, filtered."""
+        with transaction(self.engine) as conn:
+            number = read.resolve(conn, plan_id, ref)
+            return number, read.read_facts(conn, plan_id, number, wanted)
+
+    def facts(
+        self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
+    ) -> pd.DataFrame:
+        """A version's facts as a canonical frame, filtered."""
+        return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
+
+    def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
+        """Versions newest first, with the parts each changed."""
+        with transaction(self.engine) as conn:
+            return read.log(conn, plan_id, limit=limit)
+
+    def part_history(self, plan_id: str, part: str) -> list[VersionInfo]:
+        """The versions that changed one part, newest first."""
+        with transaction(self.engine) as conn:
+            return read.part_history(conn, plan_id, part)
+
+    # --- submission status and tags -----------------------------------------------------
+
+    def statuses(self, plan_id: str) -> dict[str, StatusChange | None]:
+        """Each team's current submission status (None: a draft never submitted)."""
+        with transaction(self.engine) as conn:
+            head = read.head(conn, plan_id)
+            plan = read.plan_of(conn, read.parts_of(conn, plan_id, head))
+            return workflow.statuses(conn, plan_id, [t.id for t in plan.teams])
+
+    def change_status(
+        self, *, plan_id: str, team: str, action: str, actor: str, comment: str = ""
+    ) -> StatusChange:
+        """Submit, approve, return or reopen a team's budget."""
+        _check_actor(actor)
+        with transaction(self.engine, write=True) as conn:
+            return workflow.change_status(
+                conn, plan_id=plan_id, team=team, action=action, actor=actor, comment=comment
+            )
+
+    def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:
+        """Every status change, oldest first."""
+        with transaction(self.engine) as conn:
+            read.head(conn, plan_id)
+            return workflow.status_history(conn, plan_id, part)
+
+    def tags(self, plan_id: str) -> list[TagInfo]:
+        """``latest`` and every named tag."""
+        with transaction(self.engine) as conn:
+            return workflow.tags(conn, plan_id)
+
+    def set_tag(self, *, plan_id: str, name: str, ref: str | int, actor: str) -> TagInfo:
+        """Pin a tag on a version (moving it if it exists)."""
+        _check_actor(actor)
+        with transaction(self.engine, write=True) as conn:
+            number = read.resolve(conn, plan_id, ref)
+            return workflow.set_tag(conn, plan_id=plan_id, name=name, version=number, actor=actor)
+
+    def delete_tag(self, *, plan_id: str, name: str, actor: str) -> TagInfo:
+        """Remove a tag."""
+        _check_actor(actor)
+        with transaction(self.engine, write=True) as conn:
+            return workflow.delete_tag(conn, plan_id=plan_id, name=name, actor=actor)
+
+    def tag_history(self, plan_id: str) -> list[TagInfo]:
+        """Every tag move, oldest first."""
+        with transaction(self.engine) as conn:
+            read.head(conn, plan_id)
+            return workflow.tag_history(conn, plan_id)
+
+    # --- backup and checks --------------------------------------------------------------
+
+    def export(self, path: Path, progress: Progress = _quiet) -> int:
+        """Write the whole store to a file; returns the number of blobs."""
+        with transaction(self.engine) as conn:
+            return backup.export_store(conn, path, progress)
+
+    def import_(self, path: Path, progress: Progress = _quiet) -> int:
+        """Load an export into this (empty) store, all or nothing."""
+        with transaction(self.engine, write=True) as conn:
+            return backup.import_store(conn, path, progress)
+
+    def verify(self, progress: Progress = _quiet) -> list[Problem]:
+        """Every problem found checking blobs against hashes and versions against parts."""
+        with transaction(self.engine) as conn:
+            return backup.verify_store(conn, progress)
+
+    # --- tokens -------------------------------------------------------------------------
+
+    def create_token(
+        self, *, name: str, role: str, teams: tuple[str, ...] = ()
+    ) -> tuple[TokenInfo, str]:
+        """A new API token and its secret, shown once."""
+        with transaction(self.engine, write=True) as conn:
+            return tokens.create_token(conn, name=name, role=role, teams=teams)
+
+    def find_token(self, secret: str) -> TokenInfo | None:
+        """The live token with this secret."""
+        with transaction(self.engine) as conn:
+            return tokens.find_token(conn, secret)
+
+    def tokens(self) -> list[TokenInfo]:
+        """Every token (no secrets)."""
+        with transaction(self.engine) as conn:
+            return tokens.list_tokens(conn)
+
+    def revoke_token(self, token_id: int) -> TokenInfo:
+        """Revoke a token."""
+        with transaction(self.engine, write=True) as conn:
+            return tokens.revoke_token(conn, token_id)

@@ -1,0 +1,64 @@
+"""Export, import into an empty store, and verify."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from server.store import PushRequest, Store, StoreNotEmpty
+from server.store.db import transaction
+from server.store.schema import BlobRow
+from tests.server.store.helpers import bump, same_facts, seed, team_facts
+
+
+def _history(store: Store) -> object:
+    return (
+        store.log("cirrus"),
+        [v.parts for v in store.log("cirrus")],
+        store.tags("cirrus"),
+        store.tag_history("cirrus"),
+        store.status_history("cirrus"),
+    )
+
+
+def test_export_import_round_trip_is_equal(store, demo, tmp_path):
+    seed(store, demo)
+    store.push(PushRequest("cirrus", base=2, author="a", facts=bump(team_facts(demo, "finance"))))
+    store.change_status(plan_id="cirrus", team="finance", action="submit", actor="lead")
+    store.set_tag(plan_id="cirrus", name="board-approved", ref=2, actor="cfo")
+    path = tmp_path / "backup.zip"
+    seen = []
+    assert store.export(path, lambda done, total: seen.append((done, total))) == seen[-1][1]
+    other = Store.open(tmp_path / "restored.db")
+    other.import_(path)
+    assert _history(other) == _history(store)
+    assert same_facts(other.facts("cirrus", 3), store.facts("cirrus", 3))
+    assert other.verify() == []
+    # the restored store keeps working: new ids do not collide
+    other.change_status(plan_id="cirrus", team="finance", action="approve", actor="cfo")
+    other.close()
+
+
+def test_import_into_a_store_with_data_is_refused(store, demo, tmp_path):
+    seed(store, demo)
+    path = tmp_path / "backup.zip"
+    store.export(path)
+    with pytest.raises(StoreNotEmpty):
+        store.import_(path)
+
+
+def test_import_of_a_file_that_is_not_an_export(store, tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_text("hello")
+    with pytest.raises(Exception, match="not a Planbook export"):
+        store.import_(bad)
+
+
+def test_verify_finds_a_corrupt_blob(store, demo):
+    seed(store, demo)
+    assert store.verify() == []
+    blob = store.version("cirrus").parts[0].hash
+    with transaction(store.engine, write=True) as conn:
+        conn.execute(update(BlobRow).where(BlobRow.hash == blob).values(data=b"garbage"))
+    problems = store.verify()
+    assert [p.loc for p in problems] == [("blobs", blob)]

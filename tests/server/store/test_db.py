@@ -1,0 +1,57 @@
+"""Opening stores: migrations create the schema; SQLite runs in WAL mode; writes serialize."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import inspect, text
+
+from server.store import Conflict, PushRequest, Store
+from server.store.db import database_url, is_current, transaction
+from tests.server.store.helpers import bump, seed, team_facts
+
+
+def test_migration_creates_every_table_and_is_idempotent(db_url):
+    store = Store.open(db_url)
+    assert is_current(store.engine)
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"plans", "blobs", "versions", "version_parts", "tags", "tokens"} <= tables
+    store.close()
+    Store.open(db_url).close()
+
+
+def test_sqlite_uses_wal_and_a_busy_timeout(tmp_path):
+    store = Store.open(tmp_path / "s.db")
+    with transaction(store.engine) as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+    store.close()
+
+
+def test_database_url_forms(tmp_path):
+    assert database_url(tmp_path / "x.db") == f"sqlite:///{tmp_path / 'x.db'}"
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_concurrent_pushes_to_one_team_from_one_base_let_exactly_one_land(db_url, demo):
+    stores = [Store.open(db_url) for _ in range(4)]
+    seed(stores[0], demo)
+    sales = team_facts(demo, "sales-na")
+    outcomes: list[str] = []
+
+    def attempt(i: int) -> None:
+        try:
+            stores[i].push(PushRequest("cirrus", base=2, author=f"u{i}", facts=bump(sales, i + 1)))
+            outcomes.append("landed")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict"] * 3 + ["landed"]
+    assert stores[0].version("cirrus").number == 3
+    for s in stores:
+        s.close()
