@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +17,7 @@ from cli.connect import (
     author_name,
     backend,
 )
+from cli.workbook_push import WorkbookPush, workbook_request
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
 from server.store import PushRequest, team_part
@@ -25,14 +26,18 @@ from server.store import PushRequest, team_part
 @user_errors
 def push(
     facts_file: Annotated[
-        Path | None, typer.Argument(help="Facts to push (.csv or .parquet).")
+        Path | None,
+        typer.Argument(
+            help="Facts to push (.csv or .parquet), or a filled team budget or company "
+            "AOP workbook (.xlsx)."
+        ),
     ] = None,
     base: Annotated[
         str | None,
         typer.Option(
             "--base",
             help="The version your changes are based on (number, tag or latest); "
-            "required once the plan exists.",
+            "required once the plan exists. A workbook records its own.",
         ),
     ] = None,
     message: Annotated[str, typer.Option("--message", "-m", help="Why the change.")] = "",
@@ -51,10 +56,22 @@ def push(
 ) -> None:
     """Push facts as a new version: each team in the file replaces that team's part.
 
-    A push based on a version older than a part's last change is refused with the name of
-    who changed it, when and in which version; invalid facts are refused with every problem;
-    either way nothing is stored.
+    A filled team workbook (.xlsx) replaces its scenario of that team's budget, based on the
+    version it was pulled from; a company AOP workbook replaces the plan definition. A push
+    based on a version older than a part's last change is refused with the name of who
+    changed it, when and in which version; invalid facts or cells are refused with every
+    problem; either way nothing is stored.
     """
+    if facts_file is not None and facts_file.suffix.lower() == ".xlsx":
+        if plan_file or clear:
+            raise ValueError("push a workbook on its own, without --plan-file or --clear")
+        how = WorkbookPush(plan=plan, base=base, author=author_name(author), message=message)
+        with backend(db=db, server=server, token=token, create=True) as store:
+            with console.status(f"Reading {facts_file.name}..."):
+                request = workbook_request(store, facts_file, how)
+            if request is not None:
+                _send(store, request)
+        return
     company = load_plan(plan_file) if plan_file else None
     with console.status("Reading facts..."):
         facts = read_facts(facts_file) if facts_file else None
@@ -63,19 +80,24 @@ def push(
     with backend(db=db, server=server, token=token, create=True) as store:
         plan_id = company.id if company else plan or store.only_plan()
         number = None if base is None else store.resolve(plan_id, base)
-        with console.status(f"Pushing to plan {plan_id}..."):
-            version, created = store.push(
-                PushRequest(
-                    plan_id,
-                    base=number,
-                    author=author_name(author),
-                    message=message,
-                    company=company,
-                    facts=facts,
-                    clear=tuple(c if c == "actuals" else team_part(c) for c in clear or []),
-                    source=facts_file.name if facts_file else "facts",
-                )
-            )
+        request = PushRequest(
+            plan_id,
+            base=number,
+            author=author_name(author),
+            message=message,
+            company=company,
+            facts=facts,
+            clear=tuple(c if c == "actuals" else team_part(c) for c in clear or []),
+            source=facts_file.name if facts_file else "facts",
+        )
+        _send(store, request)
+
+
+def _send(store: Any, request: PushRequest) -> None:
+    """Push and say what happened."""
+    plan_id = request.plan_id
+    with console.status(f"Pushing to plan {plan_id}..."):
+        version, created = store.push(request)
     if not created:
         console.print(f"Nothing changed: plan {plan_id} stays at version {version.number}.")
         return
