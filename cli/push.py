@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,13 @@ from cli.workbook_push import WorkbookPush, workbook_request
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
 from server.store import PushRequest, team_part
+
+
+class Headcount(StrEnum):
+    """What happens to stored headcount lines when a workbook's Headcount sheet is empty."""
+
+    KEEP = "keep"
+    REPLACE = "replace"
 
 
 @user_errors
@@ -48,6 +56,14 @@ def push(
         list[str] | None,
         typer.Option("--clear", help="Empty a team's budget (team id) or 'actuals'."),
     ] = None,
+    headcount: Annotated[
+        Headcount | None,
+        typer.Option(
+            "--headcount",
+            help="For a team workbook with an empty Headcount sheet whose base version has "
+            "headcount lines: keep those lines, or replace (remove) them.",
+        ),
+    ] = None,
     plan: PlanOption = None,
     author: AuthorOption = None,
     db: DbOption = "planbook.db",
@@ -65,13 +81,21 @@ def push(
     if facts_file is not None and facts_file.suffix.lower() == ".xlsx":
         if plan_file or clear:
             raise ValueError("push a workbook on its own, without --plan-file or --clear")
-        how = WorkbookPush(plan=plan, base=base, author=author_name(author), message=message)
+        how = WorkbookPush(
+            plan=plan,
+            base=base,
+            author=author_name(author),
+            message=message,
+            headcount=headcount.value if headcount else None,
+        )
         with backend(db=db, server=server, token=token, create=True) as store:
             with console.status(f"Reading {facts_file.name}..."):
                 request = workbook_request(store, facts_file, how)
             if request is not None:
                 _send(store, request)
         return
+    if headcount:
+        raise ValueError("--headcount applies to a team workbook (.xlsx) only")
     company = load_plan(plan_file) if plan_file else None
     with console.status("Reading facts..."):
         facts = read_facts(facts_file) if facts_file else None

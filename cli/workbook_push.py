@@ -19,6 +19,7 @@ from addin.metadata import TEAM_KIND
 from addin.reader import read_company_workbook, read_team_workbook, workbook_kind
 from addin.reader.team import TeamWorkbook
 from addin.reader.workbook import open_workbook, read_metadata
+from addin.templates.layout import headcount_driven
 from cli.common import console
 from planbook.errors import PlanbookError
 from planbook.facts import normalize
@@ -34,6 +35,8 @@ class WorkbookPush:
     base: str | None
     author: str
     message: str
+    headcount: str | None = None
+    """``keep`` or ``replace`` the stored headcount lines when the Headcount sheet is empty."""
 
 
 def workbook_request(store: Any, path: Path, how: WorkbookPush) -> PushRequest | None:
@@ -54,7 +57,7 @@ def _team_request(store: Any, path: Path, how: WorkbookPush) -> PushRequest:
     plan = store.plan(plan_id, base)
     book = read_team_workbook(path, plan)
     _print_warnings(book)
-    facts = _team_facts(store, plan, book, base)
+    facts = _team_facts(store, plan, book, how, base)
     return PushRequest(
         plan_id,
         base=base,
@@ -87,15 +90,43 @@ def _base_number(store: Any, plan_id: str, option: str | None, recorded: str, pa
     return int(recorded)
 
 
-def _team_facts(store: Any, plan: Plan, book: TeamWorkbook, base: int) -> pd.DataFrame:
+def _team_facts(
+    store: Any, plan: Plan, book: TeamWorkbook, how: WorkbookPush, base: int
+) -> pd.DataFrame:
     """The workbook's scenario plus the team's other budget scenarios as of ``base``."""
-    budget = [s.id for s in plan.scenarios if not s.actuals and s.id != book.scenario]
-    if not budget:
-        return book.facts
-    others = store.facts(plan.id, base, FactFilter(teams=[book.team], scenarios=budget))
-    if not len(others):
-        return book.facts
-    return normalize(pd.concat([_plain(others), _plain(book.facts)], ignore_index=True))
+    budget = [s.id for s in plan.scenarios if not s.actuals]
+    stored = store.facts(plan.id, base, FactFilter(teams=[book.team], scenarios=budget))
+    stored = _plain(stored)
+    mine = stored["scenario"] == book.scenario
+    kept = [stored[~mine], _plain(book.facts)]
+    headcount = stored[mine & stored["account"].isin(headcount_driven())]
+    if _keeps_headcount(book, headcount, how, base):
+        kept.append(headcount)
+    frame = pd.concat(kept, ignore_index=True)
+    return normalize(frame) if len(frame) else book.facts
+
+
+def _keeps_headcount(
+    book: TeamWorkbook, stored: pd.DataFrame, how: WorkbookPush, base: int
+) -> bool:
+    """Whether the stored headcount lines stay: the store keeps no positions, so a workbook
+    pulled without them has an empty Headcount sheet; its push must say what it means."""
+    if how.headcount == "keep" and len(book.positions):
+        raise PlanbookError(
+            f"--headcount keep keeps version {base}'s headcount lines in place of an empty "
+            f"Headcount sheet, but {book.team}'s has {len(book.positions)} positions; drop "
+            "the option to push them"
+        )
+    if len(book.positions) or not len(stored) or how.headcount == "replace":
+        return False
+    if how.headcount == "keep":
+        return True
+    raise PlanbookError(
+        f"the Headcount sheet is empty, but version {base} holds {len(stored):,} headcount "
+        f"lines of {book.team} ({book.scenario}); the store keeps no positions, so a workbook "
+        "pulled without --positions cannot show them. Push with --headcount keep to keep "
+        "them, with --headcount replace to remove them, or pull again with --positions FILE"
+    )
 
 
 def _plain(facts: pd.DataFrame) -> pd.DataFrame:

@@ -167,22 +167,33 @@ def test_template_fill_push_pull_round_trip(where, demo, tmp_path):
     assert "Nothing changed" in run("push", pulled, *where.args("alice"))
 
 
-def test_push_workbook_keeps_the_other_scenarios(where, demo, tmp_path):
+def test_push_workbook_keeps_the_other_scenarios_and_asks_about_headcount(where, demo, tmp_path):
     store = where.store()
     team = demo.facts[(demo.facts["team"] == TEAM) & (demo.facts["scenario"] != "actuals")]
     store.push(PushRequest("cirrus", base=1, author="finance", facts=team))
     store.close()
-    conservative = stored(where, ["conservative"])
+    conservative, base = stored(where, ["conservative"]), stored(where, ["base"])
+    people = base[base["account"].isin(headcount_driven())]
     path = tmp_path / "sales.xlsx"
     out = run("pull", path, "--team", TEAM, *where.reads("alice"))
     assert "the store keeps no positions" in out  # headcount lines, and no --positions
     edit(path, {"Budget!E5": 4321})
-    out = run("push", path, *where.args("alice"))
+    out = run("push", path, *where.args("alice"), code=1)
+    assert "the Headcount sheet is empty, but version 2 holds" in out and "--headcount" in out
+    assert where.versions() == 2
+    out = run("push", path, "--headcount", "keep", *where.args("alice"))
     assert "Pushed version 3" in out
     assert same(stored(where, ["conservative"]), conservative)
-    base = stored(where, ["base"])
-    assert not base["account"].isin(headcount_driven()).any()  # the sheet was empty
-    assert Decimal(4321) in {Decimal(str(a)) for a in base["amount"]}
+    now = stored(where, ["base"])
+    assert same(now[now["account"].isin(headcount_driven())], people)
+    assert Decimal(4321) in {Decimal(str(a)) for a in now["amount"]}
+    edit(path, {"Budget!E5": 4322})  # the file still records version 2: pushed on top of 3
+    out = run("push", path, "--headcount", "replace", *where.args("alice"), code=1)
+    assert "changed by alice" in out and "in version 3, after your base version 2" in out
+    out = run("push", path, "--base", "3", "--headcount", "replace", *where.args("alice"))
+    assert "Pushed version 4" in out
+    assert not stored(where, ["base"])["account"].isin(headcount_driven()).any()
+    assert same(stored(where, ["conservative"]), conservative)
 
 
 def test_push_workbook_on_a_stale_base_says_who_changed_what(where, demo, tmp_path):
