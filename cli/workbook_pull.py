@@ -76,9 +76,10 @@ def _warn_about_headcount(
     if positions is None:
         if len(stored):
             console.print(
-                f"[yellow]warning[/] version holds {len(stored):,} headcount lines of "
-                f"{what.team} but the store keeps no positions: the Headcount sheet is "
-                "empty; give --positions FILE, or pushing this workbook back removes them",
+                f"[yellow]warning[/] {what.team} has {len(stored):,} headcount lines in this "
+                "version, but the store keeps no positions: the Headcount sheet is empty. "
+                "Give --positions FILE to fill it; pushing the workbook back as it is needs "
+                "--headcount keep (or replace)",
                 markup=True,
             )
         return
