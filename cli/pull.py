@@ -63,6 +63,8 @@ def pull(
     out = _target(out, out_option)
     suffix = out.suffix.lower().lstrip(".")
     if suffix == "xlsx":
+        if plan_file:
+            raise ValueError("--plan-file goes with a facts file; a workbook holds the plan")
         what = _workbook_pull(version, scenario, team, account, period, positions)
         with backend(db=db, server=server, token=token) as store:
             what = replace(what, plan_id=plan or store.only_plan())

@@ -256,3 +256,13 @@ def test_workbook_options_are_checked(tmp_path, demo):
     out = run("push", tmp_path / "t.xlsx", "--db", db, code=1)
     assert "records no store version" in out and "--base" in out
     assert "Pushed version 2" in run("push", tmp_path / "t.xlsx", "--base", "1", "--db", db)
+
+
+def test_company_template_pushed_to_an_empty_store_makes_the_plan(tmp_path):
+    db = str(tmp_path / "new.db")
+    path = tmp_path / "company.xlsx"
+    run("template", "company", "--demo", "--out", path)
+    out = run("push", path, "--db", db, "--author", "finance")
+    assert "Pushed version 1 of plan cirrus (changed company" in out
+    out = run("pull", path, "--plan-file", tmp_path / "p.yaml", "--db", db, code=1)
+    assert "--plan-file goes with a facts file" in out
