@@ -20,7 +20,7 @@ from addin.templates.files import save_workbook
 from addin.templates.layout import headcount_driven
 from cli.common import console
 from planbook.errors import PlanbookError
-from planbook.headcount import headcount_facts
+from planbook.headcount import POSITION_COLUMNS, headcount_facts
 from planbook.model import Plan
 from server.store import FactFilter
 
@@ -45,7 +45,6 @@ def pull_workbook(store: Any, out: Path, what: WorkbookPull) -> str:
         return f"Wrote the company AOP workbook of version {number} of plan {plan.id} to {out}."
     facts = store.facts(plan.id, number, FactFilter(teams=[what.team], scenarios=[what.scenario]))
     positions = read_positions(what.positions) if what.positions else None
-    _warn_about_headcount(plan, facts, positions, what)
     wb = team_template(
         plan,
         what.team,
@@ -54,6 +53,7 @@ def pull_workbook(store: Any, out: Path, what: WorkbookPull) -> str:
         facts=facts,
         positions=positions,
     )
+    _warn_about_headcount(plan, facts, positions, what)
     save_workbook(wb, out)
     return (
         f"Wrote {what.team}'s {what.scenario} budget ({len(facts):,} facts) of version "
@@ -65,7 +65,17 @@ def read_positions(path: Path) -> pd.DataFrame:
     """A positions CSV (as ``planbook demo --out`` writes it), every value as text."""
     if not path.is_file():
         raise PlanbookError(f"{path}: no such file")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        positions = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PlanbookError(f"{path}: not a positions CSV file ({exc})") from None
+    missing = [c for c in POSITION_COLUMNS if c not in positions.columns]
+    if missing:
+        raise PlanbookError(
+            f"{path}: the positions file has no column {', '.join(missing)}; expected the "
+            f"columns {', '.join(POSITION_COLUMNS)} (as planbook demo --out writes)"
+        )
+    return positions
 
 
 def _warn_about_headcount(

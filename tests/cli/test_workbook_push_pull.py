@@ -252,6 +252,20 @@ def test_workbook_options_are_checked(tmp_path, demo):
     assert "--account and --period apply only" in out
     out = run("pull", tmp_path / "a.xlsx", "--out", tmp_path / "b.xlsx", "--db", db, code=1)
     assert "give the file once" in out
+    (tmp_path / "p.csv").write_text("a,b\n1,2\n")
+    out = run(
+        "pull",
+        "-o",
+        tmp_path / "a.xlsx",
+        "--team",
+        TEAM,
+        "--positions",
+        tmp_path / "p.csv",
+        "--db",
+        db,
+        code=1,
+    )
+    assert "the positions file has no column scenario" in out
     run("template", "team", "--demo", "--team", TEAM, "--out", tmp_path / "t.xlsx")
     out = run("push", tmp_path / "t.xlsx", "--db", db, code=1)
     assert "records no store version" in out and "--base" in out
