@@ -19,6 +19,7 @@ from cli.connect import (
     backend,
 )
 from cli.workbook_push import WorkbookPush, workbook_request
+from planbook.errors import PlanValidationError, Problem
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
 from server.store import PushRequest, team_part
@@ -89,10 +90,7 @@ def push(
             headcount=headcount.value if headcount else None,
         )
         with backend(db=db, server=server, token=token, create=True) as store:
-            with console.status(f"Reading {facts_file.name}..."):
-                request = workbook_request(store, facts_file, how)
-            if request is not None:
-                _send(store, request)
+            _push_workbook(store, facts_file, how)
         return
     if headcount:
         raise ValueError("--headcount applies to a team workbook (.xlsx) only")
@@ -115,6 +113,24 @@ def push(
             source=facts_file.name if facts_file else "facts",
         )
         _send(store, request)
+
+
+def _push_workbook(store: Any, path: Path, how: WorkbookPush) -> None:
+    """Read a workbook (every problem names its cell) and push what it holds."""
+    with console.status(f"Reading {path.name}..."):
+        request = workbook_request(store, path, how)
+    if request is None:
+        return
+    try:
+        _send(store, request)
+    except PlanValidationError as exc:
+        hint = Problem(
+            (),
+            f"{path.name} was read with the plan of version {request.base}, but the plan "
+            "these lines land in no longer takes them (finance changed it since): pull a "
+            "fresh workbook with planbook pull --out and copy your numbers into it",
+        )
+        raise PlanValidationError([*exc.problems, hint], subject=exc.subject) from None
 
 
 def _send(store: Any, request: PushRequest) -> None:

@@ -280,3 +280,18 @@ def test_company_template_pushed_to_an_empty_store_makes_the_plan(tmp_path):
     assert "Pushed version 1 of plan cirrus (changed company" in out
     out = run("pull", path, "--plan-file", tmp_path / "p.yaml", "--db", db, code=1)
     assert "--plan-file goes with a facts file" in out
+
+
+def test_push_workbook_made_before_a_chart_change_says_pull_a_fresh_one(tmp_path, demo):
+    db = str(tmp_path / "s.db")
+    store = Store.open(db)
+    store.push(PushRequest("cirrus", base=None, author="finance", company=demo.plan))
+    path = tmp_path / "sales.xlsx"
+    run("pull", path, "--team", TEAM, "--db", db)
+    accounts = tuple(a for a in demo.plan.accounts if a.id != "travel")
+    smaller = demo.plan.model_copy(update={"accounts": accounts})
+    store.push(PushRequest("cirrus", base=1, author="finance", company=smaller))
+    store.close()
+    edit(path, {"Budget!A5": "travel", "Budget!D5": 100})
+    out = run("push", path, "--db", db, code=1)
+    assert "unknown account 'travel'" in out and "pull a fresh workbook" in out
