@@ -130,6 +130,7 @@ def run(
         read_arrow = _median(lambda: pq.read_table(parquet))
         add(Row("pull, Arrow table", pull_arrow, read_arrow, "s", "< 2x Parquet"))
         copy = _blob_bytes(store)
+        file_before = _file_bytes(store, folder / "big.db")
         big_push, head = _push_team(store, big, head, pushes)
         small_store, small_head = _loaded(folder, "small", small)
         small_push, _ = _push_team(small_store, small, small_head, min(pushes, 20))
@@ -137,6 +138,7 @@ def run(
         team = big.plan.teams[0].id
         changed = _changed_bytes(store, big.plan.id, f"team:{team}", pushes)
         grown = _blob_bytes(store)
+        file_after = _file_bytes(store, folder / "big.db")
         add(
             Row(
                 f"store after {pushes} single-team pushes vs one copy + changed parts",
@@ -155,9 +157,24 @@ def run(
                 f"(a copy per version: {pushes + 1}x)",
             )
         )
+        add(
+            Row(
+                f"SQLite file after {pushes} pushes vs first version's file + changed parts",
+                file_after,
+                file_before + changed,
+                "bytes",
+                "< 1.2x",
+            )
+        )
         store.close()
         small_store.close()
     return rows
+
+
+def _file_bytes(store: Store, path: Path) -> int:
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.stat().st_size
 
 
 def _changed_bytes(store: Store, plan_id: str, part: str, count: int) -> int:

@@ -6,6 +6,7 @@ Open one with :meth:`Store.open` (a SQLite path or a PostgreSQL URL); write with
 
 from server.store.errors import (
     AccessDenied,
+    ConcurrentWrite,
     Conflict,
     ConflictDetail,
     InvalidRequest,
@@ -26,6 +27,7 @@ __all__ = [
     "ACTUALS",
     "COMPANY",
     "AccessDenied",
+    "ConcurrentWrite",
     "Conflict",
     "ConflictDetail",
     "FactFilter",

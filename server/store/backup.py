@@ -150,17 +150,20 @@ def verify_store(conn: Connection, progress: Progress = _no_progress) -> list[Pr
 
 def _verify_versions(conn: Connection, blobs: set[str]) -> list[Problem]:
     problems: list[Problem] = []
-    manifests: dict[tuple[str, int], list[tuple[str, str]]] = {}
-    for r in conn.execute(select(VersionPart).order_by(VersionPart.part)):
-        manifests.setdefault((r.plan_id, r.number), []).append((r.part, r.blob))
-    for v in conn.execute(select(VersionRow)):
-        parts = manifests.get((v.plan_id, v.number), [])
+    changes: dict[tuple[str, int], dict[str, str]] = {}
+    for r in conn.execute(select(VersionPart)):
+        changes.setdefault((r.plan_id, r.number), {})[r.part] = r.blob
+    manifest: dict[str, dict[str, str]] = {}
+    versions = conn.execute(select(VersionRow).order_by(VersionRow.plan_id, VersionRow.number))
+    for v in versions:
+        parts = manifest.setdefault(v.plan_id, {})
+        parts.update(changes.get((v.plan_id, v.number), {}))
         loc = ("plans", v.plan_id, "versions", v.number)
-        missing = [p for p, b in parts if b not in blobs]
+        missing = sorted(p for p, b in parts.items() if b not in blobs)
         if missing:
             problems.append(Problem(loc, f"parts without their blob: {', '.join(missing)}"))
-        if "company" not in {p for p, _ in parts}:
+        if "company" not in parts:
             problems.append(Problem(loc, "the version has no company part"))
-        if version_hash(dict(parts)) != v.hash:
+        if version_hash(parts) != v.hash:
             problems.append(Problem(loc, "the version's parts do not match its content hash"))
     return problems

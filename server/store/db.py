@@ -18,9 +18,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from server.store.errors import StoreUnavailable
+from server.store.errors import ConcurrentWrite, StoreUnavailable
 
 __all__ = ["database_url", "is_current", "make_engine", "migrate", "transaction"]
 
@@ -65,15 +65,26 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 @contextmanager
-def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
-    """A transaction; ``write=True`` takes SQLite's write lock at the start.
+def transaction(
+    engine: Engine, *, write: bool = False, snapshot: bool = False
+) -> Iterator[Connection]:
+    """A transaction; ``write=True`` takes SQLite's write lock at the start; ``snapshot``
+    reads one consistent snapshot on PostgreSQL too (SQLite's WAL readers always do).
 
     Database errors that a retry can cure (locked, unreachable, serialization failure)
-    become :class:`StoreUnavailable`.
+    become :class:`StoreUnavailable`; two writers creating the same row at once, a
+    :class:`ConcurrentWrite`.
     """
+    options: dict[str, Any] = {"write": write}
+    if snapshot and engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
     try:
-        with engine.connect().execution_options(write=write) as conn, conn.begin():
+        with engine.connect().execution_options(**options) as conn, conn.begin():
             yield conn
+    except IntegrityError as exc:
+        raise ConcurrentWrite(
+            "someone else wrote the same thing at the same moment; pull and try again"
+        ) from exc
     except OperationalError as exc:
         raise StoreUnavailable(_transient_message(exc)) from exc
     except DBAPIError as exc:

@@ -8,6 +8,7 @@
         ├── InvalidRequest         the request itself is wrong (a bad tag name,
         │                          a status change the workflow does not allow) -> 422/409
         ├── StoreNotEmpty          import into a store that has data            -> 409
+        ├── ConcurrentWrite        two writers created the same row at once     -> 409
         ├── NotAuthenticated       no token, or an unknown or revoked one       -> 401
         ├── AccessDenied           the token's role may not do this            -> 403
         ├── TooLarge               the request body is over the limit           -> 413
@@ -25,6 +26,7 @@ from planbook.errors import PlanbookError
 
 __all__ = [
     "AccessDenied",
+    "ConcurrentWrite",
     "Conflict",
     "ConflictDetail",
     "InvalidRequest",
@@ -62,6 +64,12 @@ class InvalidRequest(StoreError):
 
 class StoreNotEmpty(StoreError):
     """An import into a store that already holds data."""
+
+    status = 409
+
+
+class ConcurrentWrite(StoreError):
+    """Two writers created the same row at the same moment (e.g. the same new plan)."""
 
     status = 409
 

@@ -246,8 +246,7 @@ def _store_version(
     head_parts: dict[str, PartInfo],
     written: dict[str, Blob],
 ) -> None:
-    manifest = {p: (i.hash, i.changed_in) for p, i in head_parts.items()}
-    manifest.update({p: (b.hash, number) for p, b in written.items()})
+    manifest = {p: i.hash for p, i in head_parts.items()} | {p: b.hash for p, b in written.items()}
     conn.execute(
         insert(VersionRow).values(
             plan_id=request.plan_id,
@@ -256,14 +255,14 @@ def _store_version(
             author=request.author,
             created_at=request.at,
             message=request.message,
-            hash=version_hash({p: h for p, (h, _) in manifest.items()}),
+            hash=version_hash(manifest),
         )
     )
     conn.execute(
         insert(VersionPart),
         [
-            {"plan_id": request.plan_id, "number": number, "part": p, "blob": h, "changed_in": c}
-            for p, (h, c) in sorted(manifest.items())
+            {"plan_id": request.plan_id, "number": number, "part": p, "blob": b.hash}
+            for p, b in sorted(written.items())
         ],
     )
     conn.execute(update(PlanRow).where(PlanRow.id == request.plan_id).values(head=number))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
@@ -93,14 +93,25 @@ def resolve(conn: Connection, plan_id: str, ref: str | int) -> int:
 
 
 def parts_of(conn: Connection, plan_id: str, number: int) -> dict[str, PartInfo]:
-    """Every part of a version, by part name."""
+    """Every part of a version, by part name: for each part, its newest change at or
+    before the version (rows are deltas)."""
+    newest = (
+        select(VersionPart.part, func.max(VersionPart.number).label("number"))
+        .where(VersionPart.plan_id == plan_id, VersionPart.number <= number)
+        .group_by(VersionPart.part)
+        .subquery()
+    )
     rows = conn.execute(
-        select(VersionPart.part, VersionPart.blob, BlobRow.rows, VersionPart.changed_in)
+        select(VersionPart.part, VersionPart.blob, BlobRow.rows, VersionPart.number)
+        .join(
+            newest,
+            (newest.c.part == VersionPart.part) & (newest.c.number == VersionPart.number),
+        )
         .join(BlobRow, BlobRow.hash == VersionPart.blob)
-        .where(VersionPart.plan_id == plan_id, VersionPart.number == number)
+        .where(VersionPart.plan_id == plan_id)
         .order_by(VersionPart.part)
     )
-    return {r.part: PartInfo(r.part, r.blob, r.rows, r.changed_in) for r in rows}
+    return {r.part: PartInfo(r.part, r.blob, r.rows, r.number) for r in rows}
 
 
 def blob_data(conn: Connection, hashes: Iterable[str]) -> dict[str, bytes]:
@@ -173,7 +184,6 @@ def part_history(conn: Connection, plan_id: str, part: str) -> list[VersionInfo]
         .where(
             VersionRow.plan_id == plan_id,
             VersionPart.part == part,
-            VersionPart.changed_in == VersionPart.number,
         )
         .order_by(VersionRow.number.desc())
     ).all()
@@ -189,7 +199,6 @@ def _changed_parts(conn: Connection, plan_id: str, numbers: list[int]) -> dict[i
         .where(
             VersionPart.plan_id == plan_id,
             VersionPart.number.between(min(numbers), max(numbers)),
-            VersionPart.changed_in == VersionPart.number,
         )
         .order_by(VersionPart.part)
     )

@@ -3,8 +3,9 @@
 - ``plans``: one row per plan (company), with its head version number. A push locks this
   row, which serializes writes to one plan across processes and hosts.
 - ``blobs``: content-addressed part blobs, shared by every version that holds them.
-- ``versions`` and ``version_parts``: immutable versions and the blob of each of their parts;
-  ``changed_in`` is the version where the part last got new content (for 409 answers).
+- ``versions`` and ``version_parts``: immutable versions, and the parts each version gave
+  new content (a delta: a version's full manifest is, for every part, the newest row at or
+  before it). So a push writes rows for what it changed only, whatever the company's size.
 - ``status_events``: every submission status change of a team part; the last one is current.
 - ``tags`` and ``tag_events``: named pins, and every move of them.
 - ``tokens``: API tokens, only their SHA-256 hash is kept.
@@ -19,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -104,13 +106,13 @@ class VersionPart(Base):
         ForeignKeyConstraint(
             ["plan_id", "number"], ["versions.plan_id", "versions.number"], ondelete="CASCADE"
         ),
+        Index("ix_version_parts_part", "plan_id", "part", "number"),
     )
 
     plan_id: Mapped[str] = mapped_column(_ID, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     part: Mapped[str] = mapped_column(_PART, primary_key=True)
     blob: Mapped[str] = mapped_column(String(64), ForeignKey("blobs.hash"))
-    changed_in: Mapped[int] = mapped_column(Integer)
 
 
 class StatusEvent(Base):

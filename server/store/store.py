@@ -175,7 +175,7 @@ class Store:
 
     def export(self, path: Path, progress: Progress = _quiet) -> int:
         """Write the whole store to a file; returns the number of blobs."""
-        with transaction(self.engine) as conn:
+        with transaction(self.engine, snapshot=True) as conn:
             return backup.export_store(conn, path, progress)
 
     def import_(self, path: Path, progress: Progress = _quiet) -> int:
@@ -185,7 +185,7 @@ class Store:
 
     def verify(self, progress: Progress = _quiet) -> list[Problem]:
         """Every problem found checking blobs against hashes and versions against parts."""
-        with transaction(self.engine) as conn:
+        with transaction(self.engine, snapshot=True) as conn:
             return backup.verify_store(conn, progress)
 
     # --- tokens -------------------------------------------------------------------------

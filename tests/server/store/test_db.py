@@ -55,3 +55,42 @@ def test_concurrent_pushes_to_one_team_from_one_base_let_exactly_one_land(db_url
     assert stores[0].version("cirrus").number == 3
     for s in stores:
         s.close()
+
+
+def test_migrations_match_the_models(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from server.store.schema import Base
+
+    store = Store.open(db_url)
+    with transaction(store.engine) as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_two_writers_creating_the_same_plan_at_once(db_url, demo):
+    from server.store import ConcurrentWrite, InvalidRequest
+
+    stores = [Store.open(db_url) for _ in range(2)]
+    outcomes: list[str] = []
+
+    def create(i: int) -> None:
+        request = PushRequest("cirrus", base=None, author=f"u{i}", company=demo.plan)
+        try:
+            stores[i].push(request)
+            outcomes.append("created")
+        except (ConcurrentWrite, InvalidRequest) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes)[0] in ("ConcurrentWrite", "InvalidRequest")
+    assert outcomes.count("created") == 1
+    assert stores[0].version("cirrus").number == 1
+    for s in stores:
+        s.close()
