@@ -6,12 +6,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook, team_file
 from cli.common import console, user_errors
+from cli.workbook_pull import read_positions
 from planbook.demo import build_demo
 from planbook.errors import PlanbookError
 from planbook.facts import read_facts
@@ -71,7 +71,7 @@ def template(
             f"{', '.join(t.id for t in plan.teams)}"
         )
     facts = read_facts(facts_file) if facts_file else None
-    positions = _read_positions(positions_file) if positions_file else None
+    positions = read_positions(positions_file) if positions_file else None
     several = len(teams) > 1
     for team_id in teams:
         wb = team_template(
@@ -91,9 +91,3 @@ def _plan(plan_file: Path | None, demo: bool) -> Plan:
     if plan_file is None:
         raise PlanbookError("name the plan with --plan plan.yaml (or use --demo)")
     return load_plan(plan_file)
-
-
-def _read_positions(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise PlanbookError(f"{path}: no such file")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
