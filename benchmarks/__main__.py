@@ -1,7 +1,9 @@
 """``python -m benchmarks``: every benchmark group, one table.
 
-Options: ``--repeat N`` (default 3), ``--only GROUP``, and ``--small`` (a 60-team,
-40-account, 12-month plan instead of company scale, to try the runner quickly).
+Options: ``--repeat N`` (default 3), ``--only GROUP`` (facts, roll-ups, workbooks,
+functions or store), and ``--small`` (a 60-team, 40-account, 12-month plan instead of
+company scale, to try the runner quickly). The store group prints its own table of pulls,
+pushes and storage growth (see docs/store-benchmarks.md).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import itertools
 
 from rich.console import Console
 
-from benchmarks import facts, functions, workbooks
+from benchmarks import facts, functions, store, workbooks
 from benchmarks.runner import run
 
 GROUPS = {
@@ -25,13 +27,18 @@ GROUPS = {
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=sorted(GROUPS))
+    parser.add_argument("--only", choices=sorted([*GROUPS, "store"]))
     parser.add_argument("--small", action="store_true")
     args = parser.parse_args()
     size = dict(teams=60, accounts=40, months=12) if args.small else {}
-    chosen = [GROUPS[args.only]] if args.only else list(GROUPS.values())
-    cases = itertools.chain.from_iterable(group(**size) for group in chosen)
-    run(cases, repeat=args.repeat, console=Console(width=200))
+    console = Console(width=200)
+    if args.only != "store":
+        chosen = [GROUPS[args.only]] if args.only else list(GROUPS.values())
+        cases = itertools.chain.from_iterable(group(**size) for group in chosen)
+        run(cases, repeat=args.repeat, console=console)
+    if args.only in (None, "store"):  # the store's own table: pulls, pushes, growth
+        console.print("[dim]store: pull, push and growth ...[/]")
+        console.print(store.markdown(store.run(**size)), markup=False)
 
 
 if __name__ == "__main__":
