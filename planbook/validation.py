@@ -249,6 +249,10 @@ def validate_facts(plan: Plan, facts: pd.DataFrame, *, source: str = "facts") ->
             message = _fact_message(column, value, allowed, plan, assumption_ids)
             found += [(row, column, message) for row in rows]
     found += _duplicate_keys(facts)
+    found += [
+        (row, "amount", "the amount is empty; enter a number (0 for nothing planned)")
+        for row in np.flatnonzero(facts["amount"].isna().to_numpy())[: MAX_PROBLEMS + 1].tolist()
+    ]
     found += _unit_problems(facts, plan)
     found.sort()
     problems = [
@@ -338,7 +342,8 @@ def _unit_problems(facts: pd.DataFrame, plan: Plan) -> list[tuple[int, str, str]
     amounts = pa.chunked_array([pa.array(facts["amount"].array, AMOUNT_TYPE)])
     codes = facts["account"].cat.codes.to_numpy()
     code_of = {value: code for code, value in enumerate(facts["account"].cat.categories)}
-    negative = pc.less(amounts, pa.scalar(Decimal(0), AMOUNT_TYPE)).to_numpy(zero_copy_only=False)
+    negative = pc.fill_null(pc.less(amounts, pa.scalar(Decimal(0), AMOUNT_TYPE)), False)
+    negative = negative.to_numpy(zero_copy_only=False)
     too_fine: dict[int, np.ndarray] = {}
     out = []
     for account in plan.accounts:
@@ -347,7 +352,8 @@ def _unit_problems(facts: pd.DataFrame, plan: Plan) -> list[tuple[int, str, str]
         unit = account.unit
         if unit.decimals not in too_fine:
             rounded = pc.round(amounts, ndigits=unit.decimals)
-            too_fine[unit.decimals] = pc.not_equal(rounded, amounts).to_numpy(zero_copy_only=False)
+            differs = pc.fill_null(pc.not_equal(rounded, amounts), False)
+            too_fine[unit.decimals] = differs.to_numpy(zero_copy_only=False)
         bad = (
             too_fine[unit.decimals]
             if account.allow_negative

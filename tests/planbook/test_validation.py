@@ -173,3 +173,14 @@ def test_problem_lists_are_bounded(demo):
     problems = validate_facts(demo.plan, facts_from_records(records))
     assert len(problems) == 1001
     assert problems[-1].msg == "... and 500 more problems"
+
+
+def test_empty_amounts_are_named(demo):
+    import pandas as pd
+
+    facts = demo.facts.head(3).copy()
+    facts.loc[1, "amount"] = pd.NA
+    problems = validate_facts(demo.plan, facts, source="f.csv")
+    assert [str(p) for p in problems] == [
+        "f.csv, row 2, amount: the amount is empty; enter a number (0 for nothing planned)"
+    ]
