@@ -81,7 +81,7 @@ def _plan_sheet(wb: Workbook, plan: Plan) -> None:
     for r, column in enumerate(PLAN_FIELDS, start=HEADER_ROW + 1):
         style.readonly_cell(ws, r, 1, column.heading)
         style.input_cell(ws, r, 2, style.TEXT if column.kind == "text" else "General")
-        ws.cell(row=r, column=2, value=getattr(plan, column.field))
+        style.literal(ws.cell(row=r, column=2, value=getattr(plan, column.field)))
         define(wb, f"plan_{column.field}", PLAN_SHEET, f"$B${r}")
     style.widths(ws, {1: 26, 2: 40})
     style.protect(ws)
@@ -98,7 +98,7 @@ def _table_sheet(wb: Workbook, plan: Plan, table: Table) -> None:
     for r, record in enumerate(records, start=HEADER_ROW + 1):
         for c, column in enumerate(table.columns, start=1):
             style.input_cell(ws, r, c, _format(column.kind))
-            ws.cell(row=r, column=c, value=record.get(column.field))
+            style.literal(ws.cell(row=r, column=c, value=record.get(column.field)))
         by_month = record.get(table.by_month, {}) if table.by_month else {}
         for i, period in enumerate(periods, start=len(table.columns) + 1):
             style.input_cell(ws, r, i, "General")

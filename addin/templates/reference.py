@@ -43,7 +43,7 @@ def instructions_sheet(wb: Workbook, layout: TeamLayout, version: str) -> None:
     ]
     for i, (key, value) in enumerate(facts, start=4):
         ws.cell(row=i, column=1, value=key).font = style.TOTAL_FONT
-        ws.cell(row=i, column=2, value=value)
+        style.literal(ws.cell(row=i, column=2, value=value))
     steps = [
         "1. Read the company assumptions, your envelope and your goals on the Assumptions sheet.",
         "2. Headcount: one row per person, on the payroll now (leave Start month empty) or to "

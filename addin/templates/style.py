@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -70,6 +71,14 @@ def header(ws: Worksheet, row: int, labels: list[str], *, first_column: int = 1)
         cell.fill = HEADER_FILL
         cell.border = GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def literal(cell: Cell) -> Cell:
+    """Keep user text that starts with ``=`` as text: openpyxl would write it as a formula,
+    and a budget line called "=0" must come back as "=0", not as a computed value."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+    return cell
 
 
 def input_cell(ws: Worksheet, row: int, column: int, number_format: str = "General") -> None:

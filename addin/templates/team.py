@@ -167,7 +167,7 @@ def headcount_sheet(wb: Workbook, layout: TeamLayout, people: list[Person]) -> N
         style.formula_cell(ws, r, first + n, f"=SUM({col(first)}{r}:{col(first + n - 1)}{r})")
     for r, person in enumerate(people, start=layout.headcount_first_row):
         for c, value in enumerate(person, start=1):
-            ws.cell(row=r, column=c, value=value if value != "" else None)
+            style.literal(ws.cell(row=r, column=c, value=value if value != "" else None))
     _headcount_totals(ws, layout)
     _headcount_validations(ws, layout)
     style.widths(ws, {1: 16, 2: 26, 3: 8, 4: 11, 5: 14} | {first + i: 12 for i in range(n + 1)})
@@ -272,7 +272,7 @@ def budget_sheet(
         style.formula_cell(ws, r, first + n, f"=SUM({col(first)}{r}:{col(first + n - 1)}{r})")
     for r, (account, line, amounts) in enumerate(lines, start=layout.budget_first_row):
         ws.cell(row=r, column=1, value=account)
-        ws.cell(row=r, column=3, value=line or None)
+        style.literal(ws.cell(row=r, column=3, value=line or None))
         for i, period in enumerate(layout.periods):
             ws.cell(row=r, column=first + i, value=amounts.get(period))
     _budget_totals(ws, layout)

@@ -6,7 +6,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from addin.reader import read_team_workbook
@@ -57,6 +57,19 @@ def budgets(draw: st.DrawFn) -> list[dict[str, object]]:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(
+    records=[
+        {
+            "scenario": "base",
+            "team": "sales-na",
+            "account": "travel",
+            "line": line,
+            "period": "2026-02",
+            "amount": Decimal("0.01"),
+        }
+        for line in ("", "=?£", "=SUM(A1:A3)", "=0")
+    ]
+)
 @given(records=budgets())
 def test_any_budget_round_trips_through_a_workbook(records):
     facts = normalize(facts_from_records(records)) if records else None
