@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,6 +209,12 @@ def _changed_parts(conn: Connection, plan_id: str, numbers: list[int]) -> dict[i
     return out
 
 
+# Part blobs decompress in parallel: pyarrow releases the GIL while it decodes.
+_DECODERS = ThreadPoolExecutor(
+    max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="planbook-decode"
+)
+
+
 def read_facts(
     conn: Connection, plan_id: str, number: int, wanted: FactFilter = ALL_FACTS
 ) -> pa.Table:
@@ -215,7 +223,7 @@ def read_facts(
     plan = plan_of(conn, parts)
     names = _wanted_parts(plan, parts, wanted)
     data = blob_data(conn, [parts[n].hash for n in names])
-    tables = [decode_facts(data[parts[n].hash]) for n in names]
+    tables = list(_DECODERS.map(decode_facts, [data[parts[n].hash] for n in names]))
     tables = [t for t in tables if t.num_rows]
     if not tables:
         return _EMPTY_SCHEMA.empty_table()
