@@ -8,7 +8,6 @@ built from category codes, so two 2-million-fact versions compare in about a sec
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -18,7 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from planbook.consolidate import consolidate
-from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, canonical_dtypes, normalize
+from planbook.facts import (
+    AMOUNT_TYPE,
+    FACT_COLUMNS,
+    KEY_COLUMNS,
+    canonical_dtypes,
+    fact_keys,
+    normalize,
+)
 from planbook.model import Plan
 
 __all__ = ["CHANGE_COLUMNS", "apply_diff", "bridge", "diff_facts", "diff_rollup"]
@@ -34,7 +40,7 @@ def diff_facts(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     with a missing side counted as zero.
     """
     a, b = _shared_categories(canonical_dtypes(a), canonical_dtypes(b))
-    key_a, key_b = _keys(a, b)
+    key_a, key_b = fact_keys(a, b)
     _, ia, ib = np.intersect1d(key_a, key_b, assume_unique=True, return_indices=True)
     old_common = _amounts(a).take(pa.array(ia))
     new_common = _amounts(b).take(pa.array(ib))
@@ -64,7 +70,7 @@ def apply_diff(a: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
     changed lines given their new amount, added lines added. Canonical, sorted."""
     touched = changes.rename(columns={"new": "amount"})[[*KEY_COLUMNS, "amount", "change"]]
     base, touched = _shared_categories(canonical_dtypes(a), touched)
-    base_keys, touched_keys = _keys(base, touched)
+    base_keys, touched_keys = fact_keys(base, touched)
     keep = ~np.isin(base_keys, touched_keys)
     replacements = touched[touched["change"] != "removed"][list(FACT_COLUMNS)]
     return normalize(pd.concat([base[keep], canonical_dtypes(replacements)], ignore_index=True))
@@ -119,24 +125,6 @@ def _shared_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, 
         a[column] = a[column].cat.set_categories(union)
         b[column] = b[column].cat.set_categories(union)
     return a, b
-
-
-def _keys(*frames: pd.DataFrame) -> list[np.ndarray]:
-    """One integer per fact key (mixed radix of the category codes), comparable across
-    ``frames`` (which share categories)."""
-    sizes = [len(frames[0][c].cat.categories) + 1 for c in KEY_COLUMNS]
-    if float(np.prod(np.array(sizes, dtype=float))) >= 2**62:  # too many combinations
-        texts = [pd.MultiIndex.from_frame(f[list(KEY_COLUMNS)].astype(str)) for f in frames]
-        codes, _ = pd.factorize(texts[0].append(texts[1:]) if len(texts) > 1 else texts[0])
-        bounds = np.cumsum([0] + [len(f) for f in frames])
-        return [np.asarray(codes[i:j], dtype=np.int64) for i, j in itertools.pairwise(bounds)]
-    out = []
-    for frame in frames:
-        key = np.zeros(len(frame), dtype=np.int64)
-        for column, size in zip(KEY_COLUMNS, sizes, strict=True):
-            key = key * size + frame[column].cat.codes.to_numpy().astype(np.int64) + 1
-        out.append(key)
-    return out
 
 
 def _amounts(frame: pd.DataFrame) -> pa.Array:

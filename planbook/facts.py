@@ -10,6 +10,7 @@ columns are categoricals and whose ``amount`` is an exact Arrow decimal
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "KEY_COLUMNS",
     "canonical_dtypes",
     "empty_facts",
+    "fact_keys",
     "facts_from_arrow",
     "facts_from_cents",
     "facts_from_records",
@@ -209,6 +211,24 @@ def canonical_dtypes(facts: pd.DataFrame) -> pd.DataFrame:
 def _is_text_categorical(column: pd.Series) -> bool:
     dtype = column.dtype
     return isinstance(dtype, pd.CategoricalDtype) and str(dtype.categories.dtype) == "str"
+
+
+def fact_keys(*frames: pd.DataFrame) -> list[np.ndarray]:
+    """One integer per fact key (mixed radix of the category codes), comparable across
+    ``frames`` when they share categories; past 2**62 combinations, factorized text."""
+    sizes = [len(frames[0][c].cat.categories) + 1 for c in KEY_COLUMNS]
+    if float(np.prod(np.array(sizes, dtype=float))) >= 2**62:  # too many combinations
+        texts = [pd.MultiIndex.from_frame(f[list(KEY_COLUMNS)].astype(str)) for f in frames]
+        codes, _ = pd.factorize(texts[0].append(texts[1:]) if len(texts) > 1 else texts[0])
+        bounds = np.cumsum([0] + [len(f) for f in frames])
+        return [np.asarray(codes[i:j], dtype=np.int64) for i, j in itertools.pairwise(bounds)]
+    out = []
+    for frame in frames:
+        key = np.zeros(len(frame), dtype=np.int64)
+        for column, size in zip(KEY_COLUMNS, sizes, strict=True):
+            key = key * size + frame[column].cat.codes.to_numpy().astype(np.int64) + 1
+        out.append(key)
+    return out
 
 
 def normalize(facts: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from planbook.calendar import FiscalCalendar, is_period
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import AMOUNT_TYPE, KEY_COLUMNS, canonical_dtypes, plain_decimal
+from planbook.facts import AMOUNT_TYPE, canonical_dtypes, fact_keys, plain_decimal
 from planbook.model import KNOWN_METRICS, Plan, Unit
 
 __all__ = ["check_facts", "parse_plan", "validate_facts", "validate_plan"]
@@ -303,18 +303,8 @@ def _fact_message(
 
 def _duplicate_keys(facts: pd.DataFrame) -> list[tuple[int, str, str]]:
     """Rows whose key already appeared in an earlier row."""
-    key = np.zeros(len(facts), dtype=np.int64)
-    radix = 1
-    for column in KEY_COLUMNS:
-        size = len(facts[column].cat.categories) + 1
-        radix *= size
-        if radix >= 2**62:  # too many combinations for one integer: let pandas hash them
-            dupes = facts.duplicated(subset=list(KEY_COLUMNS), keep="first").to_numpy()
-            first = facts.groupby(list(KEY_COLUMNS), observed=True, dropna=False).ngroup()
-            return _duplicate_messages(np.flatnonzero(dupes), first.to_numpy(), facts)
-        key = key * size + facts[column].cat.codes.to_numpy().astype(np.int64) + 1
-    series = pd.Series(key)
-    dupes = np.flatnonzero(series.duplicated(keep="first").to_numpy())
+    (key,) = fact_keys(facts)
+    dupes = np.flatnonzero(pd.Series(key).duplicated(keep="first").to_numpy())
     return _duplicate_messages(dupes, key, facts)
 
 
