@@ -9,7 +9,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from addin.reader.cells import Rows, address, cell, is_blank, number, shown
 from addin.reader.formulas import normalize_formula
-from addin.reader.workbook import OpenWorkbook
+from addin.reader.workbook import Sheets
 from addin.templates.layout import (
     ASSUMPTIONS,
     BUDGET,
@@ -52,11 +52,11 @@ def expected_formulas(layout: TeamLayout) -> Expected:
     return _EXPECTED[key]
 
 
-def check_formulas(wb: OpenWorkbook, layout: TeamLayout) -> list[Problem]:
+def check_formulas(wb: Sheets, layout: TeamLayout) -> list[Problem]:
     """Every template formula that was overwritten or changed."""
     problems = []
     for sheet, expected in expected_formulas(layout).items():
-        if sheet not in wb.parts:
+        if sheet not in wb.sheet_names:
             problems.append(
                 Problem(
                     (sheet,),
@@ -73,9 +73,7 @@ MAX_FORMULA_PROBLEMS = 12
 """More broken formulas than this on one sheet are summarized: rows or columns were moved."""
 
 
-def _sheet_formulas(
-    wb: OpenWorkbook, sheet: str, expected: dict[str, tuple[str, str]]
-) -> list[Problem]:
+def _sheet_formulas(wb: Sheets, sheet: str, expected: dict[str, tuple[str, str]]) -> list[Problem]:
     actual = wb.formulas(sheet)
     rows = wb.rows(sheet) if any(ref not in actual for ref in expected) else []
     problems = []

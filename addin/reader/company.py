@@ -14,7 +14,7 @@ from typing import Any
 
 from addin.metadata import COMPANY_KIND, Metadata
 from addin.reader.cells import Rows, address, cell, is_blank, number, shown, text
-from addin.reader.workbook import OpenWorkbook, open_workbook, read_metadata
+from addin.reader.workbook import Sheets, open_workbook, read_metadata
 from addin.templates.company_layout import HEADER_ROW, PLAN_FIELDS, PLAN_SHEET, TABLES, Column
 from addin.templates.company_layout import Table as TableSpec
 from planbook.calendar import is_period
@@ -38,13 +38,19 @@ class CompanyWorkbook:
 
 
 def read_company_workbook(path: str | Path, *, plan_id: str | None = None) -> CompanyWorkbook:
-    """Read the company AOP workbook; ``plan_id``, if given, is the plan it must belong to."""
+    """Read the company AOP workbook file; ``plan_id``, if given, is the plan it must belong
+    to."""
     wb = open_workbook(path)
     try:
-        meta = read_metadata(wb, kind=COMPANY_KIND, plan_id=plan_id)
-        data, where, problems = _read(wb)
+        return read_company_sheets(wb, plan_id=plan_id)
     finally:
         wb.close()
+
+
+def read_company_sheets(wb: Sheets, *, plan_id: str | None = None) -> CompanyWorkbook:
+    """Read a company AOP workbook already open (a file, or a book in Excel)."""
+    meta = read_metadata(wb, kind=COMPANY_KIND, plan_id=plan_id)
+    data, where, problems = _read(wb)
     if data.get("id") not in (None, meta.plan):
         problems.append(
             Problem(
@@ -61,15 +67,15 @@ def read_company_workbook(path: str | Path, *, plan_id: str | None = None) -> Co
             if at not in seen:  # a cell that could not be read is reported once
                 problems.append(Problem((at,), p.msg))
     if problems:
-        raise PlanValidationError(problems, subject=f"workbook {Path(path).name}")
+        raise PlanValidationError(problems, subject=f"workbook {wb.name}")
     return CompanyWorkbook(meta, plan)
 
 
-def _read(wb: OpenWorkbook) -> tuple[dict[str, Any], Where, list[Problem]]:
+def _read(wb: Sheets) -> tuple[dict[str, Any], Where, list[Problem]]:
     data: dict[str, Any] = {}
     where: Where = {}
     problems: list[Problem] = []
-    rows = wb.rows(PLAN_SHEET) if PLAN_SHEET in wb.parts else []
+    rows = wb.rows(PLAN_SHEET) if PLAN_SHEET in wb.sheet_names else []
     for r, column in enumerate(PLAN_FIELDS, start=HEADER_ROW + 1):
         at = address(PLAN_SHEET, r, 2)
         where[(column.field,)] = at
@@ -77,7 +83,7 @@ def _read(wb: OpenWorkbook) -> tuple[dict[str, Any], Where, list[Problem]]:
         if value is not None:
             data[column.field] = value
     for table in TABLES:
-        if table.sheet not in wb.parts:
+        if table.sheet not in wb.sheet_names:
             problems.append(
                 Problem(
                     (table.sheet,),

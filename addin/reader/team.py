@@ -24,7 +24,7 @@ from addin.reader.checks import (
     check_reference,
 )
 from addin.reader.positions import read_positions
-from addin.reader.workbook import OpenWorkbook, open_workbook, read_metadata, sort_by_cell
+from addin.reader.workbook import Sheets, open_workbook, read_metadata, sort_by_cell
 from addin.templates.layout import (
     ASSUMPTIONS,
     BUDGET,
@@ -64,14 +64,19 @@ class TeamWorkbook:
 
 
 def read_team_workbook(path: str | Path, plan: Plan, *, team: str | None = None) -> TeamWorkbook:
-    """Read a team budget workbook for ``plan`` (and ``team``, if given)."""
+    """Read a team budget workbook file for ``plan`` (and ``team``, if given)."""
     wb = open_workbook(path)
     try:
-        meta = read_metadata(wb, kind=TEAM_KIND, plan_id=plan.id)
-        layout = team_layout(meta, plan, expected_team=team, source=wb.path.name)
-        return _read(wb, meta, layout)
+        return read_team_sheets(wb, plan, team=team)
     finally:
         wb.close()
+
+
+def read_team_sheets(wb: Sheets, plan: Plan, *, team: str | None = None) -> TeamWorkbook:
+    """Read a team budget workbook already open (a file, or a book in Excel)."""
+    meta = read_metadata(wb, kind=TEAM_KIND, plan_id=plan.id)
+    layout = team_layout(meta, plan, expected_team=team, source=wb.name)
+    return _read(wb, meta, layout)
 
 
 def team_layout(
@@ -123,8 +128,8 @@ def team_layout(
 REQUIRED_SHEETS = (INSTRUCTIONS, ASSUMPTIONS, HEADCOUNT, BUDGET, SUMMARY)
 
 
-def _check_sheets(wb: OpenWorkbook) -> None:
-    missing = [s for s in REQUIRED_SHEETS if s not in wb.parts]
+def _check_sheets(wb: Sheets) -> None:
+    missing = [s for s in REQUIRED_SHEETS if s not in wb.sheet_names]
     if missing:
         raise PlanValidationError(
             [
@@ -135,15 +140,15 @@ def _check_sheets(wb: OpenWorkbook) -> None:
                 )
                 for s in missing
             ],
-            subject=f"workbook {wb.path.name}",
+            subject=f"workbook {wb.name}",
         )
 
 
-def _read(wb: OpenWorkbook, meta: Metadata, layout: TeamLayout) -> TeamWorkbook:
+def _read(wb: Sheets, meta: Metadata, layout: TeamLayout) -> TeamWorkbook:
     _check_sheets(wb)
     budget_rows, headcount_rows = wb.rows(BUDGET), wb.rows(HEADCOUNT)
     formulas = {sheet: wb.formulas(sheet) for sheet in (BUDGET, HEADCOUNT)}
-    problems = check_formulas(wb, layout)
+    problems = check_formulas(wb, layout) if wb.formulas_known else []
     problems += check_headings(budget_rows, headcount_rows, layout)
     problems += check_outside(budget_rows, headcount_rows, layout)
     positions, found = read_positions(headcount_rows, formulas[HEADCOUNT], layout)
@@ -151,8 +156,8 @@ def _read(wb: OpenWorkbook, meta: Metadata, layout: TeamLayout) -> TeamWorkbook:
     spend, found = read_budget_lines(budget_rows, formulas[BUDGET], layout)
     problems += found
     if problems:
-        problems = sort_by_cell(problems, list(wb.parts))
-        raise PlanValidationError(problems, subject=f"workbook {wb.path.name}")
+        problems = sort_by_cell(problems, wb.sheet_names)
+        raise PlanValidationError(problems, subject=f"workbook {wb.name}")
     people = headcount_facts(layout.plan, positions) if len(positions) else empty_facts()
     people = people[people["amount"] != 0]
     facts = normalize(pd.concat([spend, people], ignore_index=True))

@@ -1,7 +1,10 @@
 """Opening a workbook for reading: the safety checks, python-calamine, and the metadata sheet.
 
-A workbook whose metadata is missing, edited, of another kind, template version or plan is
-refused as a whole with one clear message: nothing else in it can be trusted.
+The readers work on :class:`Sheets`: a saved file (:class:`OpenWorkbook`, values and the
+formulas of its sheet XML) or an open book (:class:`addin.reader.book.BookSheets`, values only,
+what a button sees in Excel). A workbook whose metadata is missing, edited, of another kind,
+template version or plan is refused as a whole with one clear message: nothing else in it can
+be trusted.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl.utils.cell import column_index_from_string
 from python_calamine import CalamineError, CalamineWorkbook
@@ -25,6 +28,28 @@ _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 KINDS = {"team-budget": "team budget template", "company-aop": "company AOP workbook"}
 
 
+class Sheets(Protocol):
+    """What the readers need of a workbook: its sheet names and each sheet's values from A1,
+    and its formulas where they are known (a saved file; not an open book's values)."""
+
+    @property
+    def name(self) -> str:
+        """The workbook's name, as messages quote it."""
+        ...
+
+    @property
+    def sheet_names(self) -> list[str]: ...
+
+    @property
+    def formulas_known(self) -> bool:
+        """Whether :meth:`formulas` says which cells hold formulas (else it is empty)."""
+        ...
+
+    def rows(self, sheet: str) -> Rows: ...
+
+    def formulas(self, sheet: str) -> dict[str, str]: ...
+
+
 @dataclass
 class OpenWorkbook:
     """A checked workbook: its values (python-calamine) and, on demand, its formulas."""
@@ -34,6 +59,15 @@ class OpenWorkbook:
     parts: dict[str, str]
     zf: zipfile.ZipFile
     _formulas: dict[str, dict[str, str]] = field(default_factory=dict)
+    formulas_known: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.parts)
 
     def rows(self, sheet: str) -> Rows:
         """Every value of a sheet from A1 (cached values for formula cells, or "")."""
@@ -72,10 +106,10 @@ def open_workbook(path: str | Path) -> OpenWorkbook:
     return OpenWorkbook(path, book, parts, zf)
 
 
-def read_metadata(wb: OpenWorkbook, *, kind: str, plan_id: str | None) -> Metadata:
+def read_metadata(wb: Sheets, *, kind: str, plan_id: str | None) -> Metadata:
     """The workbook's metadata, checked: present, unedited, this kind, version and plan."""
-    name = wb.path.name
-    if SHEET not in wb.parts:
+    name = wb.name
+    if SHEET not in wb.sheet_names:
         raise _refuse(
             name,
             "the workbook has no Planbook metadata sheet; it is not a Planbook "
@@ -121,20 +155,23 @@ def workbook_kind(path: str | Path) -> str:
     push FILE.xlsx`` dispatches on). Raises like the readers for a file that is neither."""
     wb = open_workbook(path)
     try:
-        if SHEET not in wb.parts:
-            raise _refuse(
-                wb.path.name,
-                "the workbook has no Planbook metadata sheet; it is not "
-                "a Planbook template (or the sheet was deleted); download a fresh one",
-            )
-        rows = wb.rows(SHEET)
-        kinds = [
-            text(cell(rows, r, 2))
-            for r in range(2, len(rows) + 1)
-            if text(cell(rows, r, 1)) == "kind"
-        ]
+        return sheets_kind(wb)
     finally:
         wb.close()
+
+
+def sheets_kind(wb: Sheets) -> str:
+    """:func:`workbook_kind` of a workbook already open."""
+    if SHEET not in wb.sheet_names:
+        raise _refuse(
+            wb.name,
+            "the workbook has no Planbook metadata sheet; it is not "
+            "a Planbook template (or the sheet was deleted); download a fresh one",
+        )
+    rows = wb.rows(SHEET)
+    kinds = [
+        text(cell(rows, r, 2)) for r in range(2, len(rows) + 1) if text(cell(rows, r, 1)) == "kind"
+    ]
     if not kinds or kinds[0] not in KINDS:
         raise _refuse(
             f"{SHEET}!B2",
