@@ -17,7 +17,7 @@ import pandas as pd
 from addin.metadata import SHEET, TEAM_KIND, Metadata
 from addin.reader import read_company_sheets, read_team_sheets
 from addin.reader.team import TeamWorkbook
-from addin.reader.workbook import Sheets, read_metadata
+from addin.reader.workbook import Sheets, read_metadata, sheets_kind
 from addin.templates.layout import headcount_driven
 from planbook.errors import PlanbookError
 from planbook.facts import normalize
@@ -29,6 +29,7 @@ __all__ = [
     "WorkbookPush",
     "company_request",
     "is_planbook_workbook",
+    "sheets_plan",
     "team_metadata",
     "team_request",
 ]
@@ -55,6 +56,11 @@ class WorkbookPush:
 def is_planbook_workbook(wb: Sheets) -> bool:
     """Whether the workbook carries Planbook's metadata sheet."""
     return SHEET in wb.sheet_names
+
+
+def sheets_plan(wb: Sheets) -> str:
+    """The plan a Planbook workbook belongs to (its checked metadata)."""
+    return read_metadata(wb, kind=sheets_kind(wb), plan_id=None).plan
 
 
 def team_metadata(wb: Sheets, how: WorkbookPush) -> Metadata:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
 import xlwings as xw
 
 from addin.buttons.book import alert, book_settings, replace_sheet
@@ -44,6 +45,7 @@ def write_diff(book: Any) -> str | None:
         finally:
             cache.close()
         changes = diff_facts(old.facts, new.facts)
+        rows = [[_cell(v) for v in row] for row in changes.itertuples(index=False)]
     except Exception as exc:  # one alert, never a traceback
         alert(book, TITLE, [f"The diff could not be made: {exc}"])
         return None
@@ -53,7 +55,6 @@ def write_diff(book: Any) -> str | None:
         f"Version {old.info.number} ({old.info.author}) to version {new.info.number} "
         f"({new.info.author}): {len(changes)} lines changed"
     )
-    rows = [[_cell(v) for v in row] for row in changes.itertuples(index=False)]
     target["A1"].value = [[summary]]
     target["A3"].value = [list(CHANGE_COLUMNS), *rows]
     target[f"A3:{chr(ord('A') + len(CHANGE_COLUMNS) - 1)}3"].font.bold = True
@@ -61,6 +62,9 @@ def write_diff(book: Any) -> str | None:
 
 
 def _cell(value: Any) -> Any:
+    """A diff value as a cell: amounts as numbers, missing (an added or removed line) empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
     if isinstance(value, Decimal):
-        return float(value)
-    return "" if value is None or value != value else str(value)
+        return "" if value.is_nan() else float(value)
+    return str(value)

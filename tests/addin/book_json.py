@@ -1,0 +1,95 @@
+"""Books as the Office.js add-in sends them to a button: ``xw.Book(json=...)`` from a saved
+workbook's values, and running a button through xlwings Server's custom-script path."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+import xlwings.server
+from openpyxl.utils.cell import coordinate_to_tuple
+from python_calamine import CalamineWorkbook
+
+import addin.buttons
+
+
+def _value(value: Any) -> Any:
+    """A cell value as the Office.js client sends it: dates as ISO text, empty as ""."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day).isoformat()
+    return "" if value is None else value
+
+
+def sheet_json(name: str, rows: list[list[Any]]) -> dict[str, Any]:
+    """One sheet of the payload: its values from A1, a rectangle."""
+    width = max((len(r) for r in rows), default=1) or 1
+    values = [[_value(v) for v in r] + [""] * (width - len(r)) for r in rows] or [[""]]
+    return {"name": name, "values": values, "pictures": [], "tables": []}
+
+
+def _edit(rows: list[list[Any]], ref: str, value: Any) -> None:
+    row, column = coordinate_to_tuple(ref)
+    while len(rows) < row:
+        rows.append([])
+    rows[row - 1].extend([""] * (column - len(rows[row - 1])))
+    rows[row - 1][column - 1] = value
+
+
+def book_from_file(
+    path: Path,
+    *,
+    settings: list[list[Any]] | None = None,
+    name: str | None = None,
+    edits: dict[str, Any] | None = None,
+) -> xw.Book:
+    """The book Excel would send for the saved workbook ``path`` (every sheet, hidden ones
+    too, values as last calculated), with ``edits`` (``"Budget!F5": value``) typed in, plus
+    an ``xlwings.conf`` sheet of ``settings`` rows."""
+    workbook = CalamineWorkbook.from_path(str(path))
+    values = {
+        s: [list(r) for r in workbook.get_sheet_by_name(s).to_python(skip_empty_area=False)]
+        for s in workbook.sheet_names
+    }
+    for where, value in (edits or {}).items():
+        sheet, _, ref = where.partition("!")
+        _edit(values[sheet], ref, value)
+    sheets = [sheet_json(s, rows) for s, rows in values.items()]
+    if settings is not None:
+        sheets.append(sheet_json("xlwings.conf", settings))
+    payload = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": name or path.name, "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
+    return xw.Book(json=payload)
+
+
+def run_button(book: xw.Book, name: str) -> list[dict[str, Any]]:
+    """Run the button ``name`` of :mod:`addin.buttons` on ``book``; the actions it recorded."""
+    asyncio.run(
+        xlwings.server.custom_scripts_call(addin.buttons, name, typehint_to_value={xw.Book: book})
+    )
+    actions: list[dict[str, Any]] = book.json()["actions"]
+    return actions
+
+
+def alerts(actions: list[dict[str, Any]]) -> list[str]:
+    """The text of every alert among ``actions``."""
+    return [a["args"][0] for a in actions if a["func"] == "alert"]
+
+
+def settings_written(actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Key -> value of every settings row the button wrote (one-row ``setValues``)."""
+    out = {}
+    for a in actions:
+        values = a.get("values")
+        if a["func"] == "setValues" and values and len(values) == 1 and len(values[0]) == 2:
+            out[str(values[0][0])] = values[0][1]
+    return out

@@ -1,0 +1,173 @@
+"""The buttons on a filled team budget template, as Excel sends it: ``xw.Book(json=...)``
+from a workbook pulled with ``planbook pull --out``, edited, and recalculated by LibreOffice
+(so formula cells carry values, as in Excel), run through xlwings Server's custom-script
+path. A button push stores exactly what ``planbook push FILE.xlsx`` stores."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from addin.libreoffice import convert
+from addin.templates.layout import TeamLayout
+from cli.main import app as cli_app
+from planbook.demo import Demo
+from server.store import FactFilter, PushRequest, Store
+from tests.addin.book_json import alerts, book_from_file, run_button, settings_written
+from tests.addin.functions_helpers import (
+    closed_session,  # noqa: F401 (autouse)
+    seeded_db,
+)
+from tests.server.store.helpers import bump, same_facts, team_facts
+
+TEAM = "sales-na"
+runner = CliRunner(env={"COLUMNS": "250"})
+
+
+def cli(*args: object) -> str:
+    result = runner.invoke(cli_app, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory, demo: Demo) -> dict[str, Path]:
+    """sales-na's workbook of version 2 pulled with positions, its first budget line's first
+    month raised by 1,000, and recalculated by LibreOffice; and one pulled without positions."""
+    folder = tmp_path_factory.mktemp("buttons")
+    db = seeded_db(folder / "origin.db", demo)
+    positions = folder / "positions.csv"
+    demo.positions.to_csv(positions, index=False)
+    edited = folder / "in" / f"{TEAM}.xlsx"
+    edited.parent.mkdir()
+    cli("pull", "--out", edited, "--team", TEAM, "--positions", positions, "--db", db)
+    layout = TeamLayout(demo.plan, demo.plan.team(TEAM))
+    wb = openpyxl.load_workbook(edited)
+    cell = wb["Budget"].cell(row=layout.budget_first_row, column=layout.budget_first_column)
+    cell.value = float(cell.value) + 1000
+    wb.save(edited)
+    bare = folder / f"{TEAM}-no-positions.xlsx"
+    cli("pull", "--out", bare, "--team", TEAM, "--db", db)
+    return {"recalculated": convert(edited, folder / "out", "xlsx"), "bare": bare}
+
+
+@pytest.fixture
+def db(tmp_path: Path, demo: Demo, monkeypatch: pytest.MonkeyPatch) -> str:
+    for key in ("PLANBOOK_SERVER", "PLANBOOK_TOKEN", "PLANBOOK_VERSION", "PLANBOOK_DB"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("PLANBOOK_AUTHOR", "lead@cirrus")
+    return seeded_db(tmp_path / "store.db", demo)
+
+
+def test_push_button_on_a_filled_template_stores_what_the_cli_push_stores(
+    filled, db, tmp_path, demo
+):
+    path = filled["recalculated"]
+    book = book_from_file(path, settings=[["PLANBOOK_DB", db]], name=f"{TEAM}.xlsx")
+    actions = run_button(book, "push_budget")
+    assert len(alerts(actions)) == 1
+    assert alerts(actions)[0].startswith(
+        f"Pushed version 3 of plan cirrus: {TEAM}'s base budget ("
+    ), alerts(actions)
+    written = settings_written(actions)
+    assert written["PLANBOOK_BASE"] == 3 and written["PLANBOOK_STATUS"] == "pushed"
+    by_cli = seeded_db(tmp_path / "cli.db", demo)
+    named = tmp_path / f"{TEAM}.xlsx"
+    named.write_bytes(path.read_bytes())
+    cli("push", named, "--db", by_cli, "--author", "lead@cirrus")
+    a, b = Store.open(db), Store.open(by_cli)
+    try:
+        assert same_facts(a.facts("cirrus", 3), b.facts("cirrus", 3))
+        assert a.version("cirrus", 3).hash == b.version("cirrus", 3).hash
+        mine = FactFilter(teams=[TEAM], scenarios=["base"])
+        before, after = a.facts("cirrus", 2, mine), a.facts("cirrus", 3, mine)
+        delta = Decimal(str(after["amount"].sum())) - Decimal(str(before["amount"].sum()))
+        assert delta == 1000
+    finally:
+        a.close()
+        b.close()
+
+
+def test_push_button_lists_bad_cells_highlights_them_and_stores_nothing(filled, db, demo):
+    layout = TeamLayout(demo.plan, demo.plan.team(TEAM))
+    first = layout.budget_first_row
+    edits = {f"Budget!F{first}": "12k", f"Budget!A{first + 1}": "trvel"}
+    settings = [["PLANBOOK_DB", db]]
+    book = book_from_file(filled["recalculated"], settings=settings, edits=edits)
+    actions = run_button(book, "push_budget")
+    (alert,) = alerts(actions)
+    assert alert.startswith("Nothing was pushed.")
+    assert f'Budget!F{first}: "12k" is not a number' in alert
+    assert f"Budget!A{first + 1}: unknown account" in alert
+    colored = {
+        (a["start_row"], a["start_column"]): a["args"][0]
+        for a in actions
+        if a["func"] == "setRangeColor"
+    }
+    assert colored == {(first - 1, 5): "#FFC7CE", (first, 0): "#FFC7CE"}
+    marked = settings_written(actions)["PLANBOOK_MARKED"]
+    assert marked == f"Budget!F{first},Budget!A{first + 1}"
+    store = Store.open(db)
+    assert store.version("cirrus").number == 2
+    store.close()
+    # fixed: the marks go back to the input colour and the push lands
+    fixed = book_from_file(
+        filled["recalculated"], settings=[*settings, ["PLANBOOK_MARKED", marked]]
+    )
+    actions = run_button(fixed, "push_budget")
+    assert alerts(actions)[0].startswith("Pushed version 3"), alerts(actions)
+    restored = [a["args"][0] for a in actions if a["func"] == "setRangeColor"]
+    assert restored == ["#FFF2CC", "#FFF2CC"]
+
+
+def test_push_button_names_who_changed_the_team_since_the_workbook_base(filled, db, demo):
+    store = Store.open(db)
+    store.push(
+        PushRequest("cirrus", base=2, author="bob@cirrus", facts=bump(team_facts(demo, TEAM), 1))
+    )
+    store.close()
+    book = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]])
+    (alert,) = alerts(run_button(book, "push_budget"))
+    assert "Nothing was pushed." in alert
+    assert f"team:{TEAM}" in alert and "bob@cirrus" in alert and "version 3" in alert
+    store = Store.open(db)
+    assert store.version("cirrus").number == 3
+    store.close()
+
+
+def test_a_second_push_from_the_same_workbook_builds_on_the_first(filled, db):
+    settings = [["PLANBOOK_DB", db]]
+    first = run_button(book_from_file(filled["recalculated"], settings=settings), "push_budget")
+    base = settings_written(first)["PLANBOOK_BASE"]
+    assert base == 3
+    again = book_from_file(
+        filled["recalculated"],
+        settings=[*settings, ["PLANBOOK_BASE", float(base)]],
+        edits={"Budget!D6": 4321.5},
+    )
+    actions = run_button(again, "push_budget")
+    assert alerts(actions)[0].startswith("Pushed version 4"), alerts(actions)
+
+
+def test_push_button_asks_what_to_do_with_headcount_it_cannot_see(filled, db):
+    book = book_from_file(filled["bare"], settings=[["PLANBOOK_DB", db]])
+    (alert,) = alerts(run_button(book, "push_budget"))
+    assert "the Headcount sheet is empty" in alert and "PLANBOOK_HEADCOUNT" in alert
+    keep = [["PLANBOOK_DB", db], ["PLANBOOK_HEADCOUNT", "keep"]]
+    actions = run_button(book_from_file(filled["bare"], settings=keep), "push_budget")
+    assert alerts(actions)[0].startswith("Nothing changed: plan cirrus stays at version 2")
+
+
+def test_diff_button_runs_on_a_template(filled, db):
+    settings = [["PLANBOOK_DB", db], ["PLANBOOK_DIFF_FROM", 1.0], ["PLANBOOK_DIFF_TO", 2.0]]
+    actions = run_button(book_from_file(filled["recalculated"], settings=settings), "diff_versions")
+    assert not alerts(actions)
+    added = [a for a in actions if a["func"] == "addSheet"]
+    assert len(added) == 1
+    header, *lines = [a["values"] for a in actions if a["func"] == "setValues"][1]
+    assert lines and {line[header.index("change")] for line in lines} == {"added"}
+    assert {line[header.index("old")] for line in lines} == {""}
