@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 from typer.testing import CliRunner
 
@@ -171,3 +172,99 @@ def test_diff_button_runs_on_a_template(filled, db):
     header, *lines = [a["values"] for a in actions if a["func"] == "setValues"][1]
     assert lines and {line[header.index("change")] for line in lines} == {"added"}
     assert {line[header.index("old")] for line in lines} == {""}
+
+
+def _new_company(store: Store, demo: Demo, *, tax: str, extra_assumption: bool = False) -> int:
+    """Finance changes the payroll tax rate of the first month and sales-na's base envelope
+    (and, if asked, adds an assumption: another layout); returns the new version."""
+    plan = store.plan("cirrus", 2)
+    first = plan.calendar.periods[0]
+    assumptions = [
+        a.model_copy(update={"values": {**a.values, first: Decimal(tax)}})
+        if a.id == "payroll_tax_rate"
+        else a
+        for a in plan.assumptions
+    ]
+    if extra_assumption:
+        extra = assumptions[0].model_copy(update={"id": "fx_rate", "name": "FX rate"})
+        assumptions.append(extra)
+    envelopes = [
+        e.model_copy(update={"amounts": {k: v + 100 for k, v in e.amounts.items()}})
+        if (e.team, e.scenario) == (TEAM, "base")
+        else e
+        for e in plan.envelopes
+    ]
+    update = {"assumptions": tuple(assumptions), "envelopes": tuple(envelopes)}
+    changed = plan.model_copy(update=update)
+    info, _ = store.push(PushRequest("cirrus", base=2, author="cfo@cirrus", company=changed))
+    return info.number
+
+
+def test_pull_button_refreshes_a_template_in_place_and_keeps_its_base(filled, db, demo):
+    store = Store.open(db)
+    version = _new_company(store, demo, tax="0.0812")
+    store.close()
+    book = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]])
+    actions = run_button(book, "pull_plan")
+    (alert,) = alerts(actions)
+    periods = demo.plan.calendar.periods
+    # 1 tax rate + every month of the envelope
+    assert alert == (
+        f"Pulled version {version} of plan cirrus.\nRefreshed the assumptions, {TEAM}'s "
+        f"envelope and goals: {1 + len(periods)} values changed."
+    )
+    layout = TeamLayout(demo.plan, demo.plan.team(TEAM))
+    assumptions = next(i for i, s in enumerate(book.sheets) if s.name == "Assumptions")
+    writes = {
+        (a["start_row"] + 1, a["start_column"] + 1): a["values"]
+        for a in actions
+        if a["func"] == "setValues" and a["sheet_position"] == assumptions
+    }
+    tax = writes[(layout.assumption_row("payroll_tax_rate"), layout.assumptions_first_column)]
+    assert tax[0][0] == 0.0812
+    assert (layout.envelope_row, layout.assumptions_first_column) in writes
+    assert (layout.goals_header_row + 1, 1) in writes
+    written = settings_written(actions)
+    assert written["PLANBOOK_PULLED"] == version and "PLANBOOK_BASE" not in written
+    # the push reads the refreshed sheet with the pulled plan: no warnings, base kept
+    refreshed = {
+        f"Assumptions!{_ref(layout.assumption_row('payroll_tax_rate'), 4)}": 0.0812,
+        **{
+            f"Assumptions!{_ref(layout.envelope_row, 4 + i)}": v
+            for i, v in enumerate(writes[(layout.envelope_row, 4)][0])
+        },
+    }
+    pulled = [["PLANBOOK_DB", db], ["PLANBOOK_PULLED", float(version)]]
+    after = book_from_file(filled["recalculated"], settings=pulled, edits=refreshed)
+    (alert,) = alerts(run_button(after, "push_budget"))
+    assert alert.startswith(f"Pushed version {version + 1} of plan cirrus") and "Note" not in alert
+    stale = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]], edits=refreshed)
+    (alert,) = alerts(run_button(stale, "push_budget"))
+    assert "Note: Assumptions!" in alert and "the plan's value counts" in alert
+
+
+def _ref(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+def test_pull_button_warns_when_the_team_changed_since_the_workbook_base(filled, db, demo):
+    store = Store.open(db)
+    store.push(
+        PushRequest("cirrus", base=2, author="bob@cirrus", facts=bump(team_facts(demo, TEAM), 1))
+    )
+    store.close()
+    book = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]])
+    (alert,) = alerts(run_button(book, "pull_plan"))
+    assert "already current" in alert
+    assert f"Note: {TEAM}'s budget changed after version 2" in alert
+
+
+def test_pull_button_asks_for_a_fresh_workbook_when_the_layout_changed(filled, db, demo):
+    store = Store.open(db)
+    _new_company(store, demo, tax="0.08", extra_assumption=True)
+    store.close()
+    book = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]])
+    actions = run_button(book, "pull_plan")
+    (alert,) = alerts(actions)
+    assert alert.startswith("The plan could not be pulled:") and "pull a fresh template" in alert
+    assert not [a for a in actions if a["func"] == "setValues"]

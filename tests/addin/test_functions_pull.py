@@ -51,7 +51,13 @@ def test_pull_plan_writes_assumptions_envelope_goals_and_the_version(tmp_path, d
     assert values[:3] == [blank(expected[name]) for name in added]
     assert {r[0] for r in expected["Envelopes"][1:]} == {"sales-na"}
     assert len(expected["Assumptions"]) == len(demo.plan.assumptions) + 1
-    assert ["PLANBOOK_BASE", 2] in [v[0] for v in values[3:]]
+    written = [v[0] for v in values[3:]]
+    assert ["PLANBOOK_PULLED", 2] in written
+    assert "PLANBOOK_BASE" not in [w[0] for w in written]  # a pull never moves the base
+    alerts = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert alerts == [
+        "Pulled version 2 of plan cirrus.\nWrote the sheets Assumptions, Envelopes, Goals."
+    ]
 
 
 def test_pull_plan_alerts_when_the_store_is_unreachable(monkeypatch):
