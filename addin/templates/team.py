@@ -30,7 +30,7 @@ from addin.templates.layout import (
 from addin.templates.reference import accounts_sheet, assumptions_sheet, define, instructions_sheet
 from addin.templates.summary import summary_sheet
 from planbook.errors import PlanbookError
-from planbook.model import Goal, Plan, Team
+from planbook.model import Plan, Team
 
 Person = tuple[str, str, str, str, Decimal]
 """(position, role, level, start month, annual salary) of one Headcount row."""
@@ -65,7 +65,7 @@ def team_template(
     )
     wb = Workbook()
     instructions_sheet(wb, layout, version)
-    assumptions_sheet(wb, layout, _goals_for(plan, team_id))
+    assumptions_sheet(wb, layout)
     headcount_sheet(wb, layout, people)
     budget_sheet(wb, layout, lines)
     summary_sheet(wb, layout)
@@ -98,11 +98,6 @@ def _team(plan: Plan, team_id: str) -> Team:
         raise PlanbookError(
             f"unknown team {team_id!r}; the plan has {', '.join(t.id for t in plan.teams)}"
         ) from None
-
-
-def _goals_for(plan: Plan, team_id: str) -> tuple[Goal, ...]:
-    department = plan.team(team_id).department
-    return tuple(g for g in plan.goals if g.team in (None, team_id, department))
 
 
 def _budget_lines(
