@@ -164,8 +164,10 @@ def widths(ws: Worksheet, columns: Mapping[int, float]) -> None:
 
 
 def protect(ws: Worksheet) -> None:
-    """Protect the sheet (no password); formatting and sorting stay allowed."""
+    """Protect the sheet (no password); formatting cells, columns and rows stays allowed
+    (the Push button colours the cells of problems)."""
     ws.protection.sheet = True
+    ws.protection.formatCells = False
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.selectLockedCells = False

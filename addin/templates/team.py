@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -73,7 +72,6 @@ def team_template(
     write_metadata(wb, team_metadata(layout, version))
     wb.properties.creator = "Planbook"
     wb.properties.title = f"{team.name}: budget request ({plan.name}, {scenario})"
-    wb.security = WorkbookProtection(lockStructure=True)  # no password: against accidents
     return wb
 
 

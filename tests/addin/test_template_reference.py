@@ -148,6 +148,15 @@ def test_goals_block_says_how_many_more_goals_there_are(tmp_path, demo):
     assert ws.cell(top, 2).data_type == "s"
 
 
+def test_team_template_structure_is_not_locked_and_its_sheets_are_protected(tmp_path, demo):
+    _, wb = _saved(tmp_path, demo.plan, "sales-na")
+    assert not (wb.security and wb.security.lockStructure)
+    for ws in wb.worksheets:
+        assert ws.protection.sheet, ws.title
+        if ws.sheet_state == "visible":  # the Push button colours cells
+            assert ws.protection.formatCells is False, ws.title
+
+
 def _newer(plan):
     """The demo plan after finance changed the payroll-tax rate, sales-na's envelope and the
     goals (the layout, hence the fingerprint, is the same)."""
