@@ -25,6 +25,10 @@ SUMMARY = "Summary"
 HEADCOUNT_COLUMNS = ("Position", "Role", "Level", "Start month", "Annual salary")
 BUDGET_COLUMNS = ("Account", "Account name", "Line")
 DRIVERS = ("salary_inflation", "payroll_tax_rate", "benefits_per_head")
+GOAL_COLUMNS = ("Goal", "Description", "Metric", "Target", "Direction", "Due", "Owner", "Team")
+GOAL_ROWS = 20
+"""Rows of the Assumptions sheet's goals block, below its heading: a pull rewrites them all
+(clearing rows of removed goals); more goals than this end with a "... and N more" row."""
 
 
 def col(n: int) -> str:

@@ -1,7 +1,14 @@
-"""The read-only sheets of a team template: Instructions, Assumptions and Accounts."""
+"""The read-only sheets of a team template: Instructions, Assumptions and Accounts.
+
+:func:`reference_blocks` says what the Assumptions sheet's refreshable cells hold (the
+assumptions' and the envelope's months, the goals); the template writes them and the Pull
+plan button rewrites them in an open workbook, so the two cannot disagree.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl.styles import Alignment
@@ -13,13 +20,15 @@ from addin.templates import style
 from addin.templates.layout import (
     ACCOUNTS,
     ASSUMPTIONS,
+    GOAL_COLUMNS,
+    GOAL_ROWS,
     INSTRUCTIONS,
     SUMMARY,
     TeamLayout,
     col,
 )
 from addin.templates.summary import summary_rows
-from planbook.model import Goal
+from planbook.model import Goal, Plan
 
 
 def define(wb: Workbook, name: str, sheet: str, ref: str) -> None:
@@ -98,19 +107,15 @@ def _at_a_glance(ws: Worksheet, layout: TeamLayout) -> None:
         ws.cell(row=r, column=2).alignment = Alignment(horizontal="left")
 
 
-def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...]) -> None:
+def assumptions_sheet(wb: Workbook, layout: TeamLayout) -> None:
     """Company assumptions by month, the team's envelope, and the goals that concern it."""
     ws = wb.create_sheet(ASSUMPTIONS)
     plan, first = layout.plan, layout.assumptions_first_column
     style.title(ws, "Company assumptions, envelope and goals", "Set by finance; read-only.")
     style.header(ws, layout.assumptions_header_row, ["Assumption", "Name", "Unit", *layout.periods])
     for a in plan.assumptions:
-        row = layout.assumption_row(a.id)
         for c, value in enumerate((a.id, a.name, a.unit.value), start=1):
-            style.readonly_cell(ws, row, c, value)
-        for i, period in enumerate(layout.periods):
-            fmt = style.UNIT_FORMATS[a.unit.value]
-            style.readonly_cell(ws, row, first + i, a.values.get(period), fmt)
+            style.readonly_cell(ws, layout.assumption_row(a.id), c, value)
     last = col(first + len(layout.periods) - 1)
     header_row = layout.assumptions_header_row
     define(wb, "Periods", ASSUMPTIONS, f"${col(first)}${header_row}:${last}${header_row}")
@@ -121,7 +126,9 @@ def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...])
         ASSUMPTIONS,
         f"${col(first)}${layout.envelope_row}:${last}${layout.envelope_row}",
     )
-    _goals(ws, layout, goals)
+    style.section(ws, layout.goals_header_row - 1, "Goals")
+    style.header(ws, layout.goals_header_row, list(GOAL_COLUMNS))
+    _refreshable(ws, layout)
     style.widths(ws, {1: 20, 2: 48, 3: 10} | {first + i: 12 for i in range(len(layout.periods))})
     ws.freeze_panes = ws.cell(row=layout.assumptions_header_row + 1, column=first)
     style.protect(ws)
@@ -134,28 +141,106 @@ def assumptions_sheet(wb: Workbook, layout: TeamLayout, goals: tuple[Goal, ...])
 
 
 def _envelope(ws: Worksheet, layout: TeamLayout) -> None:
-    row, first = layout.envelope_row, layout.assumptions_first_column
+    row = layout.envelope_row
     style.section(ws, row - 2, f"Budget envelope: {layout.team.name}, scenario {layout.scenario}")
     style.header(ws, row - 1, ["Envelope", "", "", *layout.periods])
-    amounts: dict[str, Decimal] = {}
-    for e in layout.plan.envelopes:
-        if e.team == layout.team.id and e.scenario == layout.scenario:
-            amounts = dict(e.amounts)
     for c, value in enumerate(("envelope", "Cost envelope (COGS, opex, capex)", "currency"), 1):
         style.readonly_cell(ws, row, c, value)
-    for i, period in enumerate(layout.periods):
-        style.readonly_cell(ws, row, first + i, amounts.get(period, Decimal(0)), style.MONEY)
 
 
-def _goals(ws: Worksheet, layout: TeamLayout, goals: tuple[Goal, ...]) -> None:
-    row = layout.goals_header_row
-    style.section(ws, row - 1, "Goals")
-    labels = ["Goal", "Description", "Metric", "Target", "Direction", "Due", "Owner", "Team"]
-    style.header(ws, row, labels)
-    for r, g in enumerate(goals, start=row + 1):
-        values = (g.id, g.description, g.metric, g.target, g.direction, g.due, g.owner)
-        for c, value in enumerate((*values, g.team or "company"), start=1):
-            style.readonly_cell(ws, r, c, value)
+def _refreshable(ws: Worksheet, layout: TeamLayout) -> None:
+    """The reference blocks: grey, unlocked for the Pull plan button, typing refused."""
+    refuse = style.refuse_typing(*style.SET_BY_FINANCE)
+    for block in reference_blocks(layout):
+        for row, column, value in block.cells():
+            style.refreshable_cell(ws, row, column, value, block.number_format)
+        refuse.add(block.ref)
+    ws.add_data_validation(refuse)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Block:
+    """A rectangle of reference values: its top-left cell (1-based) and its rows.
+
+    A value is a Decimal, str or None (None clears the cell)."""
+
+    row: int
+    column: int
+    values: list[list[object]]
+    number_format: str = "General"
+    """How the template formats the block's cells (a pull need not touch formats)."""
+
+    @property
+    def ref(self) -> str:
+        """The block's range in A1 notation, e.g. ``D5:O5``."""
+        bottom = self.row + len(self.values) - 1
+        right = self.column + len(self.values[0]) - 1
+        return f"{col(self.column)}{self.row}:{col(right)}{bottom}"
+
+    def cells(self) -> Iterator[tuple[int, int, object]]:
+        """(row, column, value) of every cell, row by row."""
+        for r, values in enumerate(self.values, start=self.row):
+            for c, value in enumerate(values, start=self.column):
+                yield r, c, value
+
+
+def reference_blocks(layout: TeamLayout) -> list[Block]:
+    """The Assumptions sheet's refreshable values, as the plan has them now: each assumption's
+    months (None where the plan has no value), the team's envelope months (0 where none) and
+    the goals block (:data:`GOAL_ROWS` rows of :data:`GOAL_COLUMNS`, padded with None so that
+    a pull clears the rows of goals that were removed).
+
+    The template writes exactly these cells, unlocked; the Pull plan button writes them into an
+    open workbook. Ids, names and units are not here: they are the layout (its fingerprint
+    covers the assumption ids), and a workbook of another layout is pulled afresh."""
+    plan, periods, first = layout.plan, layout.periods, layout.assumptions_first_column
+    blocks = [
+        Block(
+            row=layout.assumption_row(a.id),
+            column=first,
+            values=[[a.values.get(p) for p in periods]],
+            number_format=style.UNIT_FORMATS[a.unit.value],
+        )
+        for a in plan.assumptions
+    ]
+    amounts = next(
+        (
+            e.amounts
+            for e in plan.envelopes
+            if e.team == layout.team.id and e.scenario == layout.scenario
+        ),
+        {},
+    )
+    envelope: list[list[object]] = [[amounts.get(p, Decimal(0)) for p in periods]]
+    blocks.append(
+        Block(row=layout.envelope_row, column=first, values=envelope, number_format=style.MONEY)
+    )
+    goals = goals_for(plan, layout.team.id)
+    blocks.append(Block(row=layout.goals_header_row + 1, column=1, values=_goal_rows(goals)))
+    return blocks
+
+
+def goals_for(plan: Plan, team_id: str) -> tuple[Goal, ...]:
+    """The goals that concern a team: the company's (no team), the team's and its
+    department's, in plan order."""
+    department = plan.team(team_id).department
+    return tuple(g for g in plan.goals if g.team in (None, team_id, department))
+
+
+def _goal_rows(goals: tuple[Goal, ...]) -> list[list[object]]:
+    """:data:`GOAL_ROWS` rows: one per goal, then empty rows; when there are more goals, the
+    last row says how many more."""
+    rows: list[list[object]] = [
+        [g.id, g.description, g.metric, g.target, g.direction, g.due, g.owner, g.team or "company"]
+        for g in goals
+    ]
+    if len(rows) > GOAL_ROWS:
+        more = len(rows) - GOAL_ROWS + 1  # at least 2: the last row replaces a goal
+        rows = [*rows[: GOAL_ROWS - 1], [f"... and {more} more goals: see the plan"]]
+    width = len(GOAL_COLUMNS)
+    return [row + [None] * (width - len(row)) for row in rows] + [
+        [None] * width for _ in range(GOAL_ROWS - len(rows))
+    ]
 
 
 def accounts_sheet(wb: Workbook, layout: TeamLayout) -> None:

@@ -2,7 +2,9 @@
 
 Input cells are pale yellow with blue text (the FP&A convention: blue is typed in); formula
 cells are white with black text; read-only reference data is grey. Every sheet is protected
-without a password (against accidents, not adversaries) and only input cells are unlocked.
+without a password (against accidents, not adversaries); input cells are unlocked, and so is
+the reference data a button refreshes (Office.js cannot write locked cells of a protected
+sheet), which a data validation keeps from being typed over.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 NAVY = "1F3864"
@@ -113,6 +116,38 @@ def readonly_cell(
     cell.number_format = number_format
 
 
+def refreshable_cell(
+    ws: Worksheet, row: int, column: int, value: object, number_format: str = "General"
+) -> None:
+    """Write reference data that the Pull plan button refreshes: grey like
+    :func:`readonly_cell`, but unlocked so that a button can write it on the protected sheet;
+    :func:`refuse_typing` keeps people from typing over it."""
+    readonly_cell(ws, row, column, value, number_format)
+    cell = literal(ws.cell(row=row, column=column))
+    cell.protection = UNLOCKED
+
+
+SET_BY_FINANCE = (
+    "Set by finance",
+    "This value comes from the plan; the Pull plan button refreshes it. "
+    "Ask finance to change the plan.",
+)
+
+
+def refuse_typing(title: str, message: str) -> DataValidation:
+    """A data validation that refuses every typed entry (a custom rule that is never true)
+    with an error ``title`` and ``message``; programmatic writes are not validated."""
+    return DataValidation(
+        type="custom",
+        formula1="FALSE",
+        allow_blank=False,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=title,
+        error=message,
+    )
+
+
 def total_style(ws: Worksheet, row: int, first: int, last: int) -> None:
     """Bold a totals row with a rule above and a double rule below."""
     for column in range(first, last + 1):
@@ -129,8 +164,10 @@ def widths(ws: Worksheet, columns: Mapping[int, float]) -> None:
 
 
 def protect(ws: Worksheet) -> None:
-    """Protect the sheet (no password); formatting and sorting stay allowed."""
+    """Protect the sheet (no password); formatting cells, columns and rows stays allowed
+    (the Push button colours the cells of problems)."""
     ws.protection.sheet = True
+    ws.protection.formatCells = False
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.selectLockedCells = False

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,7 +29,7 @@ from addin.templates.layout import (
 from addin.templates.reference import accounts_sheet, assumptions_sheet, define, instructions_sheet
 from addin.templates.summary import summary_sheet
 from planbook.errors import PlanbookError
-from planbook.model import Goal, Plan, Team
+from planbook.model import Plan, Team
 
 Person = tuple[str, str, str, str, Decimal]
 """(position, role, level, start month, annual salary) of one Headcount row."""
@@ -65,7 +64,7 @@ def team_template(
     )
     wb = Workbook()
     instructions_sheet(wb, layout, version)
-    assumptions_sheet(wb, layout, _goals_for(plan, team_id))
+    assumptions_sheet(wb, layout)
     headcount_sheet(wb, layout, people)
     budget_sheet(wb, layout, lines)
     summary_sheet(wb, layout)
@@ -73,7 +72,6 @@ def team_template(
     write_metadata(wb, team_metadata(layout, version))
     wb.properties.creator = "Planbook"
     wb.properties.title = f"{team.name}: budget request ({plan.name}, {scenario})"
-    wb.security = WorkbookProtection(lockStructure=True)  # no password: against accidents
     return wb
 
 
@@ -98,11 +96,6 @@ def _team(plan: Plan, team_id: str) -> Team:
         raise PlanbookError(
             f"unknown team {team_id!r}; the plan has {', '.join(t.id for t in plan.teams)}"
         ) from None
-
-
-def _goals_for(plan: Plan, team_id: str) -> tuple[Goal, ...]:
-    department = plan.team(team_id).department
-    return tuple(g for g in plan.goals if g.team in (None, team_id, department))
 
 
 def _budget_lines(

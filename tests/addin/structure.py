@@ -31,7 +31,16 @@ def _sheet(ws: Any) -> dict[str, Any]:
         if cell.value is not None or not cell.protection.locked
     }
     validations = sorted(
-        (str(dv.sqref), dv.type, dv.formula1, dv.formula2, dv.allow_blank)
+        (
+            str(dv.sqref),
+            dv.type,
+            dv.formula1,
+            dv.formula2,
+            dv.allow_blank,
+            dv.showErrorMessage,
+            dv.errorTitle,
+            dv.error,
+        )
         for dv in ws.data_validations.dataValidation
     )
     return {
@@ -39,6 +48,11 @@ def _sheet(ws: Any) -> dict[str, Any]:
         "cells": cells,
         "validations": validations,
         "protected": ws.protection.sheet,
+        "allowed": sorted(
+            name
+            for name in ("formatCells", "formatColumns", "formatRows", "sort", "autoFilter")
+            if not getattr(ws.protection, name)
+        ),
         "freeze": ws.freeze_panes,
         "tables": sorted((t.displayName, t.ref) for t in ws.tables.values()),
         "print_titles": ws.print_title_rows,

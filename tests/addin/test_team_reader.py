@@ -166,6 +166,24 @@ def test_read_team_workbook_with_a_renamed_sheet(filled, demo):
     assert "'Budget' is missing (deleted or renamed)" in _problems(filled, demo.plan)["Budget"]
 
 
+@pytest.mark.parametrize("sheet", ["Instructions", "Assumptions", "Headcount", "Budget", "Summary"])
+def test_read_team_workbook_with_a_deleted_sheet(filled, demo, sheet):
+    """The workbook structure is not locked (buttons add sheets), so a sheet can be deleted."""
+    wb = openpyxl.load_workbook(filled)
+    del wb[sheet]
+    wb.create_sheet("xlwings.conf")
+    wb.save(filled)
+    assert f"{sheet!r} is missing (deleted or renamed)" in _problems(filled, demo.plan)[sheet]
+
+
+def test_read_team_workbook_with_sheets_added_by_buttons(filled, demo):
+    wb = openpyxl.load_workbook(filled)
+    wb.create_sheet("xlwings.conf")["A1"] = "PLANBOOK_TEAM"
+    wb.create_sheet("Diff v2-v3")["A1"] = "account"
+    wb.save(filled)
+    assert len(read_team_workbook(filled, demo.plan).facts) > 0
+
+
 def test_many_broken_formulas_are_summarized_per_sheet(filled, demo):
     wb = openpyxl.load_workbook(filled)
     wb["Summary"].delete_rows(6)
