@@ -1,6 +1,6 @@
 """Planbook's workbook buttons, one Python body for classic Excel (``RunPython``) and
-xlwings Server (custom scripts): ``diff_versions`` and ``push_budget`` (from a ``Facts``
-sheet) and ``pull_plan``; the team template's own ranges join with issue 5."""
+xlwings Server (custom scripts): ``push_budget`` and ``pull_plan`` (a team budget template,
+or a plain workbook's ``Facts`` sheet) and ``diff_versions``."""
 
 from addin.buttons.diff import diff_versions, diff_versions_classic
 from addin.buttons.pull import pull_plan, pull_plan_classic

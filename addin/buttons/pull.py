@@ -165,9 +165,13 @@ def _team_changed(cache: VersionCache, snapshot: Snapshot, team: str, base: str)
 
 
 def _excel(value: object) -> Any:
-    """A value as xlwings writes it: numbers as floats; dates and text as they are; None
-    clears the cell."""
-    return float(value) if isinstance(value, Decimal) else value
+    """A value as xlwings writes it: numbers as floats; text that starts with ``=`` kept as
+    text (an apostrophe, as Excel itself marks it); dates as they are; None clears."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value.startswith("="):
+        return f"'{value}"
+    return value
 
 
 def _same(shown: object, value: object) -> bool:

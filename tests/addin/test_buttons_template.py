@@ -23,7 +23,8 @@ from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
     seeded_db,
 )
-from tests.server.store.helpers import bump, same_facts, team_facts
+from tests.server.live import LiveServer
+from tests.server.store.helpers import bump, same_facts, seed, team_facts
 
 TEAM = "sales-na"
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -91,6 +92,32 @@ def test_push_button_on_a_filled_template_stores_what_the_cli_push_stores(
     finally:
         a.close()
         b.close()
+
+
+def test_push_button_through_a_live_service_as_the_team_lead(filled, db, tmp_path, demo):
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    store = Store.open(url)
+    seed(store, demo)
+    _, token = store.create_token(name="lead-marcus", role="lead", teams=(TEAM,))
+    store.close()
+    server = LiveServer(url, log=tmp_path / "server.log").start()
+    try:
+        settings = [["PLANBOOK_SERVER", server.url], ["PLANBOOK_TOKEN", token]]
+        book = book_from_file(filled["recalculated"], settings=settings, name=f"{TEAM}.xlsx")
+        actions = run_button(book, "push_budget")
+    finally:
+        server.stop()
+    assert alerts(actions)[0].startswith("Pushed version 3 of plan cirrus"), alerts(actions)
+    named = tmp_path / f"{TEAM}.xlsx"
+    named.write_bytes(filled["recalculated"].read_bytes())
+    cli("push", named, "--db", db, "--author", "lead-marcus")
+    live, embedded = Store.open(url), Store.open(db)
+    try:
+        assert same_facts(live.facts("cirrus", 3), embedded.facts("cirrus", 3))
+        assert live.version("cirrus", 3).author == "lead-marcus"
+    finally:
+        live.close()
+        embedded.close()
 
 
 def test_push_button_lists_bad_cells_highlights_them_and_stores_nothing(filled, db, demo):
@@ -238,8 +265,11 @@ def test_pull_button_refreshes_a_template_in_place_and_keeps_its_base(filled, db
     after = book_from_file(filled["recalculated"], settings=pulled, edits=refreshed)
     (alert,) = alerts(run_button(after, "push_budget"))
     assert alert.startswith(f"Pushed version {version + 1} of plan cirrus") and "Note" not in alert
-    stale = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]], edits=refreshed)
+    # a workbook that shows the old figures while the plan says the new: notes, not errors
+    base = [["PLANBOOK_BASE", float(version + 1)]]
+    stale = book_from_file(filled["recalculated"], settings=pulled + base)
     (alert,) = alerts(run_button(stale, "push_budget"))
+    assert alert.startswith(f"Nothing changed: plan cirrus stays at version {version + 1}")
     assert "Note: Assumptions!" in alert and "the plan's value counts" in alert
 
 
