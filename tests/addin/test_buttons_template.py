@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from addin.libreoffice import convert
