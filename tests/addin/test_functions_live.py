@@ -125,7 +125,8 @@ def test_push_button_through_the_service(live, demo, tmp_path):
         )
     )
     actions = book.json()["actions"]
-    assert not [a for a in actions if a["func"] == "alert"], actions
+    alerts = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert alerts == [f"Pushed version 3 of plan cirrus: the Facts sheet ({len(budget)} facts)."]
     with Client(server.url, token=token) as client:
         info = client.version("cirrus", "latest")
         wanted = FactFilter(teams=["sales-na"], scenarios=["base", "conservative", "aggressive"])
