@@ -24,11 +24,13 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from addin.acting import caller
 from addin.index import FactIndex
 from addin.settings import AddinSettings
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
 from planbook.validation import parse_plan
+from server.auth import ActingStore
 from server.client import Client
 from server.store import NotFound, Store, StoreError, StoreUnavailable, VersionInfo
 
@@ -95,11 +97,11 @@ class VersionCache:
 
     # --- the store ---------------------------------------------------------------------
 
-    def source(self) -> CachingClient | Store:
+    def source(self) -> CachingClient | Store | ActingStore:
         """The store (or service client) itself, e.g. to push."""
         return self._source()
 
-    def _source(self) -> CachingClient | Store:
+    def _source(self) -> CachingClient | Store | ActingStore:
         s = self.settings
         if s.server:
             if self._client is None:
@@ -114,7 +116,8 @@ class VersionCache:
             )
         if self._store is None:
             self._store = Store.open(s.db, upgrade=False)
-        return self._store
+        who = caller()  # a button run by the service for an Office.js caller
+        return ActingStore(self._store, who) if who else self._store
 
     def plan_id(self) -> str:
         """The plan of the settings, or the store's only plan."""
@@ -162,7 +165,7 @@ class VersionCache:
         if info.number in self._snapshots:
             return self._snapshots[info.number]
         self.fetches += 1
-        if isinstance(self._source(), Store):
+        if not isinstance(self._source(), CachingClient):
             return self._embedded(info)
         return self._remote(info)
 

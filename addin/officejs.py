@@ -6,9 +6,11 @@ custom scripts — to an app made by :func:`server.app.create_app`, when xlwings
 non-commercial use, an xlwings PRO key otherwise). Otherwise it adds nothing and says why.
 ``XLWINGS_ON_SERVER=true`` must be set before xlwings is first imported.
 
-Run it with ``uvicorn --factory addin.officejs:app_from_env``. The routes need a Planbook
-token of a role that sees every account (finance or admin), as the functions read the
-store directly.
+Run it with ``uvicorn --factory addin.officejs:app_from_env``. Every route needs a Planbook
+token. The worksheet functions share one cache of whole versions, so they need a role that
+sees every account (finance or admin). The buttons run as the caller (:mod:`addin.acting`):
+a team lead's Push budget may write only their own teams and is recorded under their name,
+and what a button reads leaves out the confidential accounts the token may not see.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from fastapi import APIRouter, Body, FastAPI, Response
 from starlette.concurrency import run_in_threadpool
 
+from addin.acting import acting_for
 from addin.session import configure
 from addin.settings import AddinSettings
 from server.api.deps import Ctx
@@ -111,7 +114,6 @@ def _router() -> APIRouter:
     @router.get("/custom-scripts-meta")
     def scripts(ctx: Ctx) -> list[dict[str, Any]]:
         """The buttons' scripts (diff versions, pull plan, push budget)."""
-        finance(ctx)
         result: list[dict[str, Any]] = xs.custom_scripts_meta(addin.buttons)
         return result
 
@@ -121,12 +123,16 @@ def _router() -> APIRouter:
         ctx: Ctx,
         body: dict[str, Any] = Body(...),  # noqa: B008
     ) -> dict[str, Any]:
-        """Run a button on the workbook the add-in sent; answers the actions to apply."""
-        finance(ctx)
+        """Run a button on the workbook the add-in sent, as the caller; answers the actions
+        to apply."""
         if script_name not in addin.buttons.__all__:
             raise NotFound(f"there is no button {script_name!r}", loc=("script_name",))
         book = xw.Book(json=body)
-        await xs.custom_scripts_call(addin.buttons, script_name, typehint_to_value={xw.Book: book})
+        with acting_for(ctx.principal):  # a push may take a while: off the event loop
+            call = xs.custom_scripts_call(
+                addin.buttons, script_name, typehint_to_value={xw.Book: book}
+            )
+            await run_in_threadpool(_run, call)
         result: dict[str, Any] = book.json()
         return result
 

@@ -15,13 +15,25 @@ tokens can be created through the API. Roles:
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import pandas as pd
+import pyarrow as pa
+
+from planbook.facts import facts_from_arrow
 from planbook.model import Plan
-from server.store import AccessDenied, FactFilter, NotAuthenticated, Store
-from server.store.parts import ACTUALS, COMPANY, is_team_part, team_of
+from server.store import (
+    AccessDenied,
+    FactFilter,
+    NotAuthenticated,
+    PushRequest,
+    Store,
+    VersionInfo,
+)
+from server.store.parts import ACTUALS, COMPANY, is_team_part, team_of, team_part
+from server.store.read import ALL_FACTS
 
-__all__ = ["Principal", "authenticate", "hidden_filter"]
+__all__ = ["ActingStore", "Principal", "authenticate", "hidden_filter", "pushed_parts"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,11 @@ class Principal:
                     f"{team_of(part)!r}",
                     loc=("parts", part),
                 )
+
+    def check_push(self, store: Store, request: PushRequest) -> None:
+        """Refuse a push that writes a part this caller may not write."""
+        if self.role not in ("admin", "finance"):
+            self.check_parts(pushed_parts(store, request))
 
     def check_status(self, team: str, action: str) -> None:
         """Leads submit their own teams; finance (and admin) do every step."""
@@ -113,3 +130,68 @@ def hidden_filter(principal: Principal, plan: Plan, wanted: FactFilter) -> FactF
         hidden_accounts=hidden,
         own_teams=principal.teams if principal.role == "lead" else (),
     )
+
+
+def pushed_parts(store: Store, request: PushRequest) -> set[str]:
+    """The parts a push writes: the company part, each team whose budget facts it holds,
+    the actuals part, and the parts it clears."""
+    parts = set(request.clear)
+    if request.company is not None:
+        parts.add(COMPANY)
+    facts = request.facts
+    if facts is not None and len(facts):
+        definition = request.company or store.plan(request.plan_id)
+        actual_ids = {s.id for s in definition.scenarios if s.actuals}
+        scenarios = facts["scenario"].astype(str)
+        teams = facts["team"].astype(str)
+        parts |= {team_part(t) for t in set(teams[~scenarios.isin(actual_ids)])}
+        if scenarios.isin(actual_ids).any():
+            parts.add(ACTUALS)
+    return parts
+
+
+class ActingStore:
+    """The service's store used on behalf of a caller, as the HTTP routes use it: reads leave
+    out the confidential accounts the caller may not see, and a push is checked like
+    ``POST /plans/{plan}/versions`` and recorded as the caller's. Only reads and pushes:
+    nothing else of the store is reachable through it (the Office.js buttons use it)."""
+
+    def __init__(self, store: Store, principal: Principal) -> None:
+        self.store = store
+        self.principal = principal
+
+    def plans(self) -> list[str]:
+        return self.store.plans()
+
+    def only_plan(self) -> str:
+        return self.store.only_plan()
+
+    def resolve(self, plan_id: str, ref: str | int = "latest") -> int:
+        return self.store.resolve(plan_id, ref)
+
+    def version(self, plan_id: str, ref: str | int = "latest") -> VersionInfo:
+        return self.store.version(plan_id, ref)
+
+    def plan(self, plan_id: str, ref: str | int = "latest") -> Plan:
+        return self.store.plan(plan_id, ref)
+
+    def facts_table(
+        self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
+    ) -> tuple[int, pa.Table]:
+        number = self.store.resolve(plan_id, ref)
+        definition = self.store.plan(plan_id, number)
+        return self.store.facts_table(
+            plan_id, number, hidden_filter(self.principal, definition, wanted)
+        )
+
+    def facts(
+        self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
+    ) -> pd.DataFrame:
+        return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
+
+    def push(self, request: PushRequest) -> tuple[VersionInfo, bool]:
+        self.principal.check_push(self.store, request)
+        return self.store.push(replace(request, author=self.principal.name))
+
+    def close(self) -> None:
+        self.store.close()

@@ -20,7 +20,7 @@ from server.api.deps import Ctx
 from server.auth import hidden_filter
 from server.formats import MEDIA_TYPES, facts_from_columns, facts_to_bytes, facts_to_columns
 from server.schemas import ConflictOut, ErrorOut, PushIn, PushOut, VersionOut
-from server.store import ACTUALS, FactFilter, PushRequest, team_part
+from server.store import FactFilter, PushRequest
 
 router = APIRouter(prefix="/api/v1", tags=["versions"])
 
@@ -53,18 +53,17 @@ def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> Pu
     writes changed since ``base`` (or is approved and locked), 422 listing every problem."""
     company = _company(body.company)
     facts = facts_from_columns(body.facts) if body.facts is not None else None
-    ctx.principal.check_parts(_parts(ctx, plan, company, facts, body.clear))
-    version, created = ctx.store.push(
-        PushRequest(
-            plan,
-            base=body.base,
-            author=ctx.principal.name,
-            message=body.message,
-            company=company,
-            facts=facts,
-            clear=tuple(body.clear),
-        )
+    request = PushRequest(
+        plan,
+        base=body.base,
+        author=ctx.principal.name,
+        message=body.message,
+        company=company,
+        facts=facts,
+        clear=tuple(body.clear),
     )
+    ctx.principal.check_push(ctx.store, request)
+    version, created = ctx.store.push(request)
     response.status_code = 201 if created else 200
     return PushOut(created=created, version=VersionOut.of(version))
 
@@ -93,11 +92,9 @@ async def push_facts(
     """Push facts sent as Parquet (the fast way for large pushes); otherwise the same as
     ``POST /plans/{plan}/versions``."""
     facts = _parquet_facts(await request.body())
-    ctx.principal.check_parts(await run_in_threadpool(_parts, ctx, plan, None, facts, []))
-    version, created = await run_in_threadpool(
-        ctx.store.push,
-        PushRequest(plan, base=base, author=ctx.principal.name, message=message, facts=facts),
-    )
+    push = PushRequest(plan, base=base, author=ctx.principal.name, message=message, facts=facts)
+    await run_in_threadpool(ctx.principal.check_push, ctx.store, push)
+    version, created = await run_in_threadpool(ctx.store.push, push)
     response.status_code = 201 if created else 200
     return PushOut(created=created, version=VersionOut.of(version))
 
@@ -123,29 +120,6 @@ def _company(data: dict[str, Any] | None) -> Plan | None:
         raise PlanValidationError(
             [Problem(("company", *p.loc), p.msg) for p in exc.problems], subject="plan"
         ) from None
-
-
-def _parts(
-    ctx: Ctx, plan: str, company: Plan | None, facts: pd.DataFrame | None, clear: list[str]
-) -> set[str]:
-    parts = set(clear)
-    if company is not None:
-        parts.add("company")
-    if facts is not None and len(facts):
-        actual_ids = _actual_scenarios(ctx, plan, company)
-        scenarios = facts["scenario"].astype(str)
-        teams = facts["team"].astype(str)
-        parts |= {team_part(t) for t in set(teams[~scenarios.isin(actual_ids)])}
-        if scenarios.isin(actual_ids).any():
-            parts.add(ACTUALS)
-    return parts
-
-
-def _actual_scenarios(ctx: Ctx, plan: str, company: Plan | None) -> set[str]:
-    if company is None and ctx.principal.role in ("admin", "finance"):
-        return set()  # they may write every part; the store splits the facts itself
-    definition = company or ctx.store.plan(plan)
-    return {s.id for s in definition.scenarios if s.actuals}
 
 
 @router.get("/plans/{plan}/versions", responses=ERRORS)

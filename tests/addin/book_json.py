@@ -47,9 +47,20 @@ def book_from_file(
     name: str | None = None,
     edits: dict[str, Any] | None = None,
 ) -> xw.Book:
-    """The book Excel would send for the saved workbook ``path`` (every sheet, hidden ones
-    too, values as last calculated), with ``edits`` (``"Budget!F5": value``) typed in, plus
-    an ``xlwings.conf`` sheet of ``settings`` rows."""
+    """The book of :func:`book_payload`."""
+    return xw.Book(json=book_payload(path, settings=settings, name=name, edits=edits))
+
+
+def book_payload(
+    path: Path,
+    *,
+    settings: list[list[Any]] | None = None,
+    name: str | None = None,
+    edits: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What Excel would send for the saved workbook ``path`` (every sheet, hidden ones too,
+    values as last calculated), with ``edits`` (``"Budget!F5": value``) typed in, plus an
+    ``xlwings.conf`` sheet of ``settings`` rows."""
     workbook = CalamineWorkbook.from_path(str(path))
     values = {
         s: [list(r) for r in workbook.get_sheet_by_name(s).to_python(skip_empty_area=False)]
@@ -61,14 +72,13 @@ def book_from_file(
     sheets = [sheet_json(s, rows) for s, rows in values.items()]
     if settings is not None:
         sheets.append(sheet_json("xlwings.conf", settings))
-    payload = {
+    return {
         "client": "Office.js",
         "version": xw.__version__,
         "book": {"name": name or path.name, "active_sheet_index": 0, "selection": "A1"},
         "names": [],
         "sheets": sheets,
     }
-    return xw.Book(json=payload)
 
 
 def run_button(book: xw.Book, name: str) -> list[dict[str, Any]]:

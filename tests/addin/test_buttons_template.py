@@ -10,15 +10,26 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from addin.libreoffice import convert
+from addin.officejs import PREFIX, mount
+from addin.settings import AddinSettings
 from addin.templates.layout import TeamLayout
 from cli.main import app as cli_app
 from planbook.demo import Demo
+from server.app import create_app
+from server.settings import Settings
 from server.store import FactFilter, PushRequest, Store
-from tests.addin.book_json import alerts, book_from_file, run_button, settings_written
+from tests.addin.book_json import (
+    alerts,
+    book_from_file,
+    book_payload,
+    run_button,
+    settings_written,
+)
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
     seeded_db,
@@ -298,3 +309,43 @@ def test_pull_button_asks_for_a_fresh_workbook_when_the_layout_changed(filled, d
     (alert,) = alerts(actions)
     assert alert.startswith("The plan could not be pulled:") and "pull a fresh template" in alert
     assert not [a for a in actions if a["func"] == "setValues"]
+
+
+def test_buttons_served_by_the_service_act_as_the_caller(filled, db, demo):
+    """Through the Office.js routes of ``planbook``'s own service: a lead pushes their own
+    team under their own name, not another team; a viewer cannot push; a lead's diff leaves
+    out other teams' confidential lines."""
+    app = create_app(Settings(db=db, secret="s" * 32))
+    assert mount(app, settings=AddinSettings(db=db, plan="cirrus")) is None
+    store = app.state.store
+    tokens = {
+        "lead-marcus": store.create_token(name="lead-marcus", role="lead", teams=(TEAM,))[1],
+        "lead-emea": store.create_token(name="lead-emea", role="lead", teams=("sales-emea",))[1],
+        "viewer": store.create_token(name="viewer", role="viewer")[1],
+    }
+    payload = book_payload(filled["recalculated"])
+
+    def run(who: str, script: str, body: dict) -> list[dict]:
+        auth = {"Authorization": f"Bearer {tokens[who]}"}
+        response = client.post(f"{PREFIX}/custom-scripts-call/{script}", json=body, headers=auth)
+        assert response.status_code == 200, response.text
+        return response.json()["actions"]
+
+    with TestClient(app) as client:
+        (refused,) = alerts(run("lead-emea", "push_budget", payload))
+        assert "may push only for sales-emea, not for team 'sales-na'" in refused
+        (refused,) = alerts(run("viewer", "push_budget", payload))
+        assert "pushing needs the role" in refused and "viewer" in refused
+        assert store.version("cirrus").number == 2
+        (done,) = alerts(run("lead-marcus", "push_budget", payload))
+        assert done.startswith("Pushed version 3 of plan cirrus"), done
+        assert store.version("cirrus", 3).author == "lead-marcus"
+        settings = [["PLANBOOK_DIFF_FROM", 1.0], ["PLANBOOK_DIFF_TO", 2.0]]
+        actions = run("lead-emea", "diff_versions", book_payload(filled["bare"], settings=settings))
+    confidential = {a.id for a in demo.plan.accounts if a.confidential}
+    header, *lines = [a["values"] for a in actions if a["func"] == "setValues"][1]
+    team, account = header.index("team"), header.index("account")
+    assert lines and confidential
+    secret = {line[team] for line in lines if line[account] in confidential}
+    assert secret == {"sales-emea"}
+    store.close()
