@@ -139,10 +139,14 @@ def _refresh(book: Any, sheets: BookSheets, layout: Any, snapshot: Snapshot) -> 
     changed = 0
     for block in reference_blocks(layout):
         values = [[_excel(v) for v in row] for row in block.values]
-        for r, row in enumerate(values, start=block.row):
-            for c, value in enumerate(row, start=block.column):
-                changed += not _same(cell(rows, r, c), value)
-        target.range((block.row, block.column)).value = values
+        differ = sum(
+            not _same(cell(rows, r, c), value)
+            for r, row in enumerate(values, start=block.row)
+            for c, value in enumerate(row, start=block.column)
+        )
+        if differ:  # only blocks that changed: fewer actions for Excel to apply
+            target.range((block.row, block.column)).value = values
+            changed += differ
     team = layout.team.id
     if not changed:
         return [f"The assumptions, {team}'s envelope and goals were already current."]

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from addin.libreoffice import convert
 from addin.officejs import PREFIX, mount
 from addin.settings import AddinSettings
-from addin.templates.layout import TeamLayout
+from addin.templates.layout import GOAL_ROWS, TeamLayout
 from cli.main import app as cli_app
 from planbook.demo import Demo
 from server.app import create_app
@@ -214,7 +214,8 @@ def test_diff_button_runs_on_a_template(filled, db):
 
 def _new_company(store: Store, demo: Demo, *, tax: str, extra_assumption: bool = False) -> int:
     """Finance changes the payroll tax rate of the first month and sales-na's base envelope
-    (and, if asked, adds an assumption: another layout); returns the new version."""
+    and adds a goal for sales-na (and, if asked, an assumption: another layout); returns the
+    new version."""
     plan = store.plan("cirrus", 2)
     first = plan.calendar.periods[0]
     assumptions = [
@@ -232,7 +233,14 @@ def _new_company(store: Store, demo: Demo, *, tax: str, extra_assumption: bool =
         else e
         for e in plan.envelopes
     ]
-    update = {"assumptions": tuple(assumptions), "envelopes": tuple(envelopes)}
+    goal = plan.goals[0].model_copy(
+        update={"id": "na-bookings", "description": "Grow NA bookings", "team": TEAM}
+    )
+    update = {
+        "assumptions": tuple(assumptions),
+        "envelopes": tuple(envelopes),
+        "goals": (*plan.goals, goal),
+    }
     changed = plan.model_copy(update=update)
     info, _ = store.push(PushRequest("cirrus", base=2, author="cfo@cirrus", company=changed))
     return info.number
@@ -246,10 +254,10 @@ def test_pull_button_refreshes_a_template_in_place_and_keeps_its_base(filled, db
     actions = run_button(book, "pull_plan")
     (alert,) = alerts(actions)
     periods = demo.plan.calendar.periods
-    # 1 tax rate + every month of the envelope
+    # 1 tax rate + every month of the envelope + the 8 cells of the new goal's row
     assert alert == (
         f"Pulled version {version} of plan cirrus.\nRefreshed the assumptions, {TEAM}'s "
-        f"envelope and goals: {1 + len(periods)} values changed."
+        f"envelope and goals: {1 + len(periods) + 8} values changed."
     )
     layout = TeamLayout(demo.plan, demo.plan.team(TEAM))
     assumptions = next(i for i, s in enumerate(book.sheets) if s.name == "Assumptions")
@@ -258,10 +266,13 @@ def test_pull_button_refreshes_a_template_in_place_and_keeps_its_base(filled, db
         for a in actions
         if a["func"] == "setValues" and a["sheet_position"] == assumptions
     }
-    tax = writes[(layout.assumption_row("payroll_tax_rate"), layout.assumptions_first_column)]
-    assert tax[0][0] == 0.0812
-    assert (layout.envelope_row, layout.assumptions_first_column) in writes
-    assert (layout.goals_header_row + 1, 1) in writes
+    first = layout.assumptions_first_column
+    tax_row, goals_row = layout.assumption_row("payroll_tax_rate"), layout.goals_header_row + 1
+    # only the blocks that changed are written
+    assert set(writes) == {(tax_row, first), (layout.envelope_row, first), (goals_row, 1)}
+    assert writes[(tax_row, first)][0][0] == 0.0812
+    goals = [row[0] for row in writes[(goals_row, 1)] if row[0]]
+    assert goals[-1] == "na-bookings" and len(writes[(goals_row, 1)]) == GOAL_ROWS
     written = settings_written(actions)
     assert written["PLANBOOK_PULLED"] == version and "PLANBOOK_BASE" not in written
     # the push reads the refreshed sheet with the pulled plan: no warnings, base kept
