@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from addin.libreoffice import convert
@@ -360,3 +361,34 @@ def test_buttons_served_by_the_service_act_as_the_caller(filled, db, demo):
     secret = {line[team] for line in lines if line[account] in confidential}
     assert secret == {"sales-emea"}
     store.close()
+
+
+def test_push_button_on_the_company_workbook_pushes_the_plan(tmp_path, db):
+    path = tmp_path / "company.xlsx"
+    cli("pull", "--out", path, "--db", db)
+    settings = [["PLANBOOK_DB", db]]
+    (alert,) = alerts(run_button(book_from_file(path, settings=settings), "push_budget"))
+    assert alert.startswith("Nothing changed: plan cirrus stays at version 2"), alert
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Assumptions").to_python()
+    header = next(r for r in rows if "Id" in r)
+    row = next(i for i, r in enumerate(rows, start=1) if r[0] == "payroll_tax_rate")
+    first = header.index(_first_month(rows))
+    edits = {f"Assumptions!{_ref(row, first + 1)}": 0.0812}
+    book = book_from_file(path, settings=settings, edits=edits)
+    (alert,) = alerts(run_button(book, "push_budget"))
+    assert alert == "Pushed version 3 of plan cirrus: the company plan.", alert
+    store = Store.open(db)
+    try:
+        plan = store.plan("cirrus", 3)
+        tax = next(a for a in plan.assumptions if a.id == "payroll_tax_rate")
+        assert tax.values[plan.calendar.periods[0]] == Decimal("0.0812")
+    finally:
+        store.close()
+    (alert,) = alerts(run_button(book_from_file(path, settings=settings), "pull_plan"))
+    assert "company AOP workbook" in alert and "planbook pull --out" in alert
+
+
+def _first_month(rows: list[list[object]]) -> str:
+    """The first month heading of a company table."""
+    header = next(r for r in rows if "Id" in r)
+    return next(str(h) for h in header if str(h)[:2] == "20")
