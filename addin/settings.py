@@ -18,7 +18,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KEYS", "AddinSettings", "load_settings", "read_conf_file", "rows_to_mapping"]
+__all__ = [
+    "KEYS",
+    "SETTINGS_SHEET",
+    "AddinSettings",
+    "load_settings",
+    "read_conf_file",
+    "rows_to_mapping",
+]
+
+SETTINGS_SHEET = "xlwings.conf"
+"""The workbook's settings sheet (the name xlwings itself reads)."""
 
 KEYS = {
     "server": "PLANBOOK_SERVER",

@@ -6,11 +6,9 @@ from dataclasses import replace
 from typing import Any
 
 from addin import session
-from addin.settings import KEYS, AddinSettings, load_settings, rows_to_mapping
+from addin.settings import KEYS, SETTINGS_SHEET, AddinSettings, load_settings, rows_to_mapping
 
 __all__ = ["SETTINGS_SHEET", "alert", "book_settings", "replace_sheet", "write_back"]
-
-SETTINGS_SHEET = "xlwings.conf"
 
 
 def sheet_values(book: Any) -> dict[str, str]:

@@ -28,6 +28,7 @@ from addin.templates import style
 from addin.templates.company_layout import HEADER_ROW, PLAN_FIELDS, PLAN_SHEET, TABLES, Table
 from addin.templates.layout import col
 from addin.templates.reference import define
+from addin.templates.settings_sheet import settings_sheet
 from planbook.model import Plan
 
 
@@ -47,6 +48,7 @@ def company_workbook(plan: Plan, *, version: str = "") -> Workbook:
         layout=layout_hash(COMPANY_KIND, [t.section for t in TABLES]),
         base_version=version,
     )
+    settings_sheet(wb, plan.id)
     write_metadata(wb, meta)
     wb.properties.creator = "Planbook"
     wb.properties.title = f"{plan.name}: company set-up"

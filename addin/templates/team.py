@@ -27,6 +27,7 @@ from addin.templates.layout import (
     headcount_driven,
 )
 from addin.templates.reference import accounts_sheet, assumptions_sheet, define, instructions_sheet
+from addin.templates.settings_sheet import settings_sheet
 from addin.templates.summary import summary_sheet
 from planbook.errors import PlanbookError
 from planbook.model import Plan, Team
@@ -69,6 +70,7 @@ def team_template(
     budget_sheet(wb, layout, lines)
     summary_sheet(wb, layout)
     accounts_sheet(wb, layout)
+    settings_sheet(wb, plan.id)
     write_metadata(wb, team_metadata(layout, version))
     wb.properties.creator = "Planbook"
     wb.properties.title = f"{team.name}: budget request ({plan.name}, {scenario})"

@@ -40,6 +40,19 @@ def _edit(rows: list[list[Any]], ref: str, value: Any) -> None:
     rows[row - 1][column - 1] = value
 
 
+def _settings(values: dict[str, list[list[Any]]], settings: list[list[Any]]) -> None:
+    """Set ``settings`` rows in the workbook's ``xlwings.conf`` sheet (a template ships one;
+    otherwise it is added at the end), as a user would type them."""
+    rows = values.setdefault("xlwings.conf", [])
+    keys = [str(r[0]) if r else "" for r in rows]
+    for key, value in settings:
+        if key in keys:
+            _edit(rows, f"B{keys.index(key) + 1}", value)
+        else:
+            rows.append([key, value])
+            keys.append(key)
+
+
 def book_from_file(
     path: Path,
     *,
@@ -69,9 +82,9 @@ def book_payload(
     for where, value in (edits or {}).items():
         sheet, _, ref = where.partition("!")
         _edit(values[sheet], ref, value)
-    sheets = [sheet_json(s, rows) for s, rows in values.items()]
     if settings is not None:
-        sheets.append(sheet_json("xlwings.conf", settings))
+        _settings(values, settings)
+    sheets = [sheet_json(s, rows) for s, rows in values.items()]
     return {
         "client": "Office.js",
         "version": xw.__version__,

@@ -15,10 +15,12 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
+from addin.buttons.book import book_settings
 from addin.libreoffice import convert
 from addin.officejs import PREFIX, mount
-from addin.settings import AddinSettings
+from addin.settings import SETTINGS_SHEET, AddinSettings
 from addin.templates.layout import GOAL_ROWS, TeamLayout
+from addin.templates.settings_sheet import SETTINGS_ROWS
 from cli.main import app as cli_app
 from planbook.demo import Demo
 from server.app import create_app
@@ -392,3 +394,20 @@ def _first_month(rows: list[list[object]]) -> str:
     """The first month heading of a company table."""
     header = next(r for r in rows if "Id" in r)
     return next(str(h) for h in header if str(h)[:2] == "20")
+
+
+def test_the_template_ships_the_settings_sheet_the_buttons_read(filled, db):
+    book = book_from_file(filled["bare"], settings=[["PLANBOOK_DB", db]])
+    settings, sheet = book_settings(book)
+    assert (settings.plan, settings.db, settings.server) == ("cirrus", db, "")
+    assert "PLANBOOK_SERVER" not in sheet  # empty rows leave it to the config file
+    actions = run_button(book, "pull_plan")
+    conf = next(i for i, s in enumerate(book.sheets) if s.name == SETTINGS_SHEET)
+    rows = {
+        a["values"][0][0]: a["start_row"]
+        for a in actions
+        if a["func"] == "setValues" and a["sheet_position"] == conf
+    }
+    shipped = len(SETTINGS_ROWS) + 1  # and the PLANBOOK_DB row typed in
+    assert rows == {"PLANBOOK_PULLED": shipped, "PLANBOOK_PULLED_AT": shipped + 1}
+    assert not [a for a in actions if a["func"] == "addSheet"]
