@@ -83,8 +83,13 @@ class CachingClient(Client):
 class VersionCache:
     """Snapshots of one plan's versions from one store (see the module docstring)."""
 
-    def __init__(self, settings: AddinSettings, *, retries: int = 1) -> None:
+    def __init__(
+        self, settings: AddinSettings, *, retries: int = 1, as_caller: bool = True
+    ) -> None:
         self.settings = settings
+        # read and push to an embedded store as the caller the add-in acts for (addin.acting);
+        # the functions' shared cache holds whole versions instead and filters per call
+        self.as_caller = as_caller
         self.folder = Path(settings.cache) if settings.cache else None
         self._client: CachingClient | None = None
         self._store: Store | None = None
@@ -116,7 +121,7 @@ class VersionCache:
             )
         if self._store is None:
             self._store = Store.open(s.db, upgrade=False)
-        who = caller()  # a button run by the service for an Office.js caller
+        who = caller() if self.as_caller else None  # a button run for an Office.js caller
         return ActingStore(self._store, who) if who else self._store
 
     def plan_id(self) -> str:

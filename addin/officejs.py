@@ -7,10 +7,10 @@ non-commercial use, an xlwings PRO key otherwise). Otherwise it adds nothing and
 ``XLWINGS_ON_SERVER=true`` must be set before xlwings is first imported.
 
 Run it with ``uvicorn --factory addin.officejs:app_from_env``. Every route needs a Planbook
-token. The worksheet functions share one cache of whole versions, so they need a role that
-sees every account (finance or admin). The buttons run as the caller (:mod:`addin.acting`):
-a team lead's Push budget may write only their own teams and is recorded under their name,
-and what a button reads leaves out the confidential accounts the token may not see.
+token, and the functions and buttons run as its holder (:mod:`addin.acting`): what they read
+leaves out the confidential accounts the token may not see (the functions share one cache of
+whole versions and filter per call), and a team lead's Push budget may write only their own
+teams and is recorded under their name.
 """
 
 from __future__ import annotations
@@ -82,20 +82,15 @@ def _router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["office.js"])
     module = addin.functions
 
-    def finance(ctx: Ctx) -> None:
-        ctx.principal.require("admin", "finance", doing="worksheet functions through Office.js")
-
     @router.get("/custom-functions-meta")
     def meta(ctx: Ctx) -> dict[str, Any]:
         """The custom functions' metadata (names, help, parameters) that Excel loads."""
-        finance(ctx)
         result: dict[str, Any] = xs.custom_functions_meta(module)
         return result
 
     @router.get("/custom-functions-code")
     def code(ctx: Ctx) -> Response:
         """The JavaScript that forwards each function call here (from xlwings-server)."""
-        finance(ctx)
         try:
             js = xs.custom_functions_code(module, f"{PREFIX}/custom-functions-call")
         except OSError:
@@ -105,10 +100,11 @@ def _router() -> APIRouter:
 
     @router.post("/custom-functions-call")
     async def call(ctx: Ctx, body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
-        """One custom-function call from Office.js: ``{"result": [[...]]}``."""
-        finance(ctx)
+        """One custom-function call from Office.js, answered as the caller may see it:
+        ``{"result": [[...]]}``."""
         # a first call may fetch a whole version: keep it off the event loop
-        result = await run_in_threadpool(_run, xs.custom_functions_call(body, module))
+        with acting_for(ctx.principal):
+            result = await run_in_threadpool(_run, xs.custom_functions_call(body, module))
         return {"result": result}
 
     @router.get("/custom-scripts-meta")

@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from addin.acting import caller
 from addin.cache import Snapshot, VersionCache
 from addin.settings import AddinSettings, load_settings
 
@@ -27,6 +28,8 @@ class ErrorRecord:
     function: str
     code: str
     message: str
+    caller: str = ""
+    """Whose call it was, when the service runs the functions for an Office.js caller."""
 
 
 class Session:
@@ -34,7 +37,7 @@ class Session:
 
     def __init__(self, settings: AddinSettings) -> None:
         self.settings = settings
-        self.cache = VersionCache(settings)
+        self.cache = VersionCache(settings, as_caller=False)
         self.errors: deque[ErrorRecord] = deque(maxlen=MAX_ERRORS)
 
     def snapshot(self, version: str | None = None) -> Snapshot:
@@ -47,11 +50,17 @@ class Session:
             return
         self.cache.close()
         self.settings = self.settings.pinned(version)
-        self.cache = VersionCache(self.settings)
+        self.cache = VersionCache(self.settings, as_caller=False)
 
     def record(self, function: str, code: str, message: str) -> None:
         """Remember an error for ``pb_errors``."""
-        self.errors.appendleft(ErrorRecord(datetime.now(UTC), function, code, message))
+        record = ErrorRecord(datetime.now(UTC), function, code, message, _caller_name())
+        self.errors.appendleft(record)
+
+    def my_errors(self) -> list[ErrorRecord]:
+        """The errors of the caller's own calls (every error on the user's own machine)."""
+        name = _caller_name()
+        return [e for e in self.errors if e.caller == name]
 
     def close(self) -> None:
         """Close the store connection."""
@@ -89,3 +98,8 @@ def close_current() -> None:
     if _current is not None:
         _current.close()
     _current = None
+
+
+def _caller_name() -> str:
+    who = caller()
+    return who.name if who else ""

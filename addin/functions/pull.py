@@ -18,7 +18,14 @@ from addin.functions.convert import (
     text,
 )
 from addin.functions.convert import period as to_period
-from addin.functions.slices import dimensions, filters_of, grain, narrowed
+from addin.functions.slices import (
+    check_visible,
+    dimensions,
+    filters_of,
+    grain,
+    narrowed,
+    visible,
+)
 from addin.session import current
 from planbook import consolidate, to_wide
 
@@ -46,6 +53,7 @@ def pb_get(
         account if isinstance(account, str) else text(account, "account"),
         to_period(period),
     )
+    check_visible(snapshot.plan, key[1], key[2])
     value = snapshot.index.get(*key)
     if value is None:
         _check_known(snapshot.plan, key)
@@ -96,7 +104,7 @@ def pb_table(
     filters = filters_of(plan, scenario=scenario, account=account, team=team, months=months)
     long = consolidate(
         plan,
-        narrowed(plan, snapshot.facts, filters),
+        visible(plan, narrowed(plan, snapshot.facts, filters)),
         by=by if period_grain else [*by, across],
         period=period_grain or "total",
         filters=filters,
@@ -144,6 +152,6 @@ def pb_version(version: Cell = None) -> Any:
 @excel_function(tabular=True)
 def pb_errors() -> Any:
     """The last errors the pb_ functions returned, newest first, with their messages."""
-    records = current().errors
+    records = current().my_errors()
     rows = [(e.at.replace(tzinfo=None), e.function, e.code, e.message) for e in records]
     return table(["time", "function", "error", "message"], rows or [("", "", "", "no errors")])

@@ -9,12 +9,21 @@ from typing import Any
 
 import pandas as pd
 
+from addin.acting import caller
 from addin.cache import Snapshot
-from addin.functions.convert import VALUE, Cell, FunctionError, as_number, period, texts
+from addin.functions.convert import NA, VALUE, Cell, FunctionError, as_number, period, texts
 from planbook import PERIOD_GRAINS, Plan, facts_from_records
 from planbook.facts import FACT_COLUMNS
 
-__all__ = ["dimensions", "facts_of", "filters_of", "grain", "narrowed"]
+__all__ = [
+    "check_visible",
+    "dimensions",
+    "facts_of",
+    "filters_of",
+    "grain",
+    "narrowed",
+    "visible",
+]
 
 
 def filters_of(
@@ -51,7 +60,7 @@ def facts_of(snapshot: Snapshot, source: Cell) -> pd.DataFrame:
     """The snapshot's facts, or the facts in a worksheet range whose first row names the
     columns scenario, team, account, line (optional), period and amount."""
     if source is None:
-        return snapshot.facts
+        return visible(snapshot.plan, snapshot.facts)
     rows = [list(r) if isinstance(r, list | tuple) else [r] for r in source]
     header = [str(h or "").strip().lower() for h in rows[0]]
     missing = [c for c in FACT_COLUMNS if c not in header and c != "line"]
@@ -102,3 +111,38 @@ def narrowed(plan: Plan, facts: pd.DataFrame, filters: dict[str, list[str]]) -> 
     if "period" in filters:
         keep &= facts["period"].isin(filters["period"]).to_numpy()
     return facts if keep.all() else facts[keep]
+
+
+def _hidden(plan: Plan) -> tuple[list[str], list[str]] | None:
+    """The confidential accounts the caller may not see and the teams they may see them for
+    (a lead's own); None when the caller sees everything (the user's own machine, finance)."""
+    who = caller()
+    if who is None or who.sees_confidential:
+        return None
+    hidden = [a.id for a in plan.accounts if a.confidential]
+    return (hidden, list(who.teams) if who.role == "lead" else []) if hidden else None
+
+
+def visible(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts the caller may see (:mod:`addin.acting`), as the service's reads filter
+    them: every fact on the user's own machine and for finance and admin; for other roles
+    the confidential accounts only of a lead's own teams."""
+    rule = _hidden(plan)
+    if rule is None:
+        return facts
+    hidden, own = rule
+    keep = (~facts["account"].isin(hidden) | facts["team"].isin(own)).to_numpy()
+    return facts if keep.all() else facts[keep]
+
+
+def check_visible(plan: Plan, team: str, account: str) -> None:
+    """Refuse one confidential amount the caller may not see (#N/A, saying why)."""
+    rule = _hidden(plan)
+    if rule is not None and account in rule[0] and team not in rule[1]:
+        who = caller()
+        assert who is not None
+        raise FunctionError(
+            NA,
+            f"account {account!r} is confidential; your token ({who.name}, {who.role}) may "
+            f"not see it for team {team!r}",
+        )

@@ -23,6 +23,9 @@ def _app(tmp_path, demo):
         role: app.state.store.create_token(name=f"{role}-user", role=role)[1]
         for role in ("finance", "viewer")
     }
+    tokens["lead"] = app.state.store.create_token(
+        name="lead-user", role="lead", teams=("sales-na",)
+    )[1]
     return app, db, tokens
 
 
@@ -48,11 +51,6 @@ def test_routes_serve_metadata_and_calls(tmp_path, demo):
         out = client.post(f"{PREFIX}/custom-functions-call", json=body, headers=auth)
         assert out.status_code == 200, out.text
         assert ["version", 2] in out.json()["result"]
-        viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
-        assert (
-            client.post(f"{PREFIX}/custom-functions-call", json=body, headers=viewer).status_code
-            == 403
-        )
         assert client.get(f"{PREFIX}/custom-functions-meta").status_code == 401
         scripts = client.get(f"{PREFIX}/custom-scripts-meta", headers=auth).json()
         names = [s["function_name"] for s in scripts]
@@ -80,4 +78,51 @@ def test_without_a_license_key_nothing_is_mounted_and_it_says_why(tmp_path, demo
     reason = mount(app, settings=AddinSettings(db=db))
     assert reason and "XLWINGS_LICENSE_KEY" in reason
     assert not any(getattr(r, "path", "").startswith(PREFIX) for r in app.routes)
+    app.state.store.close()
+
+
+def _call(client, token, name, *args):
+    body = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "func_name": name,
+        "args": [[[a]] if not isinstance(a, list) else a for a in args],
+        "caller_address": "Sheet1!A1",
+        "formula_name": name.upper(),
+        "runtime": "1.4",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+    }
+    auth = {"Authorization": f"Bearer {token}"}
+    out = client.post(f"{PREFIX}/custom-functions-call", json=body, headers=auth)
+    assert out.status_code == 200, out.text
+    return out.json()["result"]
+
+
+def test_functions_answer_each_caller_what_their_token_may_see(tmp_path, demo):
+    """Salaries are confidential: finance sees every team's, a lead only their own team's,
+    a viewer none; the shared cache holds the whole version either way."""
+    app, db, tokens = _app(tmp_path, demo)
+    assert mount(app, settings=AddinSettings(db=db, plan="cirrus", version="2")) is None
+    na = {"type": "Error", "errorType": "NotAvailable"}
+    own = ("salaries", "sales-na", "2026-03")
+    other = ("salaries", "sales-emea", "2026-03")
+    with TestClient(app) as client:
+        lead = tokens["lead"]
+        assert _call(client, lead, "pb_get", *other) == [[na]]  # first: the version loads
+        assert _call(client, lead, "pb_get", *own)[0][0] > 0
+        finance = _call(client, tokens["finance"], "pb_get", *other)[0][0]
+        assert finance > 0
+        assert _call(client, tokens["viewer"], "pb_get", *own) == [[na]]
+        assert _call(client, lead, "pb_get", "travel", "sales-emea", "2026-03")[0][0] >= 0
+        table = _call(client, lead, "pb_table", "team", "year", "salaries", None)
+        assert [row[0] for row in table[1:]] == ["sales-na"]
+        everyone = _call(client, tokens["finance"], "pb_table", "team", "year", "salaries", None)
+        assert len(everyone) > 3
+        rolled = _call(client, lead, "pb_consolidate", "team", "year", "salaries")
+        assert [row[0] for row in rolled[1:]] == ["sales-na"]
+        mine = _call(client, lead, "pb_errors")
+        assert "confidential" in mine[1][3] and "lead-user" in mine[1][3]
+        theirs = _call(client, tokens["finance"], "pb_errors")
+        assert not any("lead-user" in str(row[3]) for row in theirs)  # each sees their own
     app.state.store.close()
