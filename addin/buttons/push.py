@@ -75,9 +75,9 @@ def push_budget_classic() -> None:
 
 def push_to_store(book: Any) -> int | None:
     """Read, validate and push; returns the new version, or None after one alert."""
-    settings, sheet = book_settings(book)
-    _unmark(book, sheet.get(MARKED, ""))
     try:
+        settings, sheet = book_settings(book)
+        _unmark(book, sheet.get(MARKED, ""))
         cache = VersionCache(settings)
         try:
             prepared = _prepare(book, cache, sheet)

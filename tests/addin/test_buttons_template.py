@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings as xw
 from fastapi.testclient import TestClient
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
@@ -411,3 +412,17 @@ def test_the_template_ships_the_settings_sheet_the_buttons_read(filled, db):
     shipped = len(SETTINGS_ROWS) + 1  # and the PLANBOOK_DB row typed in
     assert rows == {"PLANBOOK_PULLED": shipped, "PLANBOOK_PULLED_AT": shipped + 1}
     assert not [a for a in actions if a["func"] == "addSheet"]
+
+
+def test_push_button_refuses_an_edited_or_broken_template_in_one_alert(filled, db):
+    settings = [["PLANBOOK_DB", db]]
+    edited = book_from_file(filled["bare"], settings=settings, edits={"_planbook!B5": "other"})
+    (alert,) = alerts(run_button(edited, "push_budget"))
+    assert alert.startswith("Nothing was pushed.") and "the metadata sheet was edited" in alert
+    broken = book_payload(filled["bare"], settings=settings)
+    broken["sheets"] = [s for s in broken["sheets"] if s["name"] != "Budget"]
+    (alert,) = alerts(run_button(xw.Book(json=broken), "push_budget"))
+    assert "Budget: the sheet 'Budget' is missing" in alert
+    store = Store.open(db)
+    assert store.version("cirrus").number == 2
+    store.close()
