@@ -31,7 +31,7 @@ from addin.reader import BookSheets, sheets_kind
 from addin.reader.cells import cell
 from addin.reader.team import team_layout
 from addin.reader.workbook import read_metadata
-from addin.templates.layout import ASSUMPTIONS
+from addin.templates.layout import ASSUMPTIONS, TeamLayout
 from addin.templates.reference import reference_blocks
 from addin.workbook_push import is_planbook_workbook
 from planbook import Plan, diff_facts
@@ -101,7 +101,7 @@ def write_plan(book: Any) -> int | None:
                 lines = _write_sheets(book, snapshot, sheet.get("PLANBOOK_TEAM", ""))
             else:
                 layout = team_layout(meta, snapshot.plan, expected_team=None, source=book.name)
-                lines = _refresh(book, sheets, layout, snapshot)
+                lines = _refresh(book, sheets, layout)
                 base = sheet.get("PLANBOOK_BASE") or meta.base_version
                 lines += _team_changed(cache, snapshot, meta.team, base)
         finally:
@@ -132,7 +132,7 @@ def _write_sheets(book: Any, snapshot: Snapshot, team: str) -> list[str]:
     return [f"Wrote the sheets {', '.join(tables)}."]
 
 
-def _refresh(book: Any, sheets: BookSheets, layout: Any, snapshot: Snapshot) -> list[str]:
+def _refresh(book: Any, sheets: BookSheets, layout: TeamLayout) -> list[str]:
     """Write the reference blocks into the Assumptions sheet; says how many values changed."""
     rows = sheets.rows(ASSUMPTIONS)
     target = book.sheets[ASSUMPTIONS]
