@@ -8,12 +8,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import xlwings as xw
 import xlwings.server
 from openpyxl.utils.cell import coordinate_to_tuple
 from python_calamine import CalamineWorkbook
 
 import addin.buttons
+from planbook.facts import FACT_COLUMNS
 
 
 def _value(value: Any) -> Any:
@@ -84,14 +86,31 @@ def book_payload(
         _edit(values[sheet], ref, value)
     if settings is not None:
         _settings(values, settings)
-    sheets = [sheet_json(s, rows) for s, rows in values.items()]
+    return payload_of(name or path.name, values)
+
+
+def payload_of(name: str, sheets: dict[str, list[list[Any]]]) -> dict[str, Any]:
+    """What Excel sends for a book ``name`` of these sheets (name -> rows from A1)."""
     return {
         "client": "Office.js",
         "version": xw.__version__,
-        "book": {"name": name or path.name, "active_sheet_index": 0, "selection": "A1"},
+        "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
         "names": [],
-        "sheets": sheets,
+        "sheets": [sheet_json(s, rows) for s, rows in sheets.items()],
     }
+
+
+def book_of(name: str, sheets: dict[str, list[list[Any]]]) -> xw.Book:
+    """The book of :func:`payload_of`."""
+    return xw.Book(json=payload_of(name, sheets))
+
+
+def facts_rows(facts: pd.DataFrame) -> list[list[Any]]:
+    """A Facts sheet of ``facts``: the interchange header, then one row a fact."""
+    return [list(FACT_COLUMNS)] + [
+        [str(r.scenario), str(r.team), str(r.account), str(r.line), str(r.period), float(r.amount)]
+        for r in facts.itertuples(index=False)
+    ]
 
 
 def run_button(book: xw.Book, name: str) -> list[dict[str, Any]]:

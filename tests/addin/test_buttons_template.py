@@ -167,12 +167,17 @@ def test_push_button_lists_bad_cells_highlights_them_and_stores_nothing(filled, 
     assert restored == ["#FFF2CC", "#FFF2CC"]
 
 
-def test_push_button_names_who_changed_the_team_since_the_workbook_base(filled, db, demo):
+def _bob_changes_the_team(db: str, demo: Demo) -> None:
+    """Someone else pushes sales-na on top of version 2 (as version 3)."""
     store = Store.open(db)
     store.push(
         PushRequest("cirrus", base=2, author="bob@cirrus", facts=bump(team_facts(demo, TEAM), 1))
     )
     store.close()
+
+
+def test_push_button_names_who_changed_the_team_since_the_workbook_base(filled, db, demo):
+    _bob_changes_the_team(db, demo)
     book = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]])
     (alert,) = alerts(run_button(book, "push_budget"))
     assert "Nothing was pushed." in alert
@@ -304,11 +309,7 @@ def _ref(row: int, column: int) -> str:
 
 
 def test_pull_button_warns_when_the_team_changed_since_the_workbook_base(filled, db, demo):
-    store = Store.open(db)
-    store.push(
-        PushRequest("cirrus", base=2, author="bob@cirrus", facts=bump(team_facts(demo, TEAM), 1))
-    )
-    store.close()
+    _bob_changes_the_team(db, demo)
     book = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]])
     (alert,) = alerts(run_button(book, "pull_plan"))
     assert "already current" in alert

@@ -3,14 +3,9 @@ from the JSON the Office.js add-in sends (xw.Book(json=...)); actions checked, n
 
 from __future__ import annotations
 
-import asyncio
-
-import xlwings as xw
-import xlwings.server
-
-import addin.buttons
 from planbook import diff_facts
 from server.store import PushRequest, Store
+from tests.addin.book_json import book_of, run_button
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
     seeded_db,
@@ -19,27 +14,11 @@ from tests.server.store.helpers import bump, team_facts
 
 
 def _book(settings_rows):
-    sheets = [
-        {"name": "Budget", "values": [["team", "sales-na"]], "pictures": [], "tables": []},
-        {"name": "xlwings.conf", "values": settings_rows, "pictures": [], "tables": []},
-    ]
-    payload = {
-        "client": "Office.js",
-        "version": xw.__version__,
-        "book": {"name": "Budget.xlsx", "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
-        "sheets": sheets,
-    }
-    return xw.Book(json=payload)
+    return book_of("Budget.xlsx", {"Budget": [["team", "sales-na"]], "xlwings.conf": settings_rows})
 
 
 def _run(book):
-    asyncio.run(
-        xlwings.server.custom_scripts_call(
-            addin.buttons, "diff_versions", typehint_to_value={xw.Book: book}
-        )
-    )
-    return book.json()["actions"]
+    return run_button(book, "diff_versions")
 
 
 def test_diff_button_writes_a_sheet_of_every_changed_line(tmp_path, demo, monkeypatch):

@@ -4,18 +4,15 @@ the cache's conditional GET (ETag/304) and answers while the service is down."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
-import xlwings as xw
-import xlwings.server
 
-import addin.buttons
 from addin.session import configure
 from addin.settings import AddinSettings
 from server.client import Client
 from server.store import FactFilter, PushRequest, Store
+from tests.addin.book_json import alerts, book_of, facts_rows, run_button
 from tests.addin.functions_helpers import (
     call,
     closed_session,  # noqa: F401 (autouse)
@@ -103,30 +100,12 @@ def test_a_token_that_may_not_read_is_an_error_value(live, tmp_path):
 def test_push_button_through_the_service(live, demo, tmp_path):
     server, token = live
     budget = bump(team_facts(demo, "sales-na"), 3)
-    rows = [["scenario", "team", "account", "line", "period", "amount"]] + [
-        [str(r.scenario), str(r.team), str(r.account), str(r.line), str(r.period), float(r.amount)]
-        for r in budget.itertuples(index=False)
-    ]
     settings = [["PLANBOOK_SERVER", server.url], ["PLANBOOK_TOKEN", token], ["PLANBOOK_BASE", 2]]
-    payload = {
-        "client": "Office.js",
-        "version": xw.__version__,
-        "book": {"name": "sales-na.xlsx", "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
-        "sheets": [
-            {"name": "Facts", "values": rows, "pictures": [], "tables": []},
-            {"name": "xlwings.conf", "values": settings, "pictures": [], "tables": []},
-        ],
-    }
-    book = xw.Book(json=payload)
-    asyncio.run(
-        xlwings.server.custom_scripts_call(
-            addin.buttons, "push_budget", typehint_to_value={xw.Book: book}
-        )
-    )
-    actions = book.json()["actions"]
-    alerts = [a["args"][0] for a in actions if a["func"] == "alert"]
-    assert alerts == [f"Pushed version 3 of plan cirrus: the Facts sheet ({len(budget)} facts)."]
+    book = book_of("sales-na.xlsx", {"Facts": facts_rows(budget), "xlwings.conf": settings})
+    actions = run_button(book, "push_budget")
+    assert alerts(actions) == [
+        f"Pushed version 3 of plan cirrus: the Facts sheet ({len(budget)} facts)."
+    ]
     with Client(server.url, token=token) as client:
         info = client.version("cirrus", "latest")
         wanted = FactFilter(teams=["sales-na"], scenarios=["base", "conservative", "aggressive"])

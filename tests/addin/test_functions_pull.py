@@ -3,46 +3,23 @@ assumptions, envelopes and goals written to the book, the version written back."
 
 from __future__ import annotations
 
-import asyncio
-
-import xlwings as xw
-import xlwings.server
-
-import addin.buttons
 from addin.buttons.pull import plan_tables
+from tests.addin.book_json import book_of, run_button
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
     seeded_db,
 )
 
 
-def _run(book, script):
-    asyncio.run(
-        xlwings.server.custom_scripts_call(addin.buttons, script, typehint_to_value={xw.Book: book})
-    )
-    return book.json()["actions"]
-
-
 def _book(settings_rows):
-    sheets = [
-        {"name": "Budget", "values": [[""]], "pictures": [], "tables": []},
-        {"name": "xlwings.conf", "values": settings_rows, "pictures": [], "tables": []},
-    ]
-    payload = {
-        "client": "Office.js",
-        "version": xw.__version__,
-        "book": {"name": "sales-na.xlsx", "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
-        "sheets": sheets,
-    }
-    return xw.Book(json=payload)
+    return book_of("sales-na.xlsx", {"Budget": [[""]], "xlwings.conf": settings_rows})
 
 
 def test_pull_plan_writes_assumptions_envelope_goals_and_the_version(tmp_path, demo, monkeypatch):
     monkeypatch.delenv("PLANBOOK_SERVER", raising=False)
     db = seeded_db(tmp_path / "a.db", demo)
     rows = [["PLANBOOK_DB", db], ["PLANBOOK_VERSION", 2.0], ["PLANBOOK_TEAM", "sales-na"]]
-    actions = _run(_book(rows), "pull_plan")
+    actions = run_button(_book(rows), "pull_plan")
     added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
     assert added == ["Assumptions", "Envelopes", "Goals"]
     values = [a["values"] for a in actions if a["func"] == "setValues"]
@@ -63,6 +40,6 @@ def test_pull_plan_writes_assumptions_envelope_goals_and_the_version(tmp_path, d
 def test_pull_plan_alerts_when_the_store_is_unreachable(monkeypatch):
     for key in ("PLANBOOK_SERVER", "PLANBOOK_DB"):
         monkeypatch.delenv(key, raising=False)
-    actions = _run(_book([["PLANBOOK_SERVER", "http://127.0.0.1:9"]]), "pull_plan")
+    actions = run_button(_book([["PLANBOOK_SERVER", "http://127.0.0.1:9"]]), "pull_plan")
     alerts = [a for a in actions if a["func"] == "alert"]
     assert len(alerts) == 1 and "could not be pulled" in alerts[0]["args"][0]

@@ -4,16 +4,12 @@ come back in one alert and are highlighted, and nothing is stored."""
 
 from __future__ import annotations
 
-import asyncio
-
-import xlwings as xw
-import xlwings.server
 from typer.testing import CliRunner
 
-import addin.buttons
 from cli.main import app as cli_app
 from planbook import write_facts
 from server.store import Store
+from tests.addin.book_json import book_of, facts_rows, run_button
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
     seeded_db,
@@ -23,35 +19,12 @@ from tests.server.store.helpers import bump, same_facts, team_facts
 HEADER = ["scenario", "team", "account", "line", "period", "amount"]
 
 
-def _book(facts_rows, settings_rows):
-    sheets = [
-        {"name": "Facts", "values": facts_rows, "pictures": [], "tables": []},
-        {"name": "xlwings.conf", "values": settings_rows, "pictures": [], "tables": []},
-    ]
-    payload = {
-        "client": "Office.js",
-        "version": xw.__version__,
-        "book": {"name": "sales-na.xlsx", "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
-        "sheets": sheets,
-    }
-    return xw.Book(json=payload)
+def _book(facts, settings_rows):
+    return book_of("sales-na.xlsx", {"Facts": facts, "xlwings.conf": settings_rows})
 
 
 def _push(book):
-    asyncio.run(
-        xlwings.server.custom_scripts_call(
-            addin.buttons, "push_budget", typehint_to_value={xw.Book: book}
-        )
-    )
-    return book.json()["actions"]
-
-
-def _rows(facts):
-    return [HEADER] + [
-        [str(r.scenario), str(r.team), str(r.account), str(r.line), str(r.period), float(r.amount)]
-        for r in facts.itertuples(index=False)
-    ]
+    return run_button(book, "push_budget")
 
 
 def test_push_button_stores_exactly_what_the_cli_push_stores(tmp_path, demo, monkeypatch):
@@ -61,7 +34,7 @@ def test_push_button_stores_exactly_what_the_cli_push_stores(tmp_path, demo, mon
     by_button = seeded_db(tmp_path / "a.db", demo)
     by_cli = seeded_db(tmp_path / "b.db", demo)
     settings = [["PLANBOOK_DB", by_button], ["PLANBOOK_VERSION", 2.0]]
-    book = _book(_rows(budget), settings)
+    book = _book(facts_rows(budget), settings)
     actions = _push(book)
     alerts = [a["args"][0] for a in actions if a["func"] == "alert"]
     assert alerts == [f"Pushed version 3 of plan cirrus: the Facts sheet ({len(budget):,} facts)."]
@@ -82,7 +55,7 @@ def test_push_button_stores_exactly_what_the_cli_push_stores(tmp_path, demo, mon
 def test_push_button_lists_every_bad_cell_and_stores_nothing(tmp_path, demo, monkeypatch):
     monkeypatch.delenv("PLANBOOK_SERVER", raising=False)
     db = seeded_db(tmp_path / "a.db", demo)
-    rows = _rows(team_facts(demo, "sales-na").head(5))
+    rows = facts_rows(team_facts(demo, "sales-na").head(5))
     rows[2][1] = "sales-nz"
     rows[4][5] = "12k"
     book = _book(rows, [["PLANBOOK_DB", db], ["PLANBOOK_VERSION", 2.0]])
