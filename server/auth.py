@@ -30,7 +30,14 @@ from server.store import (
     Store,
     VersionInfo,
 )
-from server.store.parts import ACTUALS, COMPANY, is_team_part, team_of, team_part
+from server.store.parts import (
+    ACTUALS,
+    COMPANY,
+    actual_rows,
+    is_team_part,
+    team_of,
+    team_part,
+)
 from server.store.read import ALL_FACTS
 
 __all__ = ["ActingStore", "Principal", "authenticate", "hidden_filter", "pushed_parts"]
@@ -140,12 +147,9 @@ def pushed_parts(store: Store, request: PushRequest) -> set[str]:
         parts.add(COMPANY)
     facts = request.facts
     if facts is not None and len(facts):
-        definition = request.company or store.plan(request.plan_id)
-        actual_ids = {s.id for s in definition.scenarios if s.actuals}
-        scenarios = facts["scenario"].astype(str)
-        teams = facts["team"].astype(str)
-        parts |= {team_part(t) for t in set(teams[~scenarios.isin(actual_ids)])}
-        if scenarios.isin(actual_ids).any():
+        is_actual = actual_rows(request.company or store.plan(request.plan_id), facts)
+        parts |= {team_part(t) for t in set(facts["team"].astype(str)[~is_actual])}
+        if is_actual.any():
             parts.add(ACTUALS)
     return parts
 

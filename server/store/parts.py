@@ -88,6 +88,14 @@ def decode_plan(data: bytes) -> Plan:
     return parse_plan(json.loads(data.decode("utf-8")))
 
 
+def actual_rows(plan: Plan, facts: pd.DataFrame) -> np.ndarray:
+    """Which facts belong to the ``actuals`` part (an actuals scenario); the others go to
+    their team's part."""
+    actual_ids = [s.id for s in plan.scenarios if s.actuals]
+    mask: np.ndarray = facts["scenario"].astype(str).isin(actual_ids).to_numpy()
+    return mask
+
+
 def split_facts(plan: Plan, facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Facts cut into parts: one per team present (plan scenarios) and ``actuals``.
 
@@ -95,8 +103,7 @@ def split_facts(plan: Plan, facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     cover ids, months, duplicates and units).
     """
     _check_amounts(facts)
-    actual_ids = [s.id for s in plan.scenarios if s.actuals]
-    is_actual = facts["scenario"].astype(str).isin(actual_ids).to_numpy()
+    is_actual = actual_rows(plan, facts)
     parts: dict[str, pd.DataFrame] = {}
     if is_actual.any():
         parts[ACTUALS] = facts[is_actual]
