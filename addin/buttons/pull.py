@@ -32,7 +32,7 @@ from addin.reader.cells import cell
 from addin.reader.team import team_layout
 from addin.reader.workbook import read_metadata
 from addin.templates.layout import ASSUMPTIONS, TeamLayout
-from addin.templates.reference import reference_blocks
+from addin.templates.reference import goals_for, reference_blocks
 from addin.workbook_push import is_planbook_workbook
 from planbook import Plan, diff_facts
 from server.store import FactFilter
@@ -56,8 +56,10 @@ def pull_plan_classic() -> None:
 def plan_tables(plan: Plan, team: str = "") -> dict[str, list[list[Any]]]:
     """The sheets a pull writes into a workbook that is not a template: name -> rows."""
     months = list(plan.calendar.periods)
+    if team and team not in {t.id for t in plan.teams}:
+        raise ValueError(f"PLANBOOK_TEAM {team!r} is not a team of plan {plan.id}")
     envelopes = [e for e in plan.envelopes if not team or e.team == team]
-    goals = [g for g in plan.goals if not team or g.team in (None, team)]
+    goals = goals_for(plan, team) if team else plan.goals
     return {
         "Assumptions": [["assumption", "name", "unit", *months]]
         + [[a.id, a.name, a.unit.value, *_months(a.values, months)] for a in plan.assumptions],

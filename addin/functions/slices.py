@@ -14,6 +14,8 @@ from addin.cache import Snapshot
 from addin.functions.convert import NA, VALUE, Cell, FunctionError, as_number, period, texts
 from planbook import PERIOD_GRAINS, Plan, facts_from_records
 from planbook.facts import FACT_COLUMNS
+from server.auth import hidden_filter
+from server.store.read import ALL_FACTS
 
 __all__ = [
     "check_visible",
@@ -117,10 +119,10 @@ def _hidden(plan: Plan) -> tuple[list[str], list[str]] | None:
     """The confidential accounts the caller may not see and the teams they may see them for
     (a lead's own); None when the caller sees everything (the user's own machine, finance)."""
     who = caller()
-    if who is None or who.sees_confidential:
+    if who is None:
         return None
-    hidden = [a.id for a in plan.accounts if a.confidential]
-    return (hidden, list(who.teams) if who.role == "lead" else []) if hidden else None
+    rule = hidden_filter(who, plan, ALL_FACTS)  # the service's own read rule
+    return (list(rule.hidden_accounts), list(rule.own_teams)) if rule.hidden_accounts else None
 
 
 def visible(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
