@@ -18,6 +18,7 @@ from addin.templates.layout import (
     SUMMARY,
     TeamLayout,
 )
+from addin.templates.reference import reference_blocks
 from addin.templates.team import team_template
 from planbook.errors import Problem
 
@@ -140,27 +141,21 @@ def check_headings(budget: Rows, headcount: Rows, layout: TeamLayout) -> list[Pr
 def check_reference(assumptions: Rows, layout: TeamLayout) -> list[Problem]:
     """Assumption and envelope cells that differ from the plan: edited by hand, or changed
     by finance since the workbook was made. The plan's values are what count."""
-    plan, first = layout.plan, layout.assumptions_first_column
-    expected = [(layout.assumption_row(a.id), a.id, a.values) for a in plan.assumptions]
-    envelope = next(
-        (
-            e.amounts
-            for e in plan.envelopes
-            if e.team == layout.team.id and e.scenario == layout.scenario
-        ),
-        {},
-    )
-    expected.append((layout.envelope_row, "envelope", envelope))
+    names = {layout.assumption_row(a.id): a.id for a in layout.plan.assumptions}
+    names[layout.envelope_row] = "envelope"
     found = []
-    for row, name, values in expected:
-        for i, period in enumerate(layout.periods):
-            value = cell(assumptions, row, first + i)
-            want = values.get(period, Decimal(0))
+    for block in reference_blocks(layout):  # what the template wrote and a pull refreshes
+        if block.row not in names:
+            continue  # the goals: shown, not checked
+        row, name = block.row, names[block.row]
+        for i, (period, planned) in enumerate(zip(layout.periods, block.values[0], strict=True)):
+            value = cell(assumptions, row, block.column + i)
+            want = planned if isinstance(planned, Decimal) else Decimal(0)
             have = number(value, "", "") if not is_blank(value) else Decimal(0)
             if isinstance(have, Problem) or have != want:
                 found.append(
                     Problem(
-                        (address(ASSUMPTIONS, row, first + i),),
+                        (address(ASSUMPTIONS, row, block.column + i),),
                         (
                             f"{name} for {period} reads {shown(value)} but the plan says "
                             f"{want}; it was edited, or finance changed it since this workbook "
