@@ -34,7 +34,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         env = os.environ | {"PLANBOOK_SECRET": SECRET, "PLANBOOK_DEV": "0"}
-        command = [sys.executable, "-c", "from cli.main import main; main()"]
+        command = [sys.executable, "-c", "from planbook.cli.main import main; main()"]
         command += ["serve", "--db", self.db_url, "--port", str(self.port)]
         command += ["--workers", str(self.workers)]
         if self.log:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app as cli_app
+from planbook.cli.main import app as cli_app
 from planbook.facts import read_facts
 from server.client import Client
 from server.store import Conflict, NotAuthenticated, PushRequest, Store, StoreUnavailable

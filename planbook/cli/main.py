@@ -1,0 +1,65 @@
+"""The ``planbook`` application: every command, registered in one place."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+import planbook
+from planbook.cli import token
+from planbook.cli.backup import export, import_, verify
+from planbook.cli.consolidate import consolidate_command
+from planbook.cli.demo import demo
+from planbook.cli.log import log
+from planbook.cli.pull import pull
+from planbook.cli.push import push
+from planbook.cli.serve import serve
+from planbook.cli.status import status
+from planbook.cli.tag import tag
+from planbook.cli.template import template
+from planbook.cli.validate import validate
+
+app = typer.Typer(
+    name="planbook",
+    help="Planbook: spreadsheet-native annual operating plans and budgets for SaaS finance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+app.command()(demo)
+app.command()(validate)
+app.command("consolidate")(consolidate_command)
+app.command()(template)
+app.command()(push)
+app.command()(pull)
+app.command()(log)
+app.command()(tag)
+app.command()(status)
+app.command()(export)
+app.command("import")(import_)
+app.command()(verify)
+app.command()(serve)
+app.add_typer(token.app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"planbook {planbook.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Planbook: spreadsheet-native annual operating plans and budgets for SaaS finance."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,137 @@
+"""``planbook pull``: write a version's facts (filtered) to a file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planbook.cli.common import console, user_errors
+from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption, backend
+from planbook.cli.workbook_pull import WorkbookPull, pull_workbook
+from planbook.facts import facts_from_arrow, write_facts
+from planbook.planfile import dump_plan
+from server.formats import facts_to_columns
+from server.store import FactFilter
+
+
+@user_errors
+def pull(
+    out: Annotated[
+        Path | None,
+        typer.Argument(help="File to write: .csv, .parquet, .json or .xlsx (a workbook)."),
+    ] = None,
+    out_option: Annotated[Path | None, typer.Option("--out", "-o", help="The same as OUT.")] = None,
+    version: Annotated[
+        str, typer.Option("--version", "-v", help="Version number, tag or latest.")
+    ] = "latest",
+    scenario: Annotated[
+        list[str] | None, typer.Option("--scenario", help="Only this scenario (repeatable).")
+    ] = None,
+    team: Annotated[
+        list[str] | None, typer.Option("--team", help="Only this team (repeatable).")
+    ] = None,
+    account: Annotated[
+        list[str] | None, typer.Option("--account", help="Only this account (repeatable).")
+    ] = None,
+    period: Annotated[
+        list[str] | None, typer.Option("--period", help="Only this month YYYY-MM (repeatable).")
+    ] = None,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option("--plan-file", help="Also write the version's plan definition (YAML)."),
+    ] = None,
+    positions: Annotated[
+        Path | None,
+        typer.Option(
+            "--positions", help="Positions CSV to pre-fill a team workbook's Headcount sheet."
+        ),
+    ] = None,
+    plan: PlanOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Write a version's facts to a file, filtered by scenario, team, account and month.
+
+    Prints the version number: push your changes with ``--base`` set to it. To an .xlsx
+    file it writes one team's budget workbook (--team, --scenario), pre-filled and
+    recording the version, or without --team the company AOP workbook.
+    """
+    out = _target(out, out_option)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix == "xlsx":
+        if plan_file:
+            raise ValueError("--plan-file goes with a facts file; a workbook holds the plan")
+        what = _workbook_pull(version, scenario, team, account, period, positions)
+        with backend(db=db, server=server, token=token) as store:
+            what = replace(what, plan_id=plan or store.only_plan())
+            with console.status(f"Pulling {version} of plan {what.plan_id}..."):
+                console.print(pull_workbook(store, out, what))
+        return
+    if suffix not in ("csv", "parquet", "json"):
+        raise ValueError(
+            f"{out}: write facts as .csv, .parquet or .json, or a workbook as .xlsx, "
+            f"not {out.suffix!r}"
+        )
+    if positions:
+        raise ValueError("--positions pre-fills a workbook; write to a .xlsx file")
+    wanted = FactFilter(
+        scenarios=scenario or [], teams=team or [], accounts=account or [], periods=period or []
+    )
+    with backend(db=db, server=server, token=token) as store:
+        plan_id = plan or store.only_plan()
+        with console.status(f"Pulling {version} of plan {plan_id}..."):
+            number, table = store.facts_table(plan_id, version, wanted)
+            info = store.version(plan_id, number)
+            if plan_file:
+                dump_plan(store.plan(plan_id, number), plan_file)
+    if suffix == "json":
+        import json
+
+        payload = {"version": number, "hash": info.hash, "facts": facts_to_columns(table)}
+        out.write_text(json.dumps(payload), encoding="utf-8")
+    else:
+        write_facts(facts_from_arrow(table), out)
+    console.print(
+        f"Wrote {table.num_rows:,} facts of version {number} of plan {plan_id} "
+        f"(hash {info.hash[:12]}) to {out}."
+    )
+
+
+def _target(out: Path | None, out_option: Path | None) -> Path:
+    if out and out_option and out != out_option:
+        raise ValueError(f"give the file once: OUT is {out} but --out is {out_option}")
+    target = out or out_option
+    if target is None:
+        raise ValueError("say where to write: planbook pull FILE or planbook pull --out FILE")
+    return target
+
+
+def _workbook_pull(
+    version: str,
+    scenario: list[str] | None,
+    team: list[str] | None,
+    account: list[str] | None,
+    period: list[str] | None,
+    positions: Path | None,
+) -> WorkbookPull:
+    """What a workbook pull writes; a workbook holds whole budgets, so no other filters."""
+    if account or period:
+        raise ValueError(
+            "a workbook holds a team's whole budget; --account and --period apply only to "
+            "facts files"
+        )
+    if len(team or []) > 1 or len(scenario or []) > 1:
+        raise ValueError("a budget workbook is for one team and one scenario; give each once")
+    if positions and not team:
+        raise ValueError("--positions pre-fills a team's budget; name the team with --team")
+    return WorkbookPull(
+        plan_id="",
+        ref=version,
+        team=team[0] if team else None,
+        scenario=scenario[0] if scenario else "base",
+        positions=positions,
+    )

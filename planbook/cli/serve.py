@@ -1,0 +1,48 @@
+"""``planbook serve``: run the sync service (uvicorn) over a store."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from planbook.cli.common import console, user_errors
+from planbook.cli.connect import DbOption
+from server.settings import Settings
+from server.store import Store
+
+
+@user_errors
+def serve(
+    db: DbOption = "planbook.db",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes (PostgreSQL: any number).")
+    ] = 1,
+    dev: Annotated[
+        bool,
+        typer.Option("--dev", envvar="PLANBOOK_DEV", help="Dev mode: allow the default secret."),
+    ] = False,
+) -> None:
+    """Run the sync service on the store: creates or upgrades its schema, then serves
+    ``/api/v1`` with uvicorn. The bootstrap admin token is ``PLANBOOK_SECRET``; outside
+    ``--dev`` the service refuses to start with a default or short one.
+    """
+    import uvicorn
+
+    settings = Settings(db=db, dev=dev)
+    settings.check_secret()
+    Store.open(db).close()  # migrate once, before any worker starts
+    os.environ["PLANBOOK_DB"] = db
+    os.environ["PLANBOOK_DEV"] = "1" if dev else "0"
+    console.print(f"Planbook service on http://{host}:{port}/api/v1 (store {db})")
+    uvicorn.run(
+        "server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

@@ -1,0 +1,88 @@
+"""``planbook status``: submission status per team, and the workflow steps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planbook.cli.common import console, user_errors
+from planbook.cli.connect import (
+    AuthorOption,
+    DbOption,
+    PlanOption,
+    ServerOption,
+    TokenOption,
+    author_name,
+    backend,
+)
+from server.store import team_part
+
+
+@user_errors
+def status(
+    team: Annotated[str | None, typer.Argument(help="A team id.")] = None,
+    action: Annotated[
+        str | None,
+        typer.Argument(help="submit, approve, return (needs --comment) or reopen."),
+    ] = None,
+    comment: Annotated[str, typer.Option("--comment", "-c", help="Why a budget is returned.")] = "",
+    history: Annotated[
+        bool, typer.Option("--history", help="Every status change (of TEAM, or of all).")
+    ] = False,
+    plan: PlanOption = None,
+    author: AuthorOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Show each team's submission status, or move TEAM's budget along the workflow.
+
+    draft -> submitted -> approved (locked until reopened), or submitted -> returned with a
+    comment; a new push makes a returned budget a draft again.
+    """
+    with backend(db=db, server=server, token=token) as store:
+        plan_id = plan or store.only_plan()
+        if team and action:
+            change = store.change_status(
+                plan_id=plan_id,
+                team=team,
+                action=action,
+                actor=author_name(author),
+                comment=comment,
+            )
+            console.print(f"Team {team} is now {change.status}.")
+            return
+        if history:
+            _history(store.status_history(plan_id, team_part(team) if team else None))
+            return
+        current = store.statuses(plan_id)
+    table = Table(title=f"Plan {plan_id}: submission status")
+    for column in ("team", "status", "since (UTC)", "by", "comment"):
+        table.add_column(column)
+    for name, change in current.items():
+        if team and name != team:
+            continue
+        if change is None:
+            table.add_row(name, "draft", "", "", "")
+        else:
+            table.add_row(
+                name,
+                change.status,
+                change.at.strftime("%Y-%m-%d %H:%M"),
+                change.actor,
+                change.comment,
+            )
+    console.print(table)
+
+
+def _history(changes: list) -> None:  # type: ignore[type-arg]
+    table = Table(title="Status changes")
+    for column in ("when (UTC)", "part", "status", "by", "version", "comment"):
+        table.add_column(column)
+    for c in changes:
+        table.add_row(
+            c.at.strftime("%Y-%m-%d %H:%M"), c.part, c.status, c.actor, str(c.version), c.comment
+        )
+    console.print(table)

@@ -1,0 +1,140 @@
+"""The store commands on the embedded store: demo, push, pull, log, tag, status, backup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from planbook.cli.main import app
+from planbook.facts import read_facts
+
+runner = CliRunner(env={"COLUMNS": "250"})
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "planbook.db"
+    out = run("demo", "--db", str(db), "--out", str(folder / "files"))
+    assert "Loaded plan cirrus" in out and "Company" in out
+    return db
+
+
+@pytest.fixture
+def db(demo_db: Path, tmp_path: Path) -> str:
+    """A private copy of the demo store (the file is small)."""
+    copy = tmp_path / "planbook.db"
+    copy.write_bytes(demo_db.read_bytes())
+    return str(copy)
+
+
+def test_demo_history_is_realistic(db):
+    out = run("log", "--db", db, "-n", "50")
+    assert "first draft" in out and "off-site removed" in out and "Actuals" in out
+    assert "board-approved" in run("tag", "--db", db)
+    status = run("status", "--db", db)
+    assert "approved" in status and "draft" not in status
+    history = run("status", "sales-na", "--history", "--db", db)
+    assert "returned" in history
+
+
+def test_demo_again_shows_what_the_store_holds_and_adds_nothing(db):
+    versions = run("log", "--db", db, "-n", "50")
+    out = run("demo", "--db", db)
+    assert "already holds the demo company" in out and "showing that version" in out
+    assert "Research & Development" in out and "Company" in out
+    assert run("log", "--db", db, "-n", "50") == versions
+
+
+def test_pull_then_push_round_trip(db, tmp_path):
+    path = tmp_path / "sales.csv"
+    out = run("pull", str(path), "--team", "sales-na", "--version", "latest", "--db", db)
+    assert "version 15" in out
+    facts = read_facts(path)
+    assert set(facts["team"].astype(str)) == {"sales-na"}
+    run("status", "sales-na", "reopen", "--db", db, "--author", "cfo")
+    assert "Nothing changed" in run("push", str(path), "--base", "15", "--db", db)
+
+
+def test_pull_json_and_filters(db, tmp_path):
+    path = tmp_path / "base.json"
+    run("pull", str(path), "--scenario", "base", "--period", "2026-03", "--db", db)
+    payload = json.loads(path.read_text())
+    assert payload["version"] == 15
+    assert set(payload["facts"]["scenario"]) == {"base"}
+    assert set(payload["facts"]["period"]) == {"2026-03"}
+
+
+def test_push_change_conflict_and_bad_facts(db, tmp_path):
+    path = tmp_path / "fin.csv"
+    run("pull", str(path), "--team", "finance", "--db", db)
+    run("status", "finance", "reopen", "--db", db)
+    text = path.read_text().replace('"finance","travel"', '"finance","nope"', 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text)
+    out = run("push", str(bad), "--base", "15", "--db", db, code=1)
+    assert "bad.csv, row" in out and "unknown account 'nope'" in out
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ',"1"'
+    path.write_text("\n".join(lines) + "\n")
+    out = run("push", str(path), "--base", "15", "-m", "fix", "--author", "grace", "--db", db)
+    assert "Pushed version 16" in out
+    lines[1] = lines[1].rsplit(",", 1)[0] + ',"2"'
+    path.write_text("\n".join(lines) + "\n")
+    out = run("push", str(path), "--base", "14", "--db", db, code=1)
+    assert "changed by grace" in out and "version 16" in out
+
+
+def test_tags_and_status_steps(db):
+    run("tag", "investor-v1", "3", "--db", db, "--author", "cfo")
+    run("tag", "investor-v1", "4", "--db", db, "--author", "cfo")
+    assert "investor-v1" in run("tag", "--history", "--db", db)
+    run("tag", "investor-v1", "--delete", "--db", db)
+    assert "latest" in run("tag", "latest", "--db", db, code=1)
+    assert "needs it to be" in run("status", "finance", "approve", "--db", db, code=1)
+    run("status", "finance", "reopen", "--db", db)
+    run("status", "finance", "submit", "--db", db)
+    assert "comment is required" in run("status", "finance", "return", "--db", db, code=1)
+    run("status", "finance", "return", "-c", "too high", "--db", db)
+    assert "too high" in run("status", "finance", "--db", db)
+
+
+def test_export_import_verify(db, tmp_path):
+    backup = tmp_path / "backup.zip"
+    run("export", str(backup), "--db", db)
+    restored = str(tmp_path / "restored.db")
+    run("import", str(backup), "--db", restored)
+    assert "OK" in run("verify", "--db", restored)
+    assert run("log", "--db", restored) == run("log", "--db", db)
+    assert "empty store" in run("import", str(backup), "--db", restored, code=1)
+
+
+def test_tokens(db):
+    out = run("token", "create", "grace", "--role", "lead", "--team", "finance", "--db", db)
+    secret = out.strip().splitlines()[-1]
+    assert secret.startswith("pb_")
+    listing = run("token", "list", "--db", db)
+    assert "grace" in listing and secret not in listing
+    run("token", "revoke", "1", "--db", db)
+    assert "no live token" in run("token", "revoke", "1", "--db", db, code=1)
+
+
+def test_commands_without_a_store_say_so(tmp_path):
+    out = run("log", "--db", str(tmp_path / "none.db"), code=1)
+    assert "no store at" in out
+
+
+def test_serve_refuses_a_default_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("PLANBOOK_SECRET", raising=False)
+    monkeypatch.delenv("PLANBOOK_DEV", raising=False)
+    out = run("serve", "--db", str(tmp_path / "s.db"), code=1)
+    assert "refusing to start" in out and "PLANBOOK_SECRET" in out
