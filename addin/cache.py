@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -31,8 +31,19 @@ from planbook.facts import facts_from_arrow
 from planbook.model import Plan
 from planbook.validation import parse_plan
 from server.auth import ActingStore
-from server.client import Client
-from server.store import NotFound, Store, StoreError, StoreUnavailable, VersionInfo
+from server.connect import open_store
+from server.store import (
+    NotFound,
+    StoreAPI,
+    StoreUnavailable,
+    VersionInfo,
+    from_json,
+    only_plan,
+    to_json,
+)
+
+if TYPE_CHECKING:
+    from server.client import Client
 
 __all__ = ["Offline", "Snapshot", "VersionCache", "open_cache"]
 
@@ -62,24 +73,6 @@ class Snapshot:
         return FactIndex.build(self.facts)
 
 
-class CachingClient(Client):
-    """The service client with a conditional GET of a version's facts."""
-
-    def facts_if_changed(self, plan_id: str, number: int, etag: str | None) -> tuple[str, bytes]:
-        """``(etag, parquet)`` of a version's facts, or ``(etag, b"")`` when ``etag`` still
-        matches (304: the copy the caller holds is current)."""
-        headers = {"If-None-Match": etag} if etag else {}
-        response = self._send(
-            "GET",
-            f"/plans/{plan_id}/versions/{number}/facts",
-            params={"format": "parquet"},
-            headers=headers,
-        )
-        if response.status_code == 304:
-            return etag or "", b""
-        return response.headers.get("ETag", ""), response.content
-
-
 class VersionCache:
     """Snapshots of one plan's versions from one store (see the module docstring)."""
 
@@ -91,8 +84,7 @@ class VersionCache:
         # the functions' shared cache holds whole versions instead and filters per call
         self.as_caller = as_caller
         self.folder = Path(settings.cache) if settings.cache else None
-        self._client: CachingClient | None = None
-        self._store: Store | None = None
+        self._door: StoreAPI | None = None
         self._retries = retries
         self._refs: dict[str, int] = {}
         self._snapshots: OrderedDict[int, Snapshot] = OrderedDict()
@@ -102,27 +94,23 @@ class VersionCache:
 
     # --- the store ---------------------------------------------------------------------
 
-    def source(self) -> CachingClient | Store | ActingStore:
+    def source(self) -> StoreAPI:
         """The store (or service client) itself, e.g. to push."""
         return self._source()
 
-    def _source(self) -> CachingClient | Store | ActingStore:
+    def _source(self) -> StoreAPI:
         s = self.settings
-        if s.server:
-            if self._client is None:
-                self._client = CachingClient(
-                    s.server, token=s.token or None, retries=self._retries, backoff=0.1
-                )
-            return self._client
-        if not s.db:
-            raise StoreError(
-                "no Planbook store is set; set PLANBOOK_SERVER (and PLANBOOK_TOKEN) or "
-                "PLANBOOK_DB in the xlwings settings sheet, config file or environment"
+        if self._door is None:
+            self._door = open_store(
+                s.location, actor=s.author, upgrade=False, retries=self._retries
             )
-        if self._store is None:
-            self._store = Store.open(s.db, upgrade=False)
         who = caller() if self.as_caller else None  # a button run for an Office.js caller
-        return ActingStore(self._store, who) if who else self._store
+        if who is not None and not s.location.remote:
+            from server.store.store import Store  # the embedded store: SQLAlchemy is there
+
+            assert isinstance(self._door, Store)
+            return ActingStore(self._door, who)
+        return self._door
 
     def plan_id(self) -> str:
         """The plan of the settings, or the store's only plan."""
@@ -131,14 +119,12 @@ class VersionCache:
         return self.settings.plan
 
     def _plan(self) -> str:
-        return self._source().only_plan()
+        return only_plan(self._source(), hint="set PLANBOOK_PLAN in the workbook's settings")
 
     def close(self) -> None:
         """Close the connection to the store."""
-        if self._client is not None:
-            self._client.close()
-        if self._store is not None:
-            self._store.close()
+        if self._door is not None:
+            self._door.close()
 
     # --- snapshots -----------------------------------------------------------------------
 
@@ -170,19 +156,20 @@ class VersionCache:
         if info.number in self._snapshots:
             return self._snapshots[info.number]
         self.fetches += 1
-        if not isinstance(self._source(), CachingClient):
-            return self._embedded(info)
-        return self._remote(info)
+        source = self._source()
+        if self.settings.location.remote:
+            from server.client import Client
 
-    def _embedded(self, info: VersionInfo) -> Snapshot:
-        store = self._source()
+            assert isinstance(source, Client)
+            return self._remote(source, info)
+        return self._embedded(source, info)
+
+    def _embedded(self, store: StoreAPI, info: VersionInfo) -> Snapshot:
         plan = store.plan(info.plan, info.number)
         facts = facts_from_arrow(store.facts_table(info.plan, info.number)[1])
         return Snapshot(info, plan, facts, datetime.now(UTC))
 
-    def _remote(self, info: VersionInfo) -> Snapshot:
-        client = self._source()
-        assert isinstance(client, CachingClient)
+    def _remote(self, client: Client, info: VersionInfo) -> Snapshot:
         meta = self._read_meta(info.number)
         etag, content = client.facts_if_changed(info.plan, info.number, meta.get("etag"))
         from_disk = not content
@@ -207,7 +194,7 @@ class VersionCache:
             raise Offline(f"offline, and version {ref} is not in the cache ({exc})") from None
         content = self._path(int(meta["number"]), "parquet").read_bytes()
         facts = facts_from_arrow(pq.read_table(io.BytesIO(content)))
-        info = _info_from_json(meta["info"])
+        info = from_json(VersionInfo, meta["info"])
         return Snapshot(info, parse_plan(meta["plan"]), facts, datetime.now(UTC), True, True)
 
     def check(self, snapshot: Snapshot, ref: str | None = None) -> dict[str, Any]:
@@ -257,29 +244,13 @@ class VersionCache:
             "source": self.settings.source,
             "number": info.number,
             "etag": etag,
-            "info": _info_to_json(info),
+            "info": to_json(info),
             "plan": plan.model_dump(mode="json"),
         }
         self._path(info.number, "json").write_text(json.dumps(meta))
         refs = self._disk_refs() | {self.settings.version or "latest": info.number}
         refs[str(info.number)] = info.number
         (self.folder / f"{self.settings.plan}.refs.json").write_text(json.dumps(refs))
-
-
-def _info_to_json(info: VersionInfo) -> dict[str, Any]:
-    return {
-        "plan": info.plan,
-        "number": info.number,
-        "parent": info.parent,
-        "author": info.author,
-        "created_at": info.created_at.isoformat(),
-        "message": info.message,
-        "hash": info.hash,
-    }
-
-
-def _info_from_json(data: dict[str, Any]) -> VersionInfo:
-    return VersionInfo(**{**data, "created_at": datetime.fromisoformat(data["created_at"])})
 
 
 def open_cache(settings: AddinSettings) -> VersionCache:

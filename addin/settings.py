@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from server.connect import StoreLocation
+
 __all__ = [
     "KEYS",
     "SETTINGS_SHEET",
@@ -37,6 +39,7 @@ KEYS = {
     "version": "PLANBOOK_VERSION",
     "db": "PLANBOOK_DB",
     "cache": "PLANBOOK_CACHE",
+    "author": "PLANBOOK_AUTHOR",
 }
 """Setting name -> key in the settings sheet, the config file and the environment."""
 DEFAULT_CONF = Path.home() / ".xlwings" / "xlwings.conf"
@@ -53,11 +56,19 @@ class AddinSettings:
     version: str = "latest"
     db: str = ""
     cache: str = ""
+    author: str = ""
+    """Who changes to an embedded store are recorded under (default: the login name); the
+    service records its token's holder instead."""
+
+    @property
+    def location(self) -> StoreLocation:
+        """Where the store is, as :func:`server.connect.open_store` takes it."""
+        return StoreLocation(db=self.db, server=self.server, token=self.token)
 
     @property
     def source(self) -> str:
         """The store's address: the service URL or the embedded database."""
-        return self.server.rstrip("/") if self.server else f"db:{self.db}"
+        return self.location.address
 
     def pinned(self, version: str) -> AddinSettings:
         """The same settings with another pin."""

@@ -10,7 +10,6 @@ its ``Sheet!Cell``; nothing is stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -22,7 +21,7 @@ from addin.templates.layout import headcount_driven
 from planbook.errors import PlanbookError
 from planbook.facts import normalize
 from planbook.model import Plan
-from server.store import FactFilter, PushRequest, team_part
+from server.store import FactFilter, PushRequest, StoreAPI, team_part
 
 __all__ = [
     "HEADCOUNT_CHOICES",
@@ -44,7 +43,6 @@ class WorkbookPush:
     plan: str | None
     base: str | None
     """The version (number or tag) the budget is based on; None: the one the workbook records."""
-    author: str
     message: str
     headcount: str | None = None
     """``keep`` or ``replace`` the stored headcount lines when the Headcount sheet is empty."""
@@ -73,19 +71,20 @@ def team_metadata(wb: Sheets, how: WorkbookPush) -> Metadata:
     return meta
 
 
-def team_request(store: Any, wb: Sheets, how: WorkbookPush) -> tuple[PushRequest, TeamWorkbook]:
+def team_request(
+    store: StoreAPI, wb: Sheets, how: WorkbookPush
+) -> tuple[PushRequest, TeamWorkbook]:
     """The push request of a filled team workbook and what was read from it (raises with
     every problem, storing nothing)."""
     meta = team_metadata(wb, how)
     base = _base_number(store, meta.plan, how.base, meta.base_version, wb.name)
-    reference = int(store.resolve(meta.plan, how.reference)) if how.reference else base
+    reference = store.resolve(meta.plan, how.reference) if how.reference else base
     plan = store.plan(meta.plan, reference)
     book = read_team_sheets(wb, plan)
     facts = _team_facts(store, plan, book, how, base)
     request = PushRequest(
         meta.plan,
         base=base,
-        author=how.author,
         message=how.message or f"{book.team}: {book.scenario} budget from {wb.name}",
         facts=facts if len(facts) else None,
         clear=() if len(facts) else (team_part(book.team),),
@@ -95,14 +94,14 @@ def team_request(store: Any, wb: Sheets, how: WorkbookPush) -> tuple[PushRequest
 
 
 def company_request(
-    store: Any, wb: Sheets, how: WorkbookPush
+    store: StoreAPI, wb: Sheets, how: WorkbookPush
 ) -> tuple[PushRequest | None, int | None]:
     """The push request of a company AOP workbook (None when it holds its base version's
     plan unchanged) and its base version."""
     company = read_company_sheets(wb, plan_id=how.plan)
     plan_id = company.plan.id
     if how.base is not None:
-        base: int | None = int(store.resolve(plan_id, how.base))
+        base: int | None = store.resolve(plan_id, how.base)
     else:
         base = company.base_version
     if base and company.plan == store.plan(plan_id, base):
@@ -111,7 +110,6 @@ def company_request(
     request = PushRequest(
         plan_id,
         base=base,
-        author=how.author,
         message=how.message or f"company plan from {wb.name}",
         company=company.plan,
         source=wb.name,
@@ -119,9 +117,11 @@ def company_request(
     return request, base
 
 
-def _base_number(store: Any, plan_id: str, option: str | None, recorded: str, name: str) -> int:
+def _base_number(
+    store: StoreAPI, plan_id: str, option: str | None, recorded: str, name: str
+) -> int:
     if option is not None:
-        return int(store.resolve(plan_id, option))
+        return store.resolve(plan_id, option)
     if not recorded:
         raise PlanbookError(
             f"{name} records no store version (it was made from a plan file); say which "
@@ -131,7 +131,7 @@ def _base_number(store: Any, plan_id: str, option: str | None, recorded: str, na
 
 
 def _team_facts(
-    store: Any, plan: Plan, book: TeamWorkbook, how: WorkbookPush, base: int
+    store: StoreAPI, plan: Plan, book: TeamWorkbook, how: WorkbookPush, base: int
 ) -> pd.DataFrame:
     """The workbook's scenario plus the team's other budget scenarios as of ``base``."""
     budget = [s.id for s in plan.scenarios if not s.actuals]

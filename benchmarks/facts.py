@@ -24,17 +24,20 @@ def _random_frame(rows: int, teams: int, accounts: int, months: int) -> pd.DataF
     return pd.DataFrame(
         {
             "scenario": pd.Categorical.from_codes(
-                rng.integers(0, 4, rows), categories=["a", "b", "c", "d"]
+                rng.integers(0, 4, rows), categories=pd.Index(["a", "b", "c", "d"])
             ),
             "team": pd.Categorical.from_codes(
-                rng.integers(0, teams, rows), categories=[f"t{i}" for i in range(teams)]
+                rng.integers(0, teams, rows), categories=pd.Index([f"t{i}" for i in range(teams)])
             ),
             "account": pd.Categorical.from_codes(
-                rng.integers(0, accounts, rows), categories=[f"a{i}" for i in range(accounts)]
+                rng.integers(0, accounts, rows),
+                categories=pd.Index([f"a{i}" for i in range(accounts)]),
             ),
-            "line": pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), categories=[""]),
+            "line": pd.Categorical.from_codes(
+                np.zeros(rows, dtype=np.int8), categories=pd.Index([""])
+            ),
             "period": pd.Categorical.from_codes(
-                rng.integers(0, months, rows), categories=[f"m{i}" for i in range(months)]
+                rng.integers(0, months, rows), categories=pd.Index([f"m{i}" for i in range(months)])
             ),
             "amount": rng.integers(0, 10_000_000, rows),
         }

@@ -18,7 +18,8 @@ from addin.session import configure
 from addin.settings import AddinSettings
 from benchmarks.runner import Case
 from planbook.demo import build_demo
-from server.store import PushRequest, Store
+from server.store import PushRequest
+from server.store.store import Store
 
 LOOKUPS = 10_000
 
@@ -27,8 +28,8 @@ def _store(demo: object, folder: Path) -> str:
     url = f"sqlite:///{folder / 'planbook.db'}"
     store = Store.open(url)
     plan, facts = demo.plan, demo.facts  # type: ignore[attr-defined]
-    first, _ = store.push(PushRequest(plan.id, base=None, author="bench", company=plan))
-    store.push(PushRequest(plan.id, base=first.number, author="bench", facts=facts))
+    first, _ = store.acting_as("bench").push(PushRequest(plan.id, base=None, company=plan))
+    store.acting_as("bench").push(PushRequest(plan.id, base=first.number, facts=facts))
     store.close()
     return url
 

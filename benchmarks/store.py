@@ -29,9 +29,10 @@ from sqlalchemy import func, select
 
 from planbook.demo import Demo, build_demo
 from planbook.facts import AMOUNT_TYPE, facts_from_arrow, write_facts
-from server.store import FactFilter, PushRequest, Store
+from server.store import FactFilter, PushRequest
 from server.store.db import transaction
 from server.store.schema import BlobRow
+from server.store.store import Store
 
 RUNS = 3
 PUSHES = 100
@@ -75,9 +76,11 @@ def _bumped(rows: pd.DataFrame, step: int) -> pd.DataFrame:
 
 def _loaded(folder: Path, name: str, demo: Demo) -> tuple[Store, int]:
     store = Store.open(folder / f"{name}.db")
-    first, _ = store.push(PushRequest(demo.plan.id, base=None, author="bench", company=demo.plan))
-    version, _ = store.push(
-        PushRequest(demo.plan.id, base=first.number, author="bench", facts=demo.facts)
+    first, _ = store.acting_as("bench").push(
+        PushRequest(demo.plan.id, base=None, company=demo.plan)
+    )
+    version, _ = store.acting_as("bench").push(
+        PushRequest(demo.plan.id, base=first.number, facts=demo.facts)
     )
     return store, version.number
 
@@ -90,7 +93,7 @@ def _push_team(store: Store, demo: Demo, base: int, count: int) -> tuple[float, 
     for step in range(1, count + 1):
         facts = _bumped(rows, step)
         start = time.perf_counter()
-        version, _ = store.push(PushRequest(demo.plan.id, base=base, author="b", facts=facts))
+        version, _ = store.acting_as("b").push(PushRequest(demo.plan.id, base=base, facts=facts))
         times.append(time.perf_counter() - start)
         base = version.number
     return statistics.median(times), base

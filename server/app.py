@@ -13,7 +13,7 @@ from server.api import admin, versions, workflow
 from server.errors import install_error_handlers
 from server.limits import BodyLimit
 from server.settings import Settings
-from server.store import Store
+from server.store.store import Store
 
 __all__ = ["app_from_env", "create_app"]
 

@@ -15,32 +15,33 @@ tokens can be created through the API. Roles:
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 import pyarrow as pa
 
+from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
-from server.store import (
-    AccessDenied,
-    FactFilter,
-    NotAuthenticated,
-    PushRequest,
-    Store,
-    VersionInfo,
-)
-from server.store.parts import (
-    ACTUALS,
-    COMPANY,
-    actual_rows,
-    is_team_part,
-    team_of,
-    team_part,
-)
-from server.store.read import ALL_FACTS
+from server.store.contract import ALL_FACTS, FactFilter, Progress, PushRequest, StoreAPI
+from server.store.contract import no_progress as _quiet
+from server.store.errors import AccessDenied, NotAuthenticated
+from server.store.parts import ACTUALS, COMPANY, actual_rows, is_team_part, team_of, team_part
+from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo
 
-__all__ = ["ActingStore", "Principal", "authenticate", "hidden_filter", "pushed_parts"]
+if TYPE_CHECKING:  # the embedded store needs SQLAlchemy; the add-in imports this module
+    from server.store.store import Store
+
+__all__ = [
+    "ActingStore",
+    "Principal",
+    "TokenFinder",
+    "authenticate",
+    "hidden_filter",
+    "pushed_parts",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class Principal:
     def sees_confidential(self) -> bool:
         """Admin and finance see salaries; leads see only their own teams'."""
         return self.role in ("admin", "finance")
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the caller may manage tokens and back up or restore the store."""
+        return self.role == "admin"
 
     def require(self, *roles: str, doing: str) -> None:
         """Refuse unless the caller has one of ``roles``."""
@@ -83,7 +89,7 @@ class Principal:
                     loc=("parts", part),
                 )
 
-    def check_push(self, store: Store, request: PushRequest) -> None:
+    def check_push(self, store: StoreAPI, request: PushRequest) -> None:
         """Refuse a push that writes a part this caller may not write."""
         if self.role not in ("admin", "finance"):
             self.check_parts(pushed_parts(store, request))
@@ -105,7 +111,15 @@ class Principal:
         )
 
 
-def authenticate(store: Store, header: str | None, *, secret: str) -> Principal:
+class TokenFinder(Protocol):
+    """What authentication needs of a store: the live token with a secret."""
+
+    def find_token(self, secret: str) -> TokenInfo | None:
+        """The live token with this secret (None: unknown or revoked)."""
+        ...
+
+
+def authenticate(store: TokenFinder, header: str | None, *, secret: str) -> Principal:
     """The principal behind an ``Authorization: Bearer ...`` header."""
     if not header or not header.lower().startswith("bearer ") or not header[7:].strip():
         raise NotAuthenticated(
@@ -139,7 +153,7 @@ def hidden_filter(principal: Principal, plan: Plan, wanted: FactFilter) -> FactF
     )
 
 
-def pushed_parts(store: Store, request: PushRequest) -> set[str]:
+def pushed_parts(store: StoreAPI, request: PushRequest) -> set[str]:
     """The parts a push writes: the company part, each team whose budget facts it holds,
     the actuals part, and the parts it clears."""
     parts = set(request.clear)
@@ -155,20 +169,21 @@ def pushed_parts(store: Store, request: PushRequest) -> set[str]:
 
 
 class ActingStore:
-    """The service's store used on behalf of a caller, as the HTTP routes use it: reads leave
-    out the confidential accounts the caller may not see, and a push is checked like
-    ``POST /plans/{plan}/versions`` and recorded as the caller's. Only reads and pushes:
-    nothing else of the store is reachable through it (the Office.js buttons use it)."""
+    """A store used on behalf of an authenticated caller: the one place where permissions,
+    authorship and the confidential-line filter meet the store (a :class:`StoreAPI` door).
+
+    The service's routes and the Office.js buttons use it: reads leave out the confidential
+    accounts the caller may not see; pushes, status changes and tag moves are checked against
+    the caller's role and recorded under the caller's name; tokens and backups are admin's.
+    It does not own the store: :meth:`close` leaves it open for whoever opened it."""
 
     def __init__(self, store: Store, principal: Principal) -> None:
-        self.store = store
         self.principal = principal
+        self.store = store.acting_as(principal.name)
 
+    # --- reads: every role
     def plans(self) -> list[str]:
         return self.store.plans()
-
-    def only_plan(self) -> str:
-        return self.store.only_plan()
 
     def resolve(self, plan_id: str, ref: str | int = "latest") -> int:
         return self.store.resolve(plan_id, ref)
@@ -179,23 +194,84 @@ class ActingStore:
     def plan(self, plan_id: str, ref: str | int = "latest") -> Plan:
         return self.store.plan(plan_id, ref)
 
+    def visible_filter(self, plan_id: str, number: int, wanted: FactFilter) -> FactFilter:
+        """``wanted`` narrowed to what the caller may see in version ``number``."""
+        return hidden_filter(self.principal, self.store.plan(plan_id, number), wanted)
+
     def facts_table(
         self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
     ) -> tuple[int, pa.Table]:
         number = self.store.resolve(plan_id, ref)
-        definition = self.store.plan(plan_id, number)
-        return self.store.facts_table(
-            plan_id, number, hidden_filter(self.principal, definition, wanted)
-        )
+        return self.store.facts_table(plan_id, number, self.visible_filter(plan_id, number, wanted))
 
     def facts(
         self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
     ) -> pd.DataFrame:
         return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
 
+    def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
+        return self.store.log(plan_id, limit=limit)
+
+    def part_history(self, plan_id: str, part: str) -> list[VersionInfo]:
+        return self.store.part_history(plan_id, part)
+
+    def statuses(self, plan_id: str) -> dict[str, StatusChange | None]:
+        return self.store.statuses(plan_id)
+
+    def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:
+        return self.store.status_history(plan_id, part)
+
+    def tags(self, plan_id: str) -> list[TagInfo]:
+        return self.store.tags(plan_id)
+
+    def tag_history(self, plan_id: str) -> list[TagInfo]:
+        return self.store.tag_history(plan_id)
+
+    # --- writes: checked, recorded under the caller's name
     def push(self, request: PushRequest) -> tuple[VersionInfo, bool]:
         self.principal.check_push(self.store, request)
-        return self.store.push(replace(request, author=self.principal.name))
+        return self.store.push(request)
+
+    def change_status(
+        self, *, plan_id: str, team: str, action: str, comment: str = ""
+    ) -> StatusChange:
+        self.principal.check_status(team, action)
+        return self.store.change_status(plan_id=plan_id, team=team, action=action, comment=comment)
+
+    def set_tag(self, *, plan_id: str, name: str, ref: str | int) -> TagInfo:
+        self.principal.require("admin", "finance", doing="moving a tag")
+        return self.store.set_tag(plan_id=plan_id, name=name, ref=ref)
+
+    def delete_tag(self, *, plan_id: str, name: str) -> TagInfo:
+        self.principal.require("admin", "finance", doing="deleting a tag")
+        return self.store.delete_tag(plan_id=plan_id, name=name)
+
+    # --- admin only
+    def export(self, path: Path, progress: Progress = _quiet) -> int:
+        self.principal.require("admin", doing="exporting the store")
+        return self.store.export(path, progress)
+
+    def import_(self, path: Path, progress: Progress = _quiet) -> int:
+        self.principal.require("admin", doing="importing a store")
+        return self.store.import_(path, progress)
+
+    def verify(self, progress: Progress = _quiet) -> list[Problem]:
+        self.principal.require("admin", doing="verifying the store")
+        return self.store.verify(progress)
+
+    def create_token(
+        self, *, name: str, role: str, teams: tuple[str, ...] = ()
+    ) -> tuple[TokenInfo, str]:
+        self.principal.require("admin", doing="creating tokens")
+        return self.store.create_token(name=name, role=role, teams=teams)
+
+    def tokens(self) -> list[TokenInfo]:
+        self.principal.require("admin", doing="listing tokens")
+        return self.store.tokens()
+
+    def revoke_token(self, token_id: int) -> TokenInfo:
+        self.principal.require("admin", doing="revoking tokens")
+        return self.store.revoke_token(token_id)
 
     def close(self) -> None:
-        self.store.close()
+        """Nothing to release: the store belongs to whoever opened it."""

@@ -1,5 +1,6 @@
-"""A Python client of the sync service (httpx), with the same methods as the embedded
-:class:`server.store.Store`, so the CLI (and later the add-in) works either way.
+"""A Python client of the sync service (httpx): a :class:`server.store.StoreAPI` door, so
+the CLI and the add-in work the same on the embedded store and through the service. It
+needs no SQLAlchemy (the ``excel`` extra is enough to talk to a service).
 
 Retries with exponential backoff on 503 and on connection failures (only where a retry
 cannot apply a write twice); turns every 4xx into the store's own exceptions with the
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -25,8 +27,10 @@ from planbook.facts import facts_from_arrow, facts_to_arrow
 from planbook.model import Plan
 from planbook.validation import parse_plan
 from server.formats import facts_to_columns
+from server.store.contract import ALL_FACTS, FactFilter, Progress, PushRequest, no_progress
 from server.store.errors import (
     AccessDenied,
+    ConcurrentWrite,
     Conflict,
     ConflictDetail,
     InvalidRequest,
@@ -37,26 +41,32 @@ from server.store.errors import (
     StoreUnavailable,
     TooLarge,
 )
-from server.store.push import PushRequest
-from server.store.read import ALL_FACTS, FactFilter
-from server.store.records import PartInfo, StatusChange, TagInfo, VersionInfo
-from server.store.tokens import TokenInfo
+from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo, from_json
 
 __all__ = ["Client"]
 
-Progress = Callable[[int, int], None]
-_ERRORS: dict[int, type[StoreError]] = {
+_BY_STATUS: dict[int, type[StoreError]] = {
     401: NotAuthenticated,
     403: AccessDenied,
     404: NotFound,
-    409: StoreNotEmpty,
+    409: StoreError,
     413: TooLarge,
     422: InvalidRequest,
 }
-
-
-def _quiet(done: int, total: int) -> None:
-    pass
+_BY_KIND: dict[str, type[StoreError]] = {
+    cls.__name__: cls
+    for cls in (
+        AccessDenied,
+        ConcurrentWrite,
+        InvalidRequest,
+        NotAuthenticated,
+        NotFound,
+        StoreNotEmpty,
+        StoreUnavailable,
+        TooLarge,
+    )
+}
+_CHUNK = 1024 * 1024
 
 
 class Client:
@@ -96,9 +106,21 @@ class Client:
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """Send with retries on 503 and on failures to connect; raise on 4xx/5xx."""
-        for attempt in range(self.retries + 1):
+        with self._sending(method, url, stream=False, **kwargs) as response:
+            return response
+
+    @contextmanager
+    def _sending(
+        self, method: str, url: str, *, stream: bool, retry: bool = True, **kwargs: Any
+    ) -> Iterator[httpx.Response]:
+        """The response (read, or open for streaming), after retries on 503 and on failures
+        to connect (unless ``retry`` is off: a streamed body cannot be sent twice); raises
+        the store's error on 4xx/5xx."""
+        retries = self.retries if retry else 0
+        for attempt in range(retries + 1):
             try:
-                response = self.http.request(method, url, **kwargs)
+                request = self.http.build_request(method, url, **kwargs)
+                response = self.http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 safe = method == "GET" or isinstance(exc, httpx.ConnectError)
                 if not safe:
@@ -106,13 +128,20 @@ class Client:
                         f"the connection to {self.http.base_url} broke during the request "
                         f"({exc}); it may or may not have been applied: check planbook log"
                     ) from None
-                if attempt == self.retries:
+                if attempt == retries:
                     raise StoreUnavailable(
                         f"cannot reach the Planbook service at {self.http.base_url} ({exc})"
                     ) from None
             else:
-                if response.status_code != 503 or attempt == self.retries:
-                    return _checked(response)
+                if response.status_code != 503 or attempt == retries:
+                    try:
+                        if response.status_code >= 400 and stream:
+                            response.read()
+                        yield _checked(response)
+                    finally:
+                        response.close()
+                    return
+                response.close()
             time.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")
 
@@ -124,14 +153,6 @@ class Client:
     def plans(self) -> list[str]:
         """Ids of every plan."""
         return list(self._json("GET", "/plans"))
-
-    def only_plan(self) -> str:
-        """The id of the one plan."""
-        plans = self.plans()
-        if len(plans) != 1:
-            found = ", ".join(plans) if plans else "none"
-            raise NotFound(f"name the plan with --plan; the store holds: {found}", loc=("plan",))
-        return plans[0]
 
     def push(self, request: PushRequest) -> tuple[VersionInfo, bool]:
         """Push a version (the service records the token's name as the author). Facts alone
@@ -153,7 +174,7 @@ class Client:
         if request.facts is not None:
             body["facts"] = facts_to_columns(facts_to_arrow(request.facts))
         data = self._json("POST", f"/plans/{request.plan_id}/versions", json=body)
-        return _version(data["version"]), bool(data["created"])
+        return from_json(VersionInfo, data["version"]), bool(data["created"])
 
     def _push_parquet(self, request: PushRequest) -> tuple[VersionInfo, bool]:
         assert request.facts is not None
@@ -166,7 +187,7 @@ class Client:
             content=sink.getvalue(),
             headers={"Content-Type": "application/vnd.apache.parquet"},
         )
-        return _version(data["version"]), bool(data["created"])
+        return from_json(VersionInfo, data["version"]), bool(data["created"])
 
     def resolve(self, plan_id: str, ref: str | int = "latest") -> int:
         """A version number from a number, tag or latest."""
@@ -174,7 +195,7 @@ class Client:
 
     def version(self, plan_id: str, ref: str | int = "latest") -> VersionInfo:
         """A version with its parts."""
-        return _version(self._json("GET", f"/plans/{plan_id}/versions/{ref}"))
+        return from_json(VersionInfo, self._json("GET", f"/plans/{plan_id}/versions/{ref}"))
 
     def plan(self, plan_id: str, ref: str | int = "latest") -> Plan:
         """The plan definition of a version."""
@@ -196,19 +217,36 @@ class Client:
         table = pq.read_table(io.BytesIO(response.content))
         return int(response.headers["X-Planbook-Version"]), table
 
-    def facts(self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS) -> Any:
+    def facts_if_changed(self, plan_id: str, number: int, etag: str | None) -> tuple[str, bytes]:
+        """``(etag, parquet)`` of a version's facts, or ``(etag, b"")`` when ``etag`` still
+        matches (304: the copy the caller holds is current)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self._send(
+            "GET",
+            f"/plans/{plan_id}/versions/{number}/facts",
+            params={"format": "parquet"},
+            headers=headers,
+        )
+        if response.status_code == 304:
+            return etag or "", b""
+        return response.headers.get("ETag", ""), response.content
+
+    def facts(
+        self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
+    ) -> pd.DataFrame:
         """A version's facts as a canonical frame."""
         return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
 
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         """Versions newest first."""
         params = {"limit": limit} if limit else {}
-        return [_version(v) for v in self._json("GET", f"/plans/{plan_id}/versions", params=params)]
+        data = self._json("GET", f"/plans/{plan_id}/versions", params=params)
+        return [from_json(VersionInfo, v) for v in data]
 
     def part_history(self, plan_id: str, part: str) -> list[VersionInfo]:
         """Versions that changed one part."""
         data = self._json("GET", f"/plans/{plan_id}/versions", params={"part": part})
-        return [_version(v) for v in data]
+        return [from_json(VersionInfo, v) for v in data]
 
     # --- status and tags ---------------------------------------------------------------
 
@@ -216,57 +254,78 @@ class Client:
         """Each team's status (None: never submitted)."""
         out: dict[str, StatusChange | None] = {}
         for s in self._json("GET", f"/plans/{plan_id}/status"):
-            out[s["part"].removeprefix("team:")] = _status(s) if s["actor"] else None
+            out[s["part"].removeprefix("team:")] = (
+                from_json(StatusChange, s) if s["actor"] else None
+            )
         return out
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, actor: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = ""
     ) -> StatusChange:
         """Submit, approve, return or reopen (the service records the token's name)."""
         body = {"action": action, "comment": comment}
-        return _status(self._json("POST", f"/plans/{plan_id}/teams/{team}/status", json=body))
+        data = self._json("POST", f"/plans/{plan_id}/teams/{team}/status", json=body)
+        return from_json(StatusChange, data)
 
     def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:
         """Every status change, oldest first."""
         params = {"team": part.removeprefix("team:")} if part else {}
         data = self._json("GET", f"/plans/{plan_id}/status/history", params=params)
-        return [_status(s) for s in data]
+        return [from_json(StatusChange, s) for s in data]
 
     def tags(self, plan_id: str) -> list[TagInfo]:
         """latest and every tag."""
-        return [_tag(t) for t in self._json("GET", f"/plans/{plan_id}/tags")]
+        return [from_json(TagInfo, t) for t in self._json("GET", f"/plans/{plan_id}/tags")]
 
-    def set_tag(self, *, plan_id: str, name: str, ref: str | int, actor: str) -> TagInfo:
-        """Pin or move a tag."""
+    def set_tag(self, *, plan_id: str, name: str, ref: str | int) -> TagInfo:
+        """Pin or move a tag (the service records the token's name)."""
         body = {"version": str(ref)}
-        return _tag(self._json("PUT", f"/plans/{plan_id}/tags/{name}", json=body))
+        return from_json(TagInfo, self._json("PUT", f"/plans/{plan_id}/tags/{name}", json=body))
 
-    def delete_tag(self, *, plan_id: str, name: str, actor: str) -> TagInfo:
-        """Remove a tag."""
-        return _tag(self._json("DELETE", f"/plans/{plan_id}/tags/{name}"))
+    def delete_tag(self, *, plan_id: str, name: str) -> TagInfo:
+        """Remove a tag (the service records the token's name)."""
+        return from_json(TagInfo, self._json("DELETE", f"/plans/{plan_id}/tags/{name}"))
 
     def tag_history(self, plan_id: str) -> list[TagInfo]:
         """Every tag move."""
-        return [_tag(t) for t in self._json("GET", f"/plans/{plan_id}/tags/history")]
+        data = self._json("GET", f"/plans/{plan_id}/tags/history")
+        return [from_json(TagInfo, t) for t in data]
 
     # --- admin ---------------------------------------------------------------------------
 
-    def export(self, path: Path, progress: Progress = _quiet) -> int:
-        """Download the whole store to a zip file; returns the number of blobs."""
-        response = self._send("GET", "/export")
-        path.write_bytes(response.content)
-        progress(1, 1)
+    def export(self, path: Path, progress: Progress = no_progress) -> int:
+        """Download the whole store to a zip file, streamed to disk (a partial file is
+        removed); returns the number of blobs."""
+        try:
+            with self._sending("GET", "/export", stream=True) as response, path.open("wb") as f:
+                total = int(response.headers.get("Content-Length", "0"))
+                for chunk in response.iter_bytes(_CHUNK):
+                    f.write(chunk)
+                    progress(response.num_bytes_downloaded, total)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         return int(response.headers.get("X-Planbook-Blobs", "0"))
 
-    def import_(self, path: Path, progress: Progress = _quiet) -> int:
-        """Upload an export into the (empty) service store."""
-        content = path.read_bytes()
-        headers = {"Content-Type": "application/zip"}
-        data = self._json("POST", "/import", content=content, headers=headers)
-        progress(1, 1)
-        return int(data["blobs"])
+    def import_(self, path: Path, progress: Progress = no_progress) -> int:
+        """Upload an export into the (empty) service store, streamed from disk."""
+        total = path.stat().st_size
 
-    def verify(self, progress: Progress = _quiet) -> list[Problem]:
+        def chunks() -> Iterator[bytes]:
+            sent = 0
+            with path.open("rb") as f:
+                while chunk := f.read(_CHUNK):
+                    sent += len(chunk)
+                    progress(sent, total)
+                    yield chunk
+
+        headers = {"Content-Type": "application/zip", "Content-Length": str(total)}
+        with self._sending(
+            "POST", "/import", stream=False, retry=False, content=chunks(), headers=headers
+        ) as response:
+            return int(response.json()["blobs"])
+
+    def verify(self, progress: Progress = no_progress) -> list[Problem]:
         """Every problem the service's verify finds."""
         data = self._json("GET", "/verify")
         progress(1, 1)
@@ -277,18 +336,20 @@ class Client:
     ) -> tuple[TokenInfo, str]:
         """A new token and its secret."""
         data = self._json("POST", "/tokens", json={"name": name, "role": role, "teams": teams})
-        return _token(data), str(data["secret"])
+        return from_json(TokenInfo, data), str(data["secret"])
 
     def tokens(self) -> list[TokenInfo]:
         """Every token."""
-        return [_token(t) for t in self._json("GET", "/tokens")]
+        return [from_json(TokenInfo, t) for t in self._json("GET", "/tokens")]
 
     def revoke_token(self, token_id: int) -> TokenInfo:
         """Revoke a token."""
-        return _token(self._json("DELETE", f"/tokens/{token_id}"))
+        return from_json(TokenInfo, self._json("DELETE", f"/tokens/{token_id}"))
 
 
 def _checked(response: httpx.Response) -> httpx.Response:
+    """The response, or the store's own error for a 4xx/5xx: the error's ``kind`` names its
+    class; a 409 with conflict details is a :class:`Conflict` saying who changed what."""
     if response.status_code < 400:
         return response
     try:
@@ -299,60 +360,14 @@ def _checked(response: httpx.Response) -> httpx.Response:
     problems = [Problem(tuple(e.get("loc", ())), str(e.get("msg", ""))) for e in errors]
     status = response.status_code
     if status == 409 and "conflicts" in body:
-        details = [
-            ConflictDetail(
-                c["part"], c["version"], c["author"], datetime.fromisoformat(c["at"]), c["reason"]
-            )
-            for c in body["conflicts"]
-        ]
+        details = [from_json(ConflictDetail, c) for c in body["conflicts"]]
         raise Conflict(details, base=body.get("base"), head=body.get("head", 0))
     if status == 422 and (len(problems) > 1 or any(p.loc for p in problems)):
         raise PlanValidationError(problems, subject="request")
     text = "; ".join(str(p) for p in problems)
-    if status in _ERRORS:
-        raise _ERRORS[status](text, loc=problems[0].loc if problems else ())
     if status == 503:
         raise StoreUnavailable(f"the service is busy; try again shortly ({text})")
+    error = _BY_KIND.get(str(body.get("kind", ""))) or _BY_STATUS.get(status)
+    if error is not None:
+        raise error(text, loc=problems[0].loc if problems else ())
     raise StoreError(f"the service failed ({status}): {text}")
-
-
-def _version(v: dict[str, Any]) -> VersionInfo:
-    return VersionInfo(
-        plan=v["plan"],
-        number=v["number"],
-        parent=v["parent"],
-        author=v["author"],
-        created_at=datetime.fromisoformat(v["created_at"]),
-        message=v["message"],
-        hash=v["hash"],
-        changed=tuple(v["changed"]),
-        parts=tuple(PartInfo(**p) for p in v.get("parts", [])),
-    )
-
-
-def _status(s: dict[str, Any]) -> StatusChange:
-    return StatusChange(
-        part=s["part"],
-        status=s["status"],
-        comment=s["comment"],
-        actor=s["actor"],
-        at=datetime.fromisoformat(s["at"]),
-        version=s["version"],
-    )
-
-
-def _tag(t: dict[str, Any]) -> TagInfo:
-    at = datetime.fromisoformat(t["at"]) if t.get("at") else None
-    return TagInfo(t["name"], t["version"], t.get("actor", ""), at)
-
-
-def _token(t: dict[str, Any]) -> TokenInfo:
-    revoked = datetime.fromisoformat(t["revoked_at"]) if t.get("revoked_at") else None
-    return TokenInfo(
-        t["id"],
-        t["name"],
-        t["role"],
-        tuple(t["teams"]),
-        datetime.fromisoformat(t["created_at"]),
-        revoked,
-    )

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from planbook.errors import PlanbookError, PlanValidationError
-from server.store import Conflict, StoreError, StoreUnavailable
+from server.store import Conflict, StoreError, StoreUnavailable, to_json
 
 __all__ = ["error_body", "install_error_handlers"]
 
@@ -30,23 +30,14 @@ def error_body(loc: tuple[Any, ...] | list[Any], msg: str) -> dict[str, Any]:
 
 def _store_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StoreError)
-    body = error_body(exc.loc, exc.msg)
+    body = error_body(exc.loc, exc.msg) | {"kind": type(exc).__name__}
     headers = {}
     if isinstance(exc, Conflict):
         body["base"], body["head"] = exc.base, exc.head
         body["errors"] = [
             {"loc": ["parts", d.part], "msg": d.sentence(exc.base)} for d in exc.details
         ]
-        body["conflicts"] = [
-            {
-                "part": d.part,
-                "version": d.version,
-                "author": d.author,
-                "at": d.at.isoformat(),
-                "reason": d.reason,
-            }
-            for d in exc.details
-        ]
+        body["conflicts"] = [to_json(d) for d in exc.details]
     if isinstance(exc, StoreUnavailable):
         headers["Retry-After"] = "1"
     if exc.status == 401:

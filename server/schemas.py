@@ -7,8 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.store import StatusChange, TagInfo, VersionInfo
-from server.store.tokens import TokenInfo
+from server.store import StatusChange, TagInfo, TokenInfo, VersionInfo, to_json
 
 _FACTS_EXAMPLE = {
     "scenario": ["base", "base"],
@@ -33,6 +32,11 @@ class ErrorOut(BaseModel):
     """Every error: a list of problems, each with where and what."""
 
     errors: list[ErrorItem]
+    kind: str | None = Field(
+        default=None,
+        description="The store's error class (NotFound, StoreNotEmpty, ...), when it has one.",
+        examples=["NotFound"],
+    )
 
 
 class ConflictItem(BaseModel):
@@ -86,17 +90,7 @@ class VersionOut(BaseModel):
 
     @classmethod
     def of(cls, v: VersionInfo) -> VersionOut:
-        return cls(
-            plan=v.plan,
-            number=v.number,
-            parent=v.parent,
-            author=v.author,
-            created_at=v.created_at,
-            message=v.message,
-            hash=v.hash,
-            changed=list(v.changed),
-            parts=[PartOut(**p.__dict__) for p in v.parts],
-        )
+        return cls.model_validate(to_json(v))
 
 
 class PushOut(BaseModel):
@@ -121,7 +115,7 @@ class StatusOut(BaseModel):
     def of(cls, change: StatusChange | None, part: str = "") -> StatusOut:
         if change is None:
             return cls(part=part, status="draft", comment="", actor="", at=None, version=None)
-        return cls(**change.__dict__)
+        return cls.model_validate(to_json(change))
 
 
 class TagIn(_Body):
@@ -136,7 +130,7 @@ class TagOut(BaseModel):
 
     @classmethod
     def of(cls, tag: TagInfo) -> TagOut:
-        return cls(**tag.__dict__)
+        return cls.model_validate(to_json(tag))
 
 
 class TokenIn(_Body):
@@ -155,7 +149,7 @@ class TokenOut(BaseModel):
 
     @classmethod
     def of(cls, t: TokenInfo) -> TokenOut:
-        return cls(**(t.__dict__ | {"teams": list(t.teams)}))
+        return cls.model_validate(to_json(t))
 
 
 class TokenCreated(TokenOut):

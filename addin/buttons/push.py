@@ -14,8 +14,6 @@ success the new version and status go to the settings sheet (``PLANBOOK_BASE``,
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -103,10 +101,6 @@ def push_to_store(book: Any) -> int | None:
     return version.number
 
 
-def _author() -> str:
-    return os.environ.get("PLANBOOK_AUTHOR") or getpass.getuser()
-
-
 def _prepare(book: Any, cache: VersionCache, sheet: dict[str, str]) -> Prepared:
     """What the workbook pushes (raises with every problem)."""
     sheets = BookSheets(book)
@@ -118,7 +112,6 @@ def _prepare(book: Any, cache: VersionCache, sheet: dict[str, str]) -> Prepared:
     how = WorkbookPush(
         plan=cache.settings.plan or None,
         base=sheet.get("PLANBOOK_BASE") or None,
-        author=_author(),
         message="",
         headcount=sheet.get("PLANBOOK_HEADCOUNT") or None,
         reference=sheet.get("PLANBOOK_PULLED") or None,
@@ -146,7 +139,6 @@ def _facts_request(book: Any, cache: VersionCache, sheet: dict[str, str]) -> Pus
     return PushRequest(
         base.info.plan,
         base=base.info.number,
-        author=_author(),
         message=f"pushed from {book.name}",
         facts=facts,
         source=book.name,

@@ -15,7 +15,7 @@ from addin.functions.convert import NA, VALUE, Cell, FunctionError, as_number, p
 from planbook import PERIOD_GRAINS, Plan, facts_from_records
 from planbook.facts import FACT_COLUMNS
 from server.auth import hidden_filter
-from server.store.read import ALL_FACTS
+from server.store import ALL_FACTS, FactFilter
 
 __all__ = [
     "check_visible",
@@ -115,32 +115,23 @@ def narrowed(plan: Plan, facts: pd.DataFrame, filters: dict[str, list[str]]) -> 
     return facts if keep.all() else facts[keep]
 
 
-def _hidden(plan: Plan) -> tuple[list[str], list[str]] | None:
-    """The confidential accounts the caller may not see and the teams they may see them for
-    (a lead's own); None when the caller sees everything (the user's own machine, finance)."""
+def _rule(plan: Plan) -> FactFilter:
+    """What the caller (:mod:`addin.acting`) may see: the service's own read rule, or
+    everything on the user's own machine."""
     who = caller()
-    if who is None:
-        return None
-    rule = hidden_filter(who, plan, ALL_FACTS)  # the service's own read rule
-    return (list(rule.hidden_accounts), list(rule.own_teams)) if rule.hidden_accounts else None
+    return ALL_FACTS if who is None else hidden_filter(who, plan, ALL_FACTS)
 
 
 def visible(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
-    """The facts the caller may see (:mod:`addin.acting`), as the service's reads filter
-    them: every fact on the user's own machine and for finance and admin; for other roles
-    the confidential accounts only of a lead's own teams."""
-    rule = _hidden(plan)
-    if rule is None:
-        return facts
-    hidden, own = rule
-    keep = (~facts["account"].isin(hidden) | facts["team"].isin(own)).to_numpy()
-    return facts if keep.all() else facts[keep]
+    """The facts the caller may see, as the service's reads filter them: every fact on the
+    user's own machine and for finance and admin; for other roles the confidential accounts
+    only of a lead's own teams."""
+    return _rule(plan).visible(facts)
 
 
 def check_visible(plan: Plan, team: str, account: str) -> None:
     """Refuse one confidential amount the caller may not see (#N/A, saying why)."""
-    rule = _hidden(plan)
-    if rule is not None and account in rule[0] and team not in rule[1]:
+    if _rule(plan).hides(team=team, account=account):
         who = caller()
         assert who is not None
         raise FunctionError(

@@ -7,16 +7,13 @@ the service, with the same results.
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from server.store import NotFound, Store
+from server.store import StoreAPI, only_plan
 
 DEFAULT_DB = "planbook.db"
 
@@ -52,43 +49,29 @@ AuthorOption = Annotated[
 ]
 
 
-def author_name(author: str | None) -> str:
-    """The author recorded on a change: the option, else the login name."""
-    if author:
-        return author
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER", "unknown")
-
-
 @contextmanager
 def backend(
-    *, db: str, server: str | None, token: str | None, create: bool = False
-) -> Iterator[Any]:
-    """The embedded store, or a client of the service when ``server`` is given.
+    *,
+    db: str,
+    server: str | None,
+    token: str | None,
+    create: bool = False,
+    author: str | None = None,
+) -> Iterator[StoreAPI]:
+    """The store the options name (:func:`server.connect.open_store`): the embedded store,
+    recording changes under ``author`` (default: the login name), or the service when
+    ``server`` is given (which records the token's holder). Only commands that write
+    (``create``) make a new SQLite file; the others say there is no store."""
+    from server.connect import StoreLocation, open_store
 
-    Only commands that write (``create``) make a new SQLite file; the others say there is
-    no store.
-    """
-    if server:
-        from server.client import Client
-
-        with Client(server, token=token) as client:
-            yield client
-        return
-    if not create and "://" not in db and not Path(db).exists():
-        raise NotFound(
-            f"there is no store at {db}; create one with planbook demo or planbook push, "
-            "or point --db (PLANBOOK_DB) at yours"
-        )
-    store = Store.open(db)
+    where = StoreLocation(db=db, server=server or "", token=token or "")
+    store = open_store(where, actor=author or "", create=create)
     try:
         yield store
     finally:
         store.close()
 
 
-def plan_id(store: Any, plan: str | None) -> str:
+def resolve_plan(store: StoreAPI, plan: str | None) -> str:
     """The plan to work on: the option, else the store's only plan."""
-    return plan or str(store.only_plan())
+    return plan or only_plan(store, hint="name the plan with --plan")

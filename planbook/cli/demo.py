@@ -17,7 +17,6 @@ from planbook.demo import Demo, build_demo
 from planbook.facts import write_facts
 from planbook.model import Plan
 from planbook.planfile import dump_plan
-from server.demo import load_demo
 from server.store import VersionInfo
 
 
@@ -92,8 +91,12 @@ def _load(company: Demo, db: str) -> VersionInfo | None:
             )
             _summary(store.plan(plan_id), store.facts(plan_id))
             return None
+        from server.demo import load_demo
+        from server.store.store import Store
+
+        assert isinstance(store, Store)  # --db only: the demo acts as many people
         with console.status("Loading the demo company into the store...") as spinner:
-            return load_demo(  # type: ignore[no-any-return]
+            return load_demo(
                 store, company, lambda step: spinner.update(f"Loading the demo: {step}...")
             )
 
@@ -111,14 +114,14 @@ def _summary(plan: Plan, facts: pd.DataFrame) -> None:
     table.add_column("Envelope", justify="right")
     table.add_column("Remaining", justify="right")
     rows = request_vs_envelope(plan, facts, scenario="base")
-    for row in rows.itertuples(index=False):
-        remaining = money(row.remaining)
-        style = "red" if row.remaining < 0 else "green"
+    for row in rows.to_dict("records"):
+        remaining = money(row["remaining"])
+        style = "red" if row["remaining"] < 0 else "green"
         table.add_row(
-            str(row.name),
-            str(len(plan.teams_of(str(row.department)))),
-            money(row.request),
-            money(row.envelope),
+            str(row["name"]),
+            str(len(plan.teams_of(str(row["department"])))),
+            money(row["request"]),
+            money(row["envelope"]),
             f"[{style}]{remaining}[/]",
         )
     total = rows[["request", "envelope", "remaining"]].sum()

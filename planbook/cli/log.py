@@ -8,7 +8,14 @@ import typer
 from rich.table import Table
 
 from planbook.cli.common import console, user_errors
-from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption, backend
+from planbook.cli.connect import (
+    DbOption,
+    PlanOption,
+    ServerOption,
+    TokenOption,
+    backend,
+    resolve_plan,
+)
 from server.store import team_part
 
 
@@ -29,7 +36,7 @@ def log(
 ) -> None:
     """Show the versions of a plan, newest first: who, when, why and which parts changed."""
     with backend(db=db, server=server, token=token) as store:
-        plan_id = plan or store.only_plan()
+        plan_id = resolve_plan(store, plan)
         wanted = team_part(team) if team else part
         versions = (
             store.part_history(plan_id, wanted)[:limit]

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from planbook.cli.common import console, user_errors
-from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption, backend
+from planbook.cli.connect import (
+    DbOption,
+    PlanOption,
+    ServerOption,
+    TokenOption,
+    backend,
+    resolve_plan,
+)
 from planbook.cli.workbook_pull import WorkbookPull, pull_workbook
 from planbook.facts import facts_from_arrow, write_facts
 from planbook.planfile import dump_plan
@@ -67,7 +74,7 @@ def pull(
             raise ValueError("--plan-file goes with a facts file; a workbook holds the plan")
         what = _workbook_pull(version, scenario, team, account, period, positions)
         with backend(db=db, server=server, token=token) as store:
-            what = replace(what, plan_id=plan or store.only_plan())
+            what = replace(what, plan_id=resolve_plan(store, plan))
             with console.status(f"Pulling {version} of plan {what.plan_id}..."):
                 console.print(pull_workbook(store, out, what))
         return
@@ -82,7 +89,7 @@ def pull(
         scenarios=scenario or [], teams=team or [], accounts=account or [], periods=period or []
     )
     with backend(db=db, server=server, token=token) as store:
-        plan_id = plan or store.only_plan()
+        plan_id = resolve_plan(store, plan)
         with console.status(f"Pulling {version} of plan {plan_id}..."):
             number, table = store.facts_table(plan_id, version, wanted)
             info = store.version(plan_id, number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -15,14 +15,14 @@ from planbook.cli.connect import (
     PlanOption,
     ServerOption,
     TokenOption,
-    author_name,
     backend,
+    resolve_plan,
 )
 from planbook.cli.workbook_push import WorkbookPush, workbook_request
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
-from server.store import PushRequest, team_part
+from server.store import PushRequest, StoreAPI, team_part
 
 
 class Headcount(StrEnum):
@@ -85,11 +85,10 @@ def push(
         how = WorkbookPush(
             plan=plan,
             base=base,
-            author=author_name(author),
             message=message,
             headcount=headcount.value if headcount else None,
         )
-        with backend(db=db, server=server, token=token, create=True) as store:
+        with backend(db=db, server=server, token=token, create=True, author=author) as store:
             _push_workbook(store, facts_file, how)
         return
     if headcount:
@@ -99,13 +98,12 @@ def push(
         facts = read_facts(facts_file) if facts_file else None
     if facts is None and company is None and not clear:
         raise ValueError("give a facts file, --plan-file or --clear; there is nothing to push")
-    with backend(db=db, server=server, token=token, create=True) as store:
-        plan_id = company.id if company else plan or store.only_plan()
+    with backend(db=db, server=server, token=token, create=True, author=author) as store:
+        plan_id = company.id if company else resolve_plan(store, plan)
         number = None if base is None else store.resolve(plan_id, base)
         request = PushRequest(
             plan_id,
             base=number,
-            author=author_name(author),
             message=message,
             company=company,
             facts=facts,
@@ -115,7 +113,7 @@ def push(
         _send(store, request)
 
 
-def _push_workbook(store: Any, path: Path, how: WorkbookPush) -> None:
+def _push_workbook(store: StoreAPI, path: Path, how: WorkbookPush) -> None:
     """Read a workbook (every problem names its cell) and push what it holds."""
     with console.status(f"Reading {path.name}..."):
         request = workbook_request(store, path, how)
@@ -133,7 +131,7 @@ def _push_workbook(store: Any, path: Path, how: WorkbookPush) -> None:
         raise PlanValidationError([*exc.problems, hint], subject=exc.subject) from None
 
 
-def _send(store: Any, request: PushRequest) -> None:
+def _send(store: StoreAPI, request: PushRequest) -> None:
     """Push and say what happened."""
     plan_id = request.plan_id
     with console.status(f"Pushing to plan {plan_id}..."):

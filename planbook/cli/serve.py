@@ -9,8 +9,6 @@ import typer
 
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import DbOption
-from server.settings import Settings
-from server.store import Store
 
 
 @user_errors
@@ -31,6 +29,9 @@ def serve(
     ``--dev`` the service refuses to start with a default or short one.
     """
     import uvicorn
+
+    from server.settings import Settings
+    from server.store.store import Store
 
     settings = Settings(db=db, dev=dev)
     settings.check_secret()

@@ -14,8 +14,8 @@ from planbook.cli.connect import (
     PlanOption,
     ServerOption,
     TokenOption,
-    author_name,
     backend,
+    resolve_plan,
 )
 from server.store import team_part
 
@@ -42,17 +42,11 @@ def status(
     draft -> submitted -> approved (locked until reopened), or submitted -> returned with a
     comment; a new push makes a returned budget a draft again.
     """
-    with backend(db=db, server=server, token=token) as store:
-        plan_id = plan or store.only_plan()
+    with backend(db=db, server=server, token=token, author=author) as store:
+        plan_id = resolve_plan(store, plan)
         if team and action:
-            change = store.change_status(
-                plan_id=plan_id,
-                team=team,
-                action=action,
-                actor=author_name(author),
-                comment=comment,
-            )
-            console.print(f"Team {team} is now {change.status}.")
+            moved = store.change_status(plan_id=plan_id, team=team, action=action, comment=comment)
+            console.print(f"Team {team} is now {moved.status}.")
             return
         if history:
             _history(store.status_history(plan_id, team_part(team) if team else None))

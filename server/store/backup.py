@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, select, text
 
 from planbook.errors import Problem
+from server.store.contract import Progress, no_progress
 from server.store.errors import InvalidRequest, StoreNotEmpty
 from server.store.parts import hash_blob, version_hash
 from server.store.schema import (
@@ -33,7 +33,6 @@ from server.store.schema import (
 __all__ = ["EXPORT_FORMAT", "export_store", "import_store", "verify_store"]
 
 EXPORT_FORMAT = "planbook-store/1"
-Progress = Callable[[int, int], None]
 _TABLES: tuple[Table, ...] = tuple(
     m.__table__  # type: ignore[misc]
     for m in (PlanRow, VersionRow, VersionPart, StatusEvent, Tag, TagEvent, TokenRow)
@@ -41,11 +40,7 @@ _TABLES: tuple[Table, ...] = tuple(
 _TIME_COLUMNS = {"created_at", "at", "revoked_at"}
 
 
-def _no_progress(done: int, total: int) -> None:
-    pass
-
-
-def export_store(conn: Connection, path: Path, progress: Progress = _no_progress) -> int:
+def export_store(conn: Connection, path: Path, progress: Progress = no_progress) -> int:
     """Write the whole store to a zip file; returns the number of blobs written."""
     hashes = conn.scalars(select(BlobRow.hash).order_by(BlobRow.hash)).all()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
@@ -83,7 +78,7 @@ def is_empty(conn: Connection) -> bool:
     )
 
 
-def import_store(conn: Connection, path: Path, progress: Progress = _no_progress) -> int:
+def import_store(conn: Connection, path: Path, progress: Progress = no_progress) -> int:
     """Load an export into an empty store (inside one transaction); returns blobs loaded."""
     if not is_empty(conn):
         raise StoreNotEmpty("the store already holds data; import only into an empty store")
@@ -131,7 +126,7 @@ def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return manifest
 
 
-def verify_store(conn: Connection, progress: Progress = _no_progress) -> list[Problem]:
+def verify_store(conn: Connection, progress: Progress = no_progress) -> list[Problem]:
     """Every blob against its hash, every version's parts and content hash."""
     problems: list[Problem] = []
     hashes = conn.scalars(select(BlobRow.hash).order_by(BlobRow.hash)).all()

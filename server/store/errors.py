@@ -13,8 +13,12 @@
         ├── AccessDenied           the token's role may not do this            -> 403
         ├── TooLarge               the request body is over the limit           -> 413
         └── StoreUnavailable       the database is busy or unreachable; retry  -> 503
+            └── Offline            (addin.cache) the service cannot be reached and the
+                                   add-in's cache holds no copy of the version asked for
 
 Facts that break the plan raise :class:`planbook.errors.PlanValidationError` (-> 422).
+Over HTTP an error's body names its class (``"kind": "StoreNotEmpty"``), so the client
+(:mod:`server.client`) raises the same class the embedded store would.
 """
 
 from __future__ import annotations

@@ -9,9 +9,6 @@ version and its parts, and moves the head. All or nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +19,7 @@ from planbook.errors import PlanValidationError, Problem
 from planbook.facts import empty_facts, facts_from_arrow
 from planbook.model import Plan
 from planbook.validation import validate_facts, validate_plan
+from server.store.contract import PushRequest
 from server.store.errors import Conflict, ConflictDetail, InvalidRequest, NotFound
 from server.store.parts import (
     ACTUALS,
@@ -39,27 +37,10 @@ from server.store.records import PartInfo, VersionInfo
 from server.store.schema import BlobRow, PlanRow, StatusEvent, VersionPart, VersionRow
 from server.store.workflow import current_status, lock_plan, record_status
 
-__all__ = ["PushRequest", "push"]
+__all__ = ["push"]
 
 
-@dataclass(frozen=True)
-class PushRequest:
-    """What a push writes. ``base`` is the version the changes were made on (None only for
-    the first version of a new plan). ``facts`` replace the parts they touch (each team
-    present, and actuals); ``clear`` empties parts outright (``team:<id>`` or ``actuals``)."""
-
-    plan_id: str
-    base: int | None
-    author: str
-    message: str = ""
-    company: Plan | None = None
-    facts: pd.DataFrame | None = None
-    clear: tuple[str, ...] = ()
-    source: str = "facts"
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-
-def push(conn: Connection, request: PushRequest) -> tuple[VersionInfo, bool]:
+def push(conn: Connection, request: PushRequest, *, author: str) -> tuple[VersionInfo, bool]:
     """Store a new version; returns it and True, or the head and False if nothing changed.
 
     Call inside a write transaction. Raises :class:`Conflict`, :class:`NotFound`,
@@ -89,13 +70,20 @@ def push(conn: Connection, request: PushRequest) -> tuple[VersionInfo, bool]:
         return version_info(conn, request.plan_id, current), False
     number = current + 1
     _store_blobs(conn, list(written.values()))
-    _store_version(conn, request, number=number, head_parts=head_parts, written=written)
-    _drafts_again(conn, request, written, number)
-    return _new_info(request, number, head_parts, written), True
+    _store_version(
+        conn, request, author=author, number=number, head_parts=head_parts, written=written
+    )
+    _drafts_again(conn, request, written, number=number, author=author)
+    return _new_info(request, number, head_parts, written, author=author), True
 
 
 def _new_info(
-    request: PushRequest, number: int, head_parts: dict[str, PartInfo], written: dict[str, Blob]
+    request: PushRequest,
+    number: int,
+    head_parts: dict[str, PartInfo],
+    written: dict[str, Blob],
+    *,
+    author: str,
 ) -> VersionInfo:
     """The version just stored, without reading it back."""
     parts = dict(head_parts) | {p: PartInfo(p, b.hash, b.rows, number) for p, b in written.items()}
@@ -103,7 +91,7 @@ def _new_info(
         plan=request.plan_id,
         number=number,
         parent=number - 1 if number > 1 else None,
-        author=request.author,
+        author=author,
         created_at=request.at,
         message=request.message,
         hash=version_hash({p: i.hash for p, i in parts.items()}),
@@ -242,6 +230,7 @@ def _store_version(
     conn: Connection,
     request: PushRequest,
     *,
+    author: str,
     number: int,
     head_parts: dict[str, PartInfo],
     written: dict[str, Blob],
@@ -252,7 +241,7 @@ def _store_version(
             plan_id=request.plan_id,
             number=number,
             parent=number - 1 if number > 1 else None,
-            author=request.author,
+            author=author,
             created_at=request.at,
             message=request.message,
             hash=version_hash(manifest),
@@ -269,7 +258,7 @@ def _store_version(
 
 
 def _drafts_again(
-    conn: Connection, request: PushRequest, written: dict[str, Blob], number: int
+    conn: Connection, request: PushRequest, written: dict[str, Blob], *, number: int, author: str
 ) -> None:
     """A new push of a submitted or returned team part makes it a draft again."""
     for part in written:
@@ -282,7 +271,7 @@ def _drafts_again(
                     part=part,
                     status="draft",
                     comment="a new draft was pushed",
-                    actor=request.author,
+                    actor=author,
                     at=request.at,
                     version=number,
                 ),

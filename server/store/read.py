@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -16,6 +15,7 @@ from sqlalchemy import Connection, func, select
 
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
+from server.store.contract import ALL_FACTS, FactFilter
 from server.store.errors import NotFound
 from server.store.parts import ACTUALS, COMPANY, decode_facts, decode_plan, is_team_part, team_of
 from server.store.records import PartInfo, VersionInfo
@@ -41,24 +41,6 @@ _EMPTY_SCHEMA = pa.schema(
     [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
     + [pa.field("amount", pa.decimal128(38, 6))]
 )
-
-
-@dataclass(frozen=True)
-class FactFilter:
-    """Which facts to read: each given list keeps only those values; ``hidden_accounts``
-    are left out (confidential accounts for roles that may not see them), except for the
-    teams in ``own_teams`` (a team lead sees its own salaries)."""
-
-    scenarios: Sequence[str] = ()
-    teams: Sequence[str] = ()
-    accounts: Sequence[str] = ()
-    periods: Sequence[str] = ()
-    hidden_accounts: Sequence[str] = ()
-    own_teams: Sequence[str] = ()
-
-
-ALL_FACTS = FactFilter()
-"""No filter: every fact of a version."""
 
 
 def head(conn: Connection, plan_id: str) -> int:

@@ -17,20 +17,21 @@ from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
 from server.store import backup, read, tokens, workflow
-from server.store.backup import Progress
+from server.store.contract import (
+    ALL_FACTS,
+    FactFilter,
+    Progress,
+    PushRequest,
+    login_name,
+    no_progress,
+)
 from server.store.db import is_current, make_engine, migrate, transaction
-from server.store.errors import InvalidRequest, NotFound
-from server.store.push import PushRequest, push
-from server.store.read import ALL_FACTS, FactFilter
-from server.store.records import StatusChange, TagInfo, VersionInfo
+from server.store.errors import InvalidRequest
+from server.store.push import push
+from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo
 from server.store.schema import PlanRow
-from server.store.tokens import TokenInfo
 
 __all__ = ["Store"]
-
-
-def _quiet(done: int, total: int) -> None:
-    pass
 
 
 def _check_actor(actor: str) -> None:
@@ -42,24 +43,33 @@ def _check_actor(actor: str) -> None:
 
 
 class Store:
-    """A versioned snapshot store of plans. Open with :meth:`open`."""
+    """A versioned snapshot store of plans (a :class:`StoreAPI` door). Open with
+    :meth:`open`; changes are recorded under ``actor`` (default: the login name)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, actor: str = "", owns_engine: bool = True) -> None:
         self.engine = engine
+        self.actor = actor or login_name()
+        self._owns_engine = owns_engine
 
     @classmethod
-    def open(cls, db: str | Path, *, upgrade: bool = True) -> Store:
+    def open(cls, db: str | Path, *, upgrade: bool = True, actor: str = "") -> Store:
         """Open (and by default create or upgrade) the store at a SQLite path or a URL."""
-        store = cls(make_engine(db))
+        store = cls(make_engine(db), actor=actor)
         if upgrade:
             migrate(store.engine)
         elif not is_current(store.engine):
             raise InvalidRequest(f"the store at {db} needs upgrading; run planbook serve once")
         return store
 
+    def acting_as(self, actor: str) -> Store:
+        """The same store (same connections) recording its changes under ``actor``."""
+        return Store(self.engine, actor=actor, owns_engine=False)
+
     def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
+        """Release the database connections (a view made by :meth:`acting_as` leaves them
+        to the store it came from)."""
+        if self._owns_engine:
+            self.engine.dispose()
 
     # --- plans and versions -------------------------------------------------------------
 
@@ -68,19 +78,11 @@ class Store:
         with transaction(self.engine) as conn:
             return list(conn.scalars(select(PlanRow.id).order_by(PlanRow.id)))
 
-    def only_plan(self) -> str:
-        """The id of the store's one plan (for commands that do not name a plan)."""
-        plans = self.plans()
-        if len(plans) != 1:
-            found = ", ".join(plans) if plans else "none"
-            raise NotFound(f"name the plan with --plan; the store holds: {found}", loc=("plan",))
-        return plans[0]
-
     def push(self, request: PushRequest) -> tuple[VersionInfo, bool]:
         """Store a new version (see :func:`server.store.push.push`)."""
-        _check_actor(request.author)
+        _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
-            return push(conn, request)
+            return push(conn, request, author=self.actor)
 
     def resolve(self, plan_id: str, ref: str | int = "latest") -> int:
         """A version number from a number, a tag or ``latest``."""
@@ -132,13 +134,13 @@ class Store:
             return workflow.statuses(conn, plan_id, [t.id for t in plan.teams])
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, actor: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = ""
     ) -> StatusChange:
         """Submit, approve, return or reopen a team's budget."""
-        _check_actor(actor)
+        _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
             return workflow.change_status(
-                conn, plan_id=plan_id, team=team, action=action, actor=actor, comment=comment
+                conn, plan_id=plan_id, team=team, action=action, actor=self.actor, comment=comment
             )
 
     def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:
@@ -152,18 +154,20 @@ class Store:
         with transaction(self.engine) as conn:
             return workflow.tags(conn, plan_id)
 
-    def set_tag(self, *, plan_id: str, name: str, ref: str | int, actor: str) -> TagInfo:
+    def set_tag(self, *, plan_id: str, name: str, ref: str | int) -> TagInfo:
         """Pin a tag on a version (moving it if it exists)."""
-        _check_actor(actor)
+        _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
             number = read.resolve(conn, plan_id, ref)
-            return workflow.set_tag(conn, plan_id=plan_id, name=name, version=number, actor=actor)
+            return workflow.set_tag(
+                conn, plan_id=plan_id, name=name, version=number, actor=self.actor
+            )
 
-    def delete_tag(self, *, plan_id: str, name: str, actor: str) -> TagInfo:
+    def delete_tag(self, *, plan_id: str, name: str) -> TagInfo:
         """Remove a tag."""
-        _check_actor(actor)
+        _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
-            return workflow.delete_tag(conn, plan_id=plan_id, name=name, actor=actor)
+            return workflow.delete_tag(conn, plan_id=plan_id, name=name, actor=self.actor)
 
     def tag_history(self, plan_id: str) -> list[TagInfo]:
         """Every tag move, oldest first."""
@@ -173,17 +177,17 @@ class Store:
 
     # --- backup and checks --------------------------------------------------------------
 
-    def export(self, path: Path, progress: Progress = _quiet) -> int:
+    def export(self, path: Path, progress: Progress = no_progress) -> int:
         """Write the whole store to a file; returns the number of blobs."""
         with transaction(self.engine, snapshot=True) as conn:
             return backup.export_store(conn, path, progress)
 
-    def import_(self, path: Path, progress: Progress = _quiet) -> int:
+    def import_(self, path: Path, progress: Progress = no_progress) -> int:
         """Load an export into this (empty) store, all or nothing."""
         with transaction(self.engine, write=True) as conn:
             return backup.import_store(conn, path, progress)
 
-    def verify(self, progress: Progress = _quiet) -> list[Problem]:
+    def verify(self, progress: Progress = no_progress) -> list[Problem]:
         """Every problem found checking blobs against hashes and versions against parts."""
         with transaction(self.engine, snapshot=True) as conn:
             return backup.verify_store(conn, progress)

@@ -9,30 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from server.store.errors import InvalidRequest, NotFound
+from server.store.records import TokenInfo
 from server.store.schema import TokenRow
 
 __all__ = ["ROLES", "TokenInfo", "create_token", "find_token", "list_tokens", "revoke_token"]
 
 ROLES = ("admin", "finance", "lead", "viewer")
-
-
-@dataclass(frozen=True)
-class TokenInfo:
-    """A token's identity and rights (never its secret)."""
-
-    id: int
-    name: str
-    role: str
-    teams: tuple[str, ...]
-    created_at: datetime
-    revoked_at: datetime | None = None
 
 
 def _hash(secret: str) -> str:

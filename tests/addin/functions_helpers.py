@@ -17,7 +17,7 @@ from addin import session
 from addin.session import Session, configure
 from addin.settings import AddinSettings
 from planbook.demo import Demo
-from server.store import Store
+from server.store.store import Store
 from tests.server.store.helpers import seed
 
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from planbook.demo import Demo, build_demo
-from server.store import Store
+from server.store.store import Store
 
 PG_URL = os.environ.get("PLANBOOK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from server.client import Client
-from server.store import Conflict, FactFilter, PushRequest, Store, StoreError
+from server.store import Conflict, FactFilter, PushRequest, StoreError
+from server.store.store import Store
 from tests.server.live import LiveServer
 from tests.server.store.helpers import bump, same_facts, seed, team_facts
 
@@ -47,7 +48,7 @@ def _pusher(url, token, index, team, pushes, base_facts, out, retries=8):
             try:
                 base = client.resolve("cirrus", "latest")
                 version, created = client.push(
-                    PushRequest("cirrus", base=base, author="", message=message, facts=facts)
+                    PushRequest("cirrus", base=base, message=message, facts=facts)
                 )
                 assert created
                 with out.lock:
@@ -156,7 +157,6 @@ def test_sigkill_while_pushing_leaves_only_complete_versions(db_url, demo, tmp_p
                 PushRequest(
                     "cirrus",
                     base=head,
-                    author="",
                     facts=bump(team_facts(demo, "finance"), 99999),
                 )
             )

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 from planbook.cli.main import app as cli_app
 from planbook.facts import read_facts
 from server.client import Client
-from server.store import Conflict, NotAuthenticated, PushRequest, Store, StoreUnavailable
+from server.store import Conflict, NotAuthenticated, PushRequest, StoreUnavailable
+from server.store.store import Store
 from tests.server.live import SECRET, LiveServer, free_port
 from tests.server.store.helpers import bump, same_facts, seed, team_facts
 
@@ -35,12 +36,12 @@ def test_client_push_pull_and_conflict(live, demo):
     server, tokens = live
     with Client(server.url, token=tokens["lead"]) as lead:
         sales = bump(team_facts(demo, "sales-na"))
-        version, created = lead.push(PushRequest("cirrus", base=2, author="x", facts=sales))
+        version, created = lead.push(PushRequest("cirrus", base=2, facts=sales))
         assert created and version.author == "lead-user"
         pulled = lead.facts("cirrus", version.number, _teams("sales-na"))
         assert same_facts(pulled, sales)
         with pytest.raises(Conflict) as caught:
-            lead.push(PushRequest("cirrus", base=2, author="x", facts=bump(sales)))
+            lead.push(PushRequest("cirrus", base=2, facts=bump(sales)))
         assert caught.value.details[0].author == "lead-user"
         assert "version 3" in str(caught.value)
 

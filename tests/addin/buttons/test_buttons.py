@@ -4,7 +4,8 @@ from the JSON the Office.js add-in sends (xw.Book(json=...)); actions checked, n
 from __future__ import annotations
 
 from planbook import diff_facts
-from server.store import PushRequest, Store
+from server.store import PushRequest
+from server.store.store import Store
 from tests.addin.book_json import book_of, run_button
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
@@ -27,7 +28,7 @@ def test_diff_button_writes_a_sheet_of_every_changed_line(tmp_path, demo, monkey
     db = seeded_db(tmp_path / "store.db", demo)
     store = Store.open(db)
     sales = bump(team_facts(demo, "sales-na"), 5)
-    store.push(PushRequest("cirrus", base=2, author="lead@cirrus", facts=sales))
+    store.acting_as("lead@cirrus").push(PushRequest("cirrus", base=2, facts=sales))
     expected = diff_facts(store.facts("cirrus", 2), store.facts("cirrus", 3))
     store.close()
     rows = [["PLANBOOK_DB", db], ["PLANBOOK_PLAN", "cirrus"], ["PLANBOOK_DIFF_FROM", 2.0]]

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from planbook import write_facts
 from planbook.cli.main import app as cli_app
-from server.store import Store
+from server.store.store import Store
 from tests.addin.book_json import book_of, facts_rows, run_button
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)

@@ -26,7 +26,8 @@ from planbook.cli.main import app as cli_app
 from planbook.demo import Demo
 from server.app import create_app
 from server.settings import Settings
-from server.store import FactFilter, PushRequest, Store
+from server.store import FactFilter, PushRequest
+from server.store.store import Store
 from tests.addin.book_json import (
     alerts,
     book_from_file,
@@ -170,8 +171,8 @@ def test_push_button_lists_bad_cells_highlights_them_and_stores_nothing(filled, 
 def _bob_changes_the_team(db: str, demo: Demo) -> None:
     """Someone else pushes sales-na on top of version 2 (as version 3)."""
     store = Store.open(db)
-    store.push(
-        PushRequest("cirrus", base=2, author="bob@cirrus", facts=bump(team_facts(demo, TEAM), 1))
+    store.acting_as("bob@cirrus").push(
+        PushRequest("cirrus", base=2, facts=bump(team_facts(demo, TEAM), 1))
     )
     store.close()
 
@@ -251,7 +252,7 @@ def _new_company(store: Store, demo: Demo, *, tax: str, extra_assumption: bool =
         "goals": (*plan.goals, goal),
     }
     changed = plan.model_copy(update=update)
-    info, _ = store.push(PushRequest("cirrus", base=2, author="cfo@cirrus", company=changed))
+    info, _ = store.acting_as("cfo@cirrus").push(PushRequest("cirrus", base=2, company=changed))
     return info.number
 
 

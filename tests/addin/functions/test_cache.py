@@ -13,7 +13,8 @@ from addin.cache import MAX_SNAPSHOTS, Offline, VersionCache
 from addin.index import FactIndex, micro_units
 from addin.settings import AddinSettings
 from planbook import facts_from_records
-from server.store import PushRequest, Store
+from server.store import PushRequest
+from server.store.store import Store
 from tests.addin.functions_helpers import seeded_db
 from tests.server.live import free_port
 from tests.server.store.helpers import bump, team_facts
@@ -59,7 +60,7 @@ def test_snapshots_are_fetched_once_and_bounded(tmp_path, demo):
     store = Store.open(db)
     for base in range(2, 2 + MAX_SNAPSHOTS):
         sales = bump(team_facts(demo, "sales-na"), base)
-        store.push(PushRequest("cirrus", base=base, author="x", facts=sales))
+        store.acting_as("x").push(PushRequest("cirrus", base=base, facts=sales))
     store.close()
     cache = VersionCache(AddinSettings(db=db, version="2"))
     first = cache.snapshot()

@@ -11,7 +11,8 @@ import pytest
 from addin.session import configure
 from addin.settings import AddinSettings
 from server.client import Client
-from server.store import FactFilter, PushRequest, Store
+from server.store import FactFilter, PushRequest
+from server.store.store import Store
 from tests.addin.book_json import alerts, book_of, facts_rows, run_button
 from tests.addin.functions_helpers import (
     call,
@@ -55,7 +56,7 @@ def test_pin_evaluate_push_stale_and_still_answering(live, demo, tmp_path):
     assert _info(call("pb_version"))["stale"] is False
     with Client(server.url, token=token) as client:
         sales = bump(team_facts(demo, "sales-na"), 1000)
-        version, _ = client.push(PushRequest("cirrus", base=2, author="x", facts=sales))
+        version, _ = client.push(PushRequest("cirrus", base=2, facts=sales))
     assert version.number == 3
     info = _info(call("pb_version"))
     assert info["version"] == 2 and info["latest"] == 3 and info["stale"] is True

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from addin.settings import AddinSettings, load_settings, rows_to_mapping
-from server.store import PushRequest, Store
+from server.store import PushRequest
+from server.store.store import Store
 from tests.addin.functions_helpers import (
     call,
     closed_session,  # noqa: F401 (autouse)
@@ -34,10 +35,8 @@ def _info(out):
 
 def _push_new_version(db, demo):
     store = Store.open(db)
-    store.push(
-        PushRequest(
-            "cirrus", base=2, author="lead@cirrus", facts=bump(team_facts(demo, "sales-na"), 1000)
-        )
+    store.acting_as("lead@cirrus").push(
+        PushRequest("cirrus", base=2, facts=bump(team_facts(demo, "sales-na"), 1000))
     )
     store.close()
 
@@ -104,13 +103,13 @@ def test_the_cli_runs_without_xlwings_importable():
 
 def test_a_moved_tag_pin_is_reported_and_still_answers_from_the_snapshot(db, demo):
     store = Store.open(db)
-    store.set_tag(plan_id="cirrus", name="board", ref=2, actor="cfo")
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="board", ref=2)
     store.close()
     session = session_on(db, version="board")
     before = call("pb_get", "software-tools", "sales-na", "2026-03")
     _push_new_version(db, demo)
     store = Store.open(db)
-    store.set_tag(plan_id="cirrus", name="board", ref=3, actor="cfo")
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="board", ref=3)
     store.close()
     info = _info(call("pb_version"))
     assert info["pinned"] == "board" and info["version"] == 2

@@ -20,7 +20,8 @@ from planbook.cli.main import app
 from planbook.demo import Demo
 from planbook.facts import normalize
 from planbook.planfile import dump_plan
-from server.store import FactFilter, PushRequest, Store
+from server.store import FactFilter, PushRequest
+from server.store.store import Store
 from tests.server.live import SECRET, LiveServer
 
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -69,7 +70,7 @@ def run(*args: str | Path, code: int = 0) -> str:
 def where(request: pytest.FixtureRequest, tmp_path: Path, demo: Demo) -> Iterator[Where]:
     db = tmp_path / "store.db"
     store = Store.open(db)
-    store.push(PushRequest("cirrus", base=None, author="finance", company=demo.plan))
+    store.acting_as("finance").push(PushRequest("cirrus", base=None, company=demo.plan))
     tokens = {"finance": SECRET}
     for who in ("alice", "bob"):
         tokens[who] = store.create_token(name=who, role="lead", teams=(TEAM,))[1]
@@ -170,7 +171,7 @@ def test_template_fill_push_pull_round_trip(where, demo, tmp_path):
 def test_push_workbook_keeps_the_other_scenarios_and_asks_about_headcount(where, demo, tmp_path):
     store = where.store()
     team = demo.facts[(demo.facts["team"] == TEAM) & (demo.facts["scenario"] != "actuals")]
-    store.push(PushRequest("cirrus", base=1, author="finance", facts=team))
+    store.acting_as("finance").push(PushRequest("cirrus", base=1, facts=team))
     store.close()
     conservative, base = stored(where, ["conservative"]), stored(where, ["base"])
     people = base[base["account"].isin(headcount_driven())]
@@ -244,7 +245,7 @@ def test_push_and_pull_company_workbook(where, demo, tmp_path):
 def test_workbook_options_are_checked(tmp_path, demo):
     db = str(tmp_path / "s.db")
     store = Store.open(db)
-    store.push(PushRequest("cirrus", base=None, author="finance", company=demo.plan))
+    store.acting_as("finance").push(PushRequest("cirrus", base=None, company=demo.plan))
     store.close()
     out = run(
         "pull", "--out", tmp_path / "a.xlsx", "--team", TEAM, "--account", "x", "--db", db, code=1
@@ -285,12 +286,12 @@ def test_company_template_pushed_to_an_empty_store_makes_the_plan(tmp_path):
 def test_push_workbook_made_before_a_chart_change_says_pull_a_fresh_one(tmp_path, demo):
     db = str(tmp_path / "s.db")
     store = Store.open(db)
-    store.push(PushRequest("cirrus", base=None, author="finance", company=demo.plan))
+    store.acting_as("finance").push(PushRequest("cirrus", base=None, company=demo.plan))
     path = tmp_path / "sales.xlsx"
     run("pull", path, "--team", TEAM, "--db", db)
     accounts = tuple(a for a in demo.plan.accounts if a.id != "travel")
     smaller = demo.plan.model_copy(update={"accounts": accounts})
-    store.push(PushRequest("cirrus", base=1, author="finance", company=smaller))
+    store.acting_as("finance").push(PushRequest("cirrus", base=1, company=smaller))
     store.close()
     edit(path, {"Budget!A5": "travel", "Budget!D5": 100})
     out = run("push", path, "--db", db, code=1)

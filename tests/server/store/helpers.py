@@ -9,7 +9,8 @@ import pyarrow as pa
 
 from planbook.demo import Demo
 from planbook.facts import AMOUNT_TYPE, normalize
-from server.store import PushRequest, Store, VersionInfo
+from server.store import PushRequest, VersionInfo
+from server.store.store import Store
 
 
 def team_facts(demo: Demo, team: str) -> pd.DataFrame:
@@ -30,11 +31,11 @@ def bump(facts: pd.DataFrame, cents: int = 1) -> pd.DataFrame:
 
 def seed(store: Store, demo: Demo, *, author: str = "finance@cirrus") -> VersionInfo:
     """Version 1: the company part; version 2: every team's budget and the actuals."""
-    first, _ = store.push(
-        PushRequest(demo.plan.id, base=None, author=author, message="set-up", company=demo.plan)
+    first, _ = store.acting_as(author).push(
+        PushRequest(demo.plan.id, base=None, message="set-up", company=demo.plan)
     )
-    second, _ = store.push(
-        PushRequest(demo.plan.id, base=first.number, author=author, facts=demo.facts)
+    second, _ = store.acting_as(author).push(
+        PushRequest(demo.plan.id, base=first.number, facts=demo.facts)
     )
     return second
 

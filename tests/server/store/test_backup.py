@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from server.store import PushRequest, Store, StoreNotEmpty
+from server.store import PushRequest, StoreNotEmpty
 from server.store.db import transaction
 from server.store.schema import BlobRow
+from server.store.store import Store
 from tests.server.store.helpers import bump, same_facts, seed, team_facts
 
 
@@ -23,9 +24,11 @@ def _history(store: Store) -> object:
 
 def test_export_import_round_trip_is_equal(store, demo, tmp_path):
     seed(store, demo)
-    store.push(PushRequest("cirrus", base=2, author="a", facts=bump(team_facts(demo, "finance"))))
-    store.change_status(plan_id="cirrus", team="finance", action="submit", actor="lead")
-    store.set_tag(plan_id="cirrus", name="board-approved", ref=2, actor="cfo")
+    store.acting_as("a").push(
+        PushRequest("cirrus", base=2, facts=bump(team_facts(demo, "finance")))
+    )
+    store.acting_as("lead").change_status(plan_id="cirrus", team="finance", action="submit")
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="board-approved", ref=2)
     path = tmp_path / "backup.zip"
     seen = []
     assert store.export(path, lambda done, total: seen.append((done, total))) == seen[-1][1]
@@ -35,7 +38,7 @@ def test_export_import_round_trip_is_equal(store, demo, tmp_path):
     assert same_facts(other.facts("cirrus", 3), store.facts("cirrus", 3))
     assert other.verify() == []
     # the restored store keeps working: new ids do not collide
-    other.change_status(plan_id="cirrus", team="finance", action="approve", actor="cfo")
+    other.acting_as("cfo").change_status(plan_id="cirrus", team="finance", action="approve")
     other.close()
 
 

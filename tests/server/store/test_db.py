@@ -6,8 +6,9 @@ import threading
 
 from sqlalchemy import inspect, text
 
-from server.store import Conflict, PushRequest, Store
+from server.store import Conflict, PushRequest
 from server.store.db import database_url, is_current, transaction
+from server.store.store import Store
 from tests.server.store.helpers import bump, seed, team_facts
 
 
@@ -41,7 +42,9 @@ def test_concurrent_pushes_to_one_team_from_one_base_let_exactly_one_land(db_url
 
     def attempt(i: int) -> None:
         try:
-            stores[i].push(PushRequest("cirrus", base=2, author=f"u{i}", facts=bump(sales, i + 1)))
+            stores[i].acting_as(f"u{i}").push(
+                PushRequest("cirrus", base=2, facts=bump(sales, i + 1))
+            )
             outcomes.append("landed")
         except Conflict:
             outcomes.append("conflict")
@@ -77,7 +80,7 @@ def test_two_writers_creating_the_same_plan_at_once(db_url, demo):
     outcomes: list[str] = []
 
     def create(i: int) -> None:
-        request = PushRequest("cirrus", base=None, author=f"u{i}", company=demo.plan)
+        request = PushRequest("cirrus", base=None, company=demo.plan)
         try:
             stores[i].push(request)
             outcomes.append("created")

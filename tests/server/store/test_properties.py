@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planbook.facts import AMOUNT_TYPE
-from server.store import FactFilter, PushRequest, Store
+from server.store import FactFilter, PushRequest
 from server.store.parts import facts_blob
+from server.store.store import Store
 from tests.server.store.helpers import same_facts, seed, team_facts
 
 BUDGET = ["base", "conservative", "aggressive"]
@@ -39,7 +40,7 @@ def _with_amounts(rows: pd.DataFrame, amounts: list[Decimal], plan) -> pd.DataFr
 def test_push_then_pull_round_trips_exactly(seeded, demo, amounts, shuffle):
     rows = _with_amounts(team_facts(demo, "finance"), amounts, demo.plan)
     head = seeded.version("cirrus").number
-    version, _ = seeded.push(PushRequest("cirrus", base=head, author="p", facts=rows))
+    version, _ = seeded.acting_as("p").push(PushRequest("cirrus", base=head, facts=rows))
     pulled = seeded.facts("cirrus", version.number, FactFilter(teams=["finance"], scenarios=BUDGET))
     assert same_facts(pulled, rows)
     order = list(range(len(rows)))

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from planbook.errors import PlanValidationError
-from server.store import Conflict, InvalidRequest, NotFound, PushRequest, Store
+from server.store import Conflict, InvalidRequest, NotFound, PushRequest
 from server.store.db import transaction
 from server.store.parts import facts_blob
 from server.store.schema import BlobRow
+from server.store.store import Store
 from tests.server.store.helpers import bump, same_facts, seed, team_facts
 
 
@@ -31,7 +32,7 @@ def test_push_first_version_and_pull_round_trips(store, demo):
 
 def test_push_first_version_needs_the_plan_definition(store, demo):
     with pytest.raises(InvalidRequest, match="plan definition"):
-        store.push(PushRequest("cirrus", base=None, author="a", facts=demo.facts))
+        store.acting_as("a").push(PushRequest("cirrus", base=None, facts=demo.facts))
     assert store.plans() == []
 
 
@@ -39,8 +40,8 @@ def test_push_one_team_stores_that_part_only(store, demo):
     seed(store, demo)
     count, size = _blobs(store)
     sales = team_facts(demo, "sales-na")
-    version, created = store.push(
-        PushRequest(demo.plan.id, base=2, author="lead@cirrus", facts=bump(sales))
+    version, created = store.acting_as("lead@cirrus").push(
+        PushRequest(demo.plan.id, base=2, facts=bump(sales))
     )
     assert created
     assert version.changed == ("team:sales-na",)
@@ -56,7 +57,9 @@ def test_store_grows_with_changes_not_with_versions(store, demo):
     base, added = 2, 0
     for i in range(1, 11):
         changed = bump(sales, i)
-        version, _ = store.push(PushRequest(demo.plan.id, base=base, author="lead", facts=changed))
+        version, _ = store.acting_as("lead").push(
+            PushRequest(demo.plan.id, base=base, facts=changed)
+        )
         added += len(facts_blob(changed).data)
         base = version.number
     assert base == 12
@@ -67,8 +70,8 @@ def test_store_grows_with_changes_not_with_versions(store, demo):
 
 def test_push_unchanged_content_makes_no_version(store, demo):
     seed(store, demo)
-    version, created = store.push(
-        PushRequest(demo.plan.id, base=2, author="lead", facts=team_facts(demo, "sales-na"))
+    version, created = store.acting_as("lead").push(
+        PushRequest(demo.plan.id, base=2, facts=team_facts(demo, "sales-na"))
     )
     assert not created
     assert version.number == 2
@@ -77,9 +80,9 @@ def test_push_unchanged_content_makes_no_version(store, demo):
 def test_push_same_team_from_stale_base_conflicts(store, demo):
     seed(store, demo)
     sales = team_facts(demo, "sales-na")
-    store.push(PushRequest(demo.plan.id, base=2, author="alice", facts=bump(sales, 1)))
+    store.acting_as("alice").push(PushRequest(demo.plan.id, base=2, facts=bump(sales, 1)))
     with pytest.raises(Conflict) as caught:
-        store.push(PushRequest(demo.plan.id, base=2, author="bob", facts=bump(sales, 2)))
+        store.acting_as("bob").push(PushRequest(demo.plan.id, base=2, facts=bump(sales, 2)))
     detail = caught.value.details[0]
     assert (detail.part, detail.version, detail.author) == ("team:sales-na", 3, "alice")
     assert "alice" in str(caught.value) and "version 3" in str(caught.value)
@@ -89,11 +92,11 @@ def test_push_same_team_from_stale_base_conflicts(store, demo):
 
 def test_push_other_team_from_stale_base_lands(store, demo):
     seed(store, demo)
-    store.push(
-        PushRequest(demo.plan.id, base=2, author="a", facts=bump(team_facts(demo, "sales-na")))
+    store.acting_as("a").push(
+        PushRequest(demo.plan.id, base=2, facts=bump(team_facts(demo, "sales-na")))
     )
-    version, _ = store.push(
-        PushRequest(demo.plan.id, base=2, author="b", facts=bump(team_facts(demo, "finance")))
+    version, _ = store.acting_as("b").push(
+        PushRequest(demo.plan.id, base=2, facts=bump(team_facts(demo, "finance")))
     )
     assert version.number == 4
     assert set(version.changed) == {"team:finance"}
@@ -119,11 +122,10 @@ def test_push_invalid_facts_lists_every_problem_and_stores_nothing(store, demo):
     import pandas as pd
 
     with pytest.raises(PlanValidationError) as caught:
-        store.push(
+        store.acting_as("a").push(
             PushRequest(
                 demo.plan.id,
                 base=2,
-                author="a",
                 facts=pd.concat([bump(good), bad], ignore_index=True),
                 source="budget.csv",
             )
@@ -137,11 +139,11 @@ def test_push_invalid_facts_lists_every_problem_and_stores_nothing(store, demo):
 def test_push_unknown_plan_or_base(store, demo):
     seed(store, demo)
     with pytest.raises(NotFound):
-        store.push(PushRequest("other", base=3, author="a", facts=demo.facts))
+        store.acting_as("a").push(PushRequest("other", base=3, facts=demo.facts))
     with pytest.raises(NotFound, match="base version 9"):
-        store.push(PushRequest(demo.plan.id, base=9, author="a", facts=demo.facts))
+        store.acting_as("a").push(PushRequest(demo.plan.id, base=9, facts=demo.facts))
     with pytest.raises(InvalidRequest, match="based on"):
-        store.push(PushRequest(demo.plan.id, base=None, author="a", facts=demo.facts))
+        store.acting_as("a").push(PushRequest(demo.plan.id, base=None, facts=demo.facts))
 
 
 def test_push_company_that_drops_a_team_with_budget_is_refused(store, demo):
@@ -153,13 +155,15 @@ def test_push_company_that_drops_a_team_with_budget_is_refused(store, demo):
         }
     )
     with pytest.raises(PlanValidationError) as caught:
-        store.push(PushRequest(demo.plan.id, base=2, author="cfo", company=smaller))
+        store.acting_as("cfo").push(PushRequest(demo.plan.id, base=2, company=smaller))
     assert {p.loc[0] for p in caught.value.problems} == {"team:finance", "actuals"}
 
 
 def test_clear_a_team_part(store, demo):
     seed(store, demo)
-    version, _ = store.push(PushRequest(demo.plan.id, base=2, author="a", clear=("team:finance",)))
+    version, _ = store.acting_as("a").push(
+        PushRequest(demo.plan.id, base=2, clear=("team:finance",))
+    )
     assert next(p for p in version.parts if p.part == "team:finance").rows == 0
     assert store.facts(demo.plan.id, "latest", _only("finance")).empty
 
@@ -168,4 +172,4 @@ def test_clear_a_team_part(store, demo):
 def test_clear_only_team_parts_of_the_plan_or_actuals(store, demo, part):
     seed(store, demo)
     with pytest.raises(InvalidRequest, match="cannot clear"):
-        store.push(PushRequest(demo.plan.id, base=2, author="a", clear=(part,)))
+        store.acting_as("a").push(PushRequest(demo.plan.id, base=2, clear=(part,)))

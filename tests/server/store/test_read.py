@@ -10,7 +10,7 @@ from tests.server.store.helpers import bump, same_facts, seed, team_facts
 
 def test_resolve_number_tag_and_latest(store, demo):
     seed(store, demo)
-    store.set_tag(plan_id="cirrus", name="board-approved", ref=1, actor="cfo")
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="board-approved", ref=1)
     assert store.resolve("cirrus", "latest") == 2
     assert store.resolve("cirrus", "2") == 2
     assert store.resolve("cirrus", "v1") == 1
@@ -64,9 +64,9 @@ def test_hidden_accounts_are_left_out(store, demo):
 def test_log_and_part_history(store, demo):
     seed(store, demo)
     sales = team_facts(demo, "sales-na")
-    store.push(_req(demo, 2, "alice", bump(sales, 1), "first fix"))
-    store.push(_req(demo, 3, "bob", bump(team_facts(demo, "finance")), "finance"))
-    store.push(_req(demo, 4, "alice", bump(sales, 2), "second fix"))
+    store.acting_as("alice").push(_req(demo, 2, bump(sales, 1), "first fix"))
+    store.acting_as("bob").push(_req(demo, 3, bump(team_facts(demo, "finance")), "finance"))
+    store.acting_as("alice").push(_req(demo, 4, bump(sales, 2), "second fix"))
     log = store.log("cirrus")
     assert [v.number for v in log] == [5, 4, 3, 2, 1]
     assert log[0].changed == ("team:sales-na",) and log[0].message == "second fix"
@@ -83,12 +83,12 @@ def test_log_and_part_history(store, demo):
 def test_old_versions_stay_readable(store, demo):
     seed(store, demo)
     sales = team_facts(demo, "sales-na")
-    store.push(_req(demo, 2, "alice", bump(sales, 5), "raise"))
+    store.push(_req(demo, 2, bump(sales, 5), "raise"))
     old = store.facts("cirrus", 2, FactFilter(teams=["sales-na"], scenarios=["base"]))
     assert same_facts(old, sales[sales["scenario"] == "base"])
 
 
-def _req(demo, base, author, facts, message):
+def _req(demo, base, facts, message):
     from server.store import PushRequest
 
-    return PushRequest(demo.plan.id, base=base, author=author, facts=facts, message=message)
+    return PushRequest(demo.plan.id, base=base, facts=facts, message=message)

@@ -9,8 +9,8 @@ from tests.server.store.helpers import bump, seed, team_facts
 
 
 def _act(store, team, action, comment=""):
-    return store.change_status(
-        plan_id="cirrus", team=team, action=action, actor="finance@cirrus", comment=comment
+    return store.acting_as("finance@cirrus").change_status(
+        plan_id="cirrus", team=team, action=action, comment=comment
     )
 
 
@@ -21,9 +21,9 @@ def test_submit_approve_locks_until_reopened(store, demo):
     assert _act(store, "sales-na", "approve").status == "approved"
     sales = bump(team_facts(demo, "sales-na"))
     with pytest.raises(Conflict, match="approved and locked"):
-        store.push(PushRequest("cirrus", base=2, author="lead", facts=sales))
+        store.acting_as("lead").push(PushRequest("cirrus", base=2, facts=sales))
     assert _act(store, "sales-na", "reopen").status == "draft"
-    version, created = store.push(PushRequest("cirrus", base=2, author="lead", facts=sales))
+    version, created = store.acting_as("lead").push(PushRequest("cirrus", base=2, facts=sales))
     assert created and version.number == 3
 
 
@@ -34,8 +34,8 @@ def test_return_needs_a_comment_and_a_push_makes_a_draft(store, demo):
         _act(store, "finance", "return")
     returned = _act(store, "finance", "return", "travel is 20% over the envelope")
     assert returned.status == "returned" and "travel" in returned.comment
-    store.push(
-        PushRequest("cirrus", base=2, author="lead", facts=bump(team_facts(demo, "finance")))
+    store.acting_as("lead").push(
+        PushRequest("cirrus", base=2, facts=bump(team_facts(demo, "finance")))
     )
     assert store.statuses("cirrus")["finance"].status == "draft"
     history = store.status_history("cirrus", "team:finance")
@@ -64,15 +64,15 @@ def test_status_of_unknown_team_or_action(store, demo):
 
 def test_tags_move_and_every_move_is_recorded(store, demo):
     seed(store, demo)
-    store.set_tag(plan_id="cirrus", name="board-approved", ref=1, actor="cfo")
-    store.set_tag(plan_id="cirrus", name="board-approved", ref="latest", actor="cfo")
-    store.set_tag(plan_id="cirrus", name="investor-v1", ref=2, actor="cfo")
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="board-approved", ref=1)
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="board-approved", ref="latest")
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="investor-v1", ref=2)
     assert [(t.name, t.version) for t in store.tags("cirrus")] == [
         ("latest", 2),
         ("board-approved", 2),
         ("investor-v1", 2),
     ]
-    store.delete_tag(plan_id="cirrus", name="investor-v1", actor="cfo")
+    store.acting_as("cfo").delete_tag(plan_id="cirrus", name="investor-v1")
     moves = [(t.name, t.version, t.actor) for t in store.tag_history("cirrus")]
     assert moves == [
         ("board-approved", 1, "cfo"),
@@ -86,4 +86,4 @@ def test_tags_move_and_every_move_is_recorded(store, demo):
 def test_bad_tag_names(store, demo, name):
     seed(store, demo)
     with pytest.raises(InvalidRequest):
-        store.set_tag(plan_id="cirrus", name=name, ref=1, actor="cfo")
+        store.acting_as("cfo").set_tag(plan_id="cirrus", name=name, ref=1)

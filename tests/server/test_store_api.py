@@ -1,0 +1,126 @@
+"""One suite, three doors: the embedded store, an acting store and the HTTP client all
+satisfy :class:`server.store.StoreAPI` and answer the same way, each recording its changes
+under its own actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planbook.demo import Demo
+from server.auth import ActingStore, Principal
+from server.client import Client
+from server.store import (
+    Conflict,
+    FactFilter,
+    NotFound,
+    PushRequest,
+    StoreAPI,
+    StoreNotEmpty,
+    only_plan,
+)
+from server.store.store import Store
+from tests.server.live import SECRET, LiveServer
+from tests.server.store.helpers import bump, same_facts, team_facts
+
+ACTOR = "grace@cirrus"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("live")
+    server = LiveServer(f"sqlite:///{folder / 'store.db'}").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["store", "acting", "client"])
+def door(request: pytest.FixtureRequest, tmp_path: Path, live: LiveServer) -> Iterator[StoreAPI]:
+    """An empty store behind one of the three doors, acting as ``ACTOR`` (an admin)."""
+    if request.param == "client":
+        with Client(live.url, token=SECRET) as admin:
+            for plan in admin.plans():  # the live store is shared: start from a fresh plan
+                pytest.fail(f"the live store already holds {plan}")
+            _, secret = admin.create_token(name=ACTOR, role="admin")
+        client = Client(live.url, token=secret)
+        yield client
+        client.close()
+        live.stop()  # the next client test gets an empty store
+        Path(live.db_url.removeprefix("sqlite:///")).unlink()
+        live.start()
+        return
+    store = Store.open(tmp_path / "store.db", actor=ACTOR)
+    yield store if request.param == "store" else ActingStore(store, Principal(ACTOR, "admin"))
+    store.close()
+
+
+def test_every_door_is_a_store_api(door: StoreAPI) -> None:
+    assert isinstance(door, StoreAPI)
+
+
+def test_push_and_read_back(door: StoreAPI, demo: Demo) -> None:
+    first, created = door.push(PushRequest("cirrus", base=None, company=demo.plan))
+    assert created and first.number == 1 and first.author == ACTOR
+    second, _ = door.push(PushRequest("cirrus", base=1, facts=demo.facts, message="budgets"))
+    assert (second.number, second.parent, second.message) == (2, 1, "budgets")
+    assert only_plan(door) == "cirrus" and door.plans() == ["cirrus"]
+    assert door.resolve("cirrus", "latest") == 2
+    assert door.version("cirrus", 2).hash == second.hash
+    assert door.plan("cirrus", 2) == demo.plan
+    assert same_facts(door.facts("cirrus", 2), demo.facts)
+    number, table = door.facts_table("cirrus", "latest", FactFilter(teams=["sales-na"]))
+    assert number == 2 and set(table.column("team").to_pylist()) == {"sales-na"}
+    assert [v.number for v in door.log("cirrus")] == [2, 1]
+    assert [v.number for v in door.part_history("cirrus", "company")] == [1]
+
+
+def test_unchanged_push_and_stale_push(door: StoreAPI, demo: Demo) -> None:
+    door.push(PushRequest("cirrus", base=None, company=demo.plan))
+    door.push(PushRequest("cirrus", base=1, facts=demo.facts))
+    head, created = door.push(PushRequest("cirrus", base=2, facts=demo.facts))
+    assert not created and head.number == 2
+    sales = bump(team_facts(demo, "sales-na"))
+    door.push(PushRequest("cirrus", base=2, facts=sales))
+    with pytest.raises(Conflict) as caught:
+        door.push(PushRequest("cirrus", base=2, facts=bump(sales)))
+    assert caught.value.details[0].author == ACTOR and caught.value.head == 3
+
+
+def test_status_and_tags_are_recorded_under_the_doors_actor(door: StoreAPI, demo: Demo) -> None:
+    door.push(PushRequest("cirrus", base=None, company=demo.plan))
+    door.push(PushRequest("cirrus", base=1, facts=demo.facts))
+    change = door.change_status(plan_id="cirrus", team="sales-na", action="submit")
+    assert (change.status, change.actor, change.version) == ("submitted", ACTOR, 2)
+    assert door.statuses("cirrus")["sales-na"] == change
+    assert door.statuses("cirrus")["finance"] is None
+    assert [c.status for c in door.status_history("cirrus", "team:sales-na")] == ["submitted"]
+    tag = door.set_tag(plan_id="cirrus", name="board-approved", ref=1)
+    assert (tag.version, tag.actor) == (1, ACTOR)
+    assert door.resolve("cirrus", "board-approved") == 1
+    assert {t.name for t in door.tags("cirrus")} == {"latest", "board-approved"}
+    assert door.delete_tag(plan_id="cirrus", name="board-approved").version is None
+    assert [(t.name, t.version, t.actor) for t in door.tag_history("cirrus")] == [
+        ("board-approved", 1, ACTOR),
+        ("board-approved", None, ACTOR),
+    ]
+
+
+def test_backup_verify_and_tokens(door: StoreAPI, demo: Demo, tmp_path: Path) -> None:
+    door.push(PushRequest("cirrus", base=None, company=demo.plan))
+    backup = tmp_path / "backup.zip"
+    assert door.export(backup) >= 1 and backup.stat().st_size > 0
+    assert door.verify() == []
+    with pytest.raises(StoreNotEmpty):
+        door.import_(backup)
+    info, secret = door.create_token(name="viewer", role="viewer")
+    assert secret.startswith("pb_") and info.id in [t.id for t in door.tokens()]
+    assert door.revoke_token(info.id).revoked_at is not None
+
+
+def test_unknown_plan_is_not_found(door: StoreAPI) -> None:
+    with pytest.raises(NotFound):
+        door.version("nowhere", "latest")
+    with pytest.raises(NotFound, match="say which"):
+        only_plan(door, hint="say which")
