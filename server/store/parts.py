@@ -16,6 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,11 +80,32 @@ def team_of(part: str) -> str:
 
 
 def company_blob(plan: Plan) -> Blob:
-    """The company part of a plan as canonical JSON."""
+    """The company part of a plan as canonical JSON: sorted keys, and every decimal in its
+    shortest exact form, so equal plans hash equally (``0.04`` and ``0.040000`` are one
+    value, whichever a workbook cell or a YAML file wrote)."""
     data = json.dumps(
-        plan.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        _canonical(plan.model_dump(mode="python")),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     ).encode("utf-8")
     return Blob("company", _sha256(b"company\n" + data), data, 0)
+
+
+def _canonical(value: Any) -> Any:
+    """Python-mode model data as JSON data, decimals normalised (``1E+2`` -> ``"100"``)."""
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text in ("-0", "0") else text
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def decode_plan(data: bytes) -> Plan:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from planbook.facts import AMOUNT_TYPE
 from server.store import FactFilter, PushRequest
-from server.store.parts import facts_blob
+from server.store.parts import company_blob, decode_plan, facts_blob
 from server.store.store import Store
 from tests.server.store.helpers import same_facts, seed, team_facts
 
@@ -46,3 +46,24 @@ def test_push_then_pull_round_trips_exactly(seeded, demo, amounts, shuffle):
     order = list(range(len(rows)))
     shuffle.shuffle(order)
     assert facts_blob(rows.iloc[order]).hash == facts_blob(rows).hash
+
+
+@given(
+    value=st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False),
+    zeros=st.integers(min_value=0, max_value=6),
+)
+def test_company_hash_ignores_how_a_decimal_is_written(demo, value, zeros):
+    """0.04 and 0.040000 are one value: the company part hashes them equally, and a different
+    value hashes differently."""
+
+    def with_value(amount: Decimal):
+        first = demo.plan.assumptions[0]
+        values = dict.fromkeys(first.values, amount)
+        changed = first.model_copy(update={"values": values})
+        return demo.plan.model_copy(update={"assumptions": (changed, *demo.plan.assumptions[1:])})
+
+    written = Decimal(f"{value.normalize():f}")
+    padded = written.quantize(Decimal(1).scaleb(-(max(-written.as_tuple().exponent, 0) + zeros)))
+    a, b = company_blob(with_value(written)), company_blob(with_value(padded))
+    assert a.hash == b.hash and decode_plan(a.data) == with_value(padded)
+    assert company_blob(with_value(written + 1)).hash != a.hash
