@@ -12,6 +12,9 @@ may grow. See docs/architecture.md for why.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +108,28 @@ def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
         "sqlalchemy",
     ]
     assert not breaks("serverless", RULES["core"])
+
+
+SERVICE_ONLY = ("sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "pydantic_settings")
+
+
+def test_the_excel_edge_talks_to_a_service_without_the_service_extra() -> None:
+    """With the service's packages unimportable (``pip install 'planbook[excel]'``), the
+    worksheet functions, the buttons and the cache load, and a remote store opens."""
+    code = "\n".join(
+        [
+            "import sys",
+            *(f"sys.modules[{name!r}] = None" for name in SERVICE_ONLY),
+            "import addin.functions, addin.buttons, addin.cache, addin.workbook_push",
+            "from server.connect import StoreLocation, open_store",
+            "from server.store import StoreAPI",
+            "door = open_store(StoreLocation(server='http://127.0.0.1:9', token='t'))",
+            "assert isinstance(door, StoreAPI), type(door)",
+            "door.close()",
+        ]
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
