@@ -21,6 +21,7 @@ from planbook.errors import (
     PlanFileError,
     PlanValidationError,
     Problem,
+    UsageError,
 )
 from planbook.facts import (
     AMOUNT_TYPE,
@@ -90,6 +91,7 @@ __all__ = [
     "Scenario",
     "Team",
     "Unit",
+    "UsageError",
     "__version__",
     "apply_diff",
     "apply_overrides",

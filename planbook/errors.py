@@ -7,13 +7,21 @@ Every error a user can cause is a :class:`PlanbookError`. The tree::
     │                            carries every :class:`Problem` found, not just the first
     ├── PlanFileError            a plan definition file cannot be read at all
     │                            (missing, not YAML, not a mapping)
-    └── FactsFileError           a facts file cannot be read at all
-                                 (missing, wrong format, missing columns)
+    ├── FactsFileError           a facts file cannot be read at all
+    │                            (missing, wrong format, missing columns)
+    └── UsageError               bad options or arguments: a command given what it cannot
+                                 do (two files, a filter with no value, a missing file)
+
+The edges add their own branches under :class:`PlanbookError`, each documented where it
+lives: the store's refusals (``StoreError`` and its subclasses, in ``server.store.errors``),
+the service's ``InsecureSettings`` (``server``), and the add-in's ``WorkbookFileError``,
+``FunctionError`` and ``Offline`` (``addin``).
 
 Validation collects: it returns (or raises with) the whole list of problems, each with the
 place it was found (``loc``) and a full sentence saying what was found and what was expected.
 Edges turn these into user errors: a CLI message and a non-zero exit, an HTTP 422 body, an
-Excel alert.
+Excel alert. Anything that is not a :class:`PlanbookError` is a bug: the edges log it with
+its traceback (the CLI shows it) and tell the user no more than that something went wrong.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ __all__ = [
     "PlanValidationError",
     "PlanbookError",
     "Problem",
+    "UsageError",
 ]
 
 Loc = tuple[str | int, ...]
@@ -93,3 +102,7 @@ class PlanFileError(PlanbookError):
 
 class FactsFileError(PlanbookError):
     """A facts file cannot be read at all."""
+
+
+class UsageError(PlanbookError):
+    """Bad options or arguments: what was asked for cannot be done as given."""
