@@ -9,10 +9,11 @@ its ``Sheet!Cell``; nothing is stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from addin.hints import Hints
 from addin.metadata import SHEET, TEAM_KIND, Metadata
 from addin.reader import read_company_sheets, read_team_sheets
 from addin.reader.team import TeamWorkbook
@@ -49,6 +50,8 @@ class WorkbookPush:
     reference: str | None = None
     """The version whose plan the workbook's reference sheets show (None: the base); the
     Pull plan button refreshes them without moving the base."""
+    hints: Hints = field(default_factory=Hints)
+    """How messages name the pusher's choices (the buttons' settings keys by default)."""
 
 
 def is_planbook_workbook(wb: Sheets) -> bool:
@@ -77,7 +80,7 @@ def team_request(
     """The push request of a filled team workbook and what was read from it (raises with
     every problem, storing nothing)."""
     meta = team_metadata(wb, how)
-    base = _base_number(store, meta.plan, how.base, meta.base_version, wb.name)
+    base = _base_number(store, meta.plan, how, meta.base_version, wb.name)
     reference = store.resolve(meta.plan, how.reference) if how.reference else base
     plan = store.plan(meta.plan, reference)
     book = read_team_sheets(wb, plan)
@@ -117,15 +120,13 @@ def company_request(
     return request, base
 
 
-def _base_number(
-    store: StoreAPI, plan_id: str, option: str | None, recorded: str, name: str
-) -> int:
-    if option is not None:
-        return store.resolve(plan_id, option)
+def _base_number(store: StoreAPI, plan_id: str, how: WorkbookPush, recorded: str, name: str) -> int:
+    if how.base is not None:
+        return store.resolve(plan_id, how.base)
     if not recorded:
         raise PlanbookError(
             f"{name} records no store version (it was made from a plan file); say which "
-            "version it is based on with --base, or pull a fresh one with planbook pull --out"
+            f"version it is based on ({how.hints.base}), or {how.hints.fresh}"
         )
     return int(recorded)
 
@@ -160,7 +161,7 @@ def _keeps_headcount(
         raise PlanbookError(
             f"headcount keep keeps version {base}'s headcount lines in place of an empty "
             f"Headcount sheet, but {book.team}'s has {len(book.positions)} positions; drop "
-            "the option to push them"
+            f"keep ({how.hints.headcount}) to push them"
         )
     if len(book.positions) or not len(stored) or how.headcount == "replace":
         return False
@@ -170,8 +171,7 @@ def _keeps_headcount(
         f"the Headcount sheet is empty, but version {base} holds {len(stored):,} headcount "
         f"lines of {book.team} ({book.scenario}); the store keeps no positions, so a workbook "
         "pulled without its positions cannot show them. Say keep to keep them or replace to "
-        "remove them (planbook push --headcount, or PLANBOOK_HEADCOUNT in the settings sheet), "
-        "or pull again with --positions FILE"
+        f"remove them ({how.hints.headcount}), or {how.hints.positions}"
     )
 
 

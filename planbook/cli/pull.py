@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from addin.workbook_pull import WorkbookPull, pull_workbook
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import (
     DbOption,
@@ -17,7 +18,8 @@ from planbook.cli.connect import (
     backend,
     resolve_plan,
 )
-from planbook.cli.workbook_pull import WorkbookPull, pull_workbook
+from planbook.cli.workbooks import CLI_HINTS, print_warnings
+from planbook.errors import UsageError
 from planbook.facts import facts_from_arrow, write_facts
 from planbook.planfile import dump_plan
 from server.formats import facts_to_columns
@@ -71,20 +73,23 @@ def pull(
     suffix = out.suffix.lower().lstrip(".")
     if suffix == "xlsx":
         if plan_file:
-            raise ValueError("--plan-file goes with a facts file; a workbook holds the plan")
+            raise UsageError("--plan-file goes with a facts file; a workbook holds the plan")
         what = _workbook_pull(version, scenario, team, account, period, positions)
         with backend(db=db, server=server, token=token) as store:
             what = replace(what, plan_id=resolve_plan(store, plan))
             with console.status(f"Pulling {version} of plan {what.plan_id}..."):
-                console.print(pull_workbook(store, out, what))
+                pulled = pull_workbook(store, out, what)
+        back = f" Push it back with planbook push {out.name}." if pulled.team else ""
+        console.print(pulled.sentence + back)
+        print_warnings(pulled.warnings)
         return
     if suffix not in ("csv", "parquet", "json"):
-        raise ValueError(
+        raise UsageError(
             f"{out}: write facts as .csv, .parquet or .json, or a workbook as .xlsx, "
             f"not {out.suffix!r}"
         )
     if positions:
-        raise ValueError("--positions pre-fills a workbook; write to a .xlsx file")
+        raise UsageError("--positions pre-fills a workbook; write to a .xlsx file")
     wanted = FactFilter(
         scenarios=scenario or [], teams=team or [], accounts=account or [], periods=period or []
     )
@@ -110,10 +115,10 @@ def pull(
 
 def _target(out: Path | None, out_option: Path | None) -> Path:
     if out and out_option and out != out_option:
-        raise ValueError(f"give the file once: OUT is {out} but --out is {out_option}")
+        raise UsageError(f"give the file once: OUT is {out} but --out is {out_option}")
     target = out or out_option
     if target is None:
-        raise ValueError("say where to write: planbook pull FILE or planbook pull --out FILE")
+        raise UsageError("say where to write: planbook pull FILE or planbook pull --out FILE")
     return target
 
 
@@ -127,18 +132,19 @@ def _workbook_pull(
 ) -> WorkbookPull:
     """What a workbook pull writes; a workbook holds whole budgets, so no other filters."""
     if account or period:
-        raise ValueError(
+        raise UsageError(
             "a workbook holds a team's whole budget; --account and --period apply only to "
             "facts files"
         )
     if len(team or []) > 1 or len(scenario or []) > 1:
-        raise ValueError("a budget workbook is for one team and one scenario; give each once")
+        raise UsageError("a budget workbook is for one team and one scenario; give each once")
     if positions and not team:
-        raise ValueError("--positions pre-fills a team's budget; name the team with --team")
+        raise UsageError("--positions pre-fills a team's budget; name the team with --team")
     return WorkbookPull(
         plan_id="",
         ref=version,
         team=team[0] if team else None,
         scenario=scenario[0] if scenario else "base",
         positions=positions,
+        hints=CLI_HINTS,
     )

@@ -19,7 +19,8 @@ from planbook.cli.connect import (
     resolve_plan,
 )
 from planbook.cli.workbook_push import WorkbookPush, workbook_request
-from planbook.errors import PlanValidationError, Problem
+from planbook.cli.workbooks import CLI_HINTS
+from planbook.errors import PlanValidationError, Problem, UsageError
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
 from server.store import PushRequest, StoreAPI, team_part
@@ -81,23 +82,24 @@ def push(
     """
     if facts_file is not None and facts_file.suffix.lower() == ".xlsx":
         if plan_file or clear:
-            raise ValueError("push a workbook on its own, without --plan-file or --clear")
+            raise UsageError("push a workbook on its own, without --plan-file or --clear")
         how = WorkbookPush(
             plan=plan,
             base=base,
             message=message,
             headcount=headcount.value if headcount else None,
+            hints=CLI_HINTS,
         )
         with backend(db=db, server=server, token=token, create=True, author=author) as store:
             _push_workbook(store, facts_file, how)
         return
     if headcount:
-        raise ValueError("--headcount applies to a team workbook (.xlsx) only")
+        raise UsageError("--headcount applies to a team workbook (.xlsx) only")
     company = load_plan(plan_file) if plan_file else None
     with console.status("Reading facts..."):
         facts = read_facts(facts_file) if facts_file else None
     if facts is None and company is None and not clear:
-        raise ValueError("give a facts file, --plan-file or --clear; there is nothing to push")
+        raise UsageError("give a facts file, --plan-file or --clear; there is nothing to push")
     with backend(db=db, server=server, token=token, create=True, author=author) as store:
         plan_id = company.id if company else resolve_plan(store, plan)
         number = None if base is None else store.resolve(plan_id, base)

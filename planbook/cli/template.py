@@ -10,8 +10,8 @@ import typer
 
 from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook, team_file
+from addin.workbook_pull import read_positions
 from planbook.cli.common import console, user_errors
-from planbook.cli.workbook_pull import read_positions
 from planbook.demo import build_demo
 from planbook.errors import PlanbookError
 from planbook.facts import read_facts

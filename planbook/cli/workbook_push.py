@@ -13,6 +13,7 @@ from addin.metadata import TEAM_KIND
 from addin.reader.workbook import open_workbook, sheets_kind
 from addin.workbook_push import WorkbookPush, company_request, team_request
 from planbook.cli.common import console
+from planbook.cli.workbooks import print_warnings
 from server.store import PushRequest, StoreAPI
 
 __all__ = ["WorkbookPush", "workbook_request"]
@@ -29,8 +30,7 @@ def workbook_request(store: StoreAPI, path: Path, how: WorkbookPush) -> PushRequ
                 f"{book.team}'s {book.scenario} budget: {len(book.facts):,} facts, "
                 f"{len(book.positions)} positions."
             )
-            for warning in book.warnings:
-                console.print(f"  [yellow]warning[/] {warning}", markup=True)
+            print_warnings(book.warnings)
             return request
         company, base = company_request(store, wb, how)
     finally:

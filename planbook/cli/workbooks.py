@@ -1,13 +1,32 @@
-"""What the commands that take workbooks share: reading one and reporting what it holds."""
+"""What the commands that take workbooks share: reading one, reporting what it holds, and
+the command line's words for the choices a workbook push or pull asks for."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+from rich.markup import escape
+
+from addin.hints import Hints
 from addin.reader import read_company_workbook, read_team_workbook, workbook_kind
 from planbook.cli.common import console
 from planbook.errors import PlanValidationError, Problem
 from planbook.model import Plan
+
+CLI_HINTS = Hints(
+    base="--base VERSION",
+    headcount="--headcount keep or --headcount replace",
+    fresh="pull a fresh one with planbook pull --out FILE.xlsx",
+    positions="pull it again with --positions FILE",
+)
+"""The workbook verbs' hints (:mod:`addin.hints`) in options of ``planbook push`` and ``pull``."""
+
+
+def print_warnings(warnings: Iterable[object]) -> None:
+    """One yellow ``warning`` line each."""
+    for warning in warnings:
+        console.print(f"  [yellow]warning[/] {escape(str(warning))}", markup=True)
 
 
 def check_workbook(plan: Plan, path: Path) -> list[Problem]:
@@ -32,6 +51,5 @@ def check_workbook(plan: Plan, path: Path) -> list[Problem]:
         f"{path}: budget of team {team.team} ({team.scenario}), based on {based}: "
         f"{len(team.facts):,} facts, {len(team.positions)} positions"
     )
-    for warning in team.warnings:
-        console.print(f"  [yellow]warning[/] {warning}", markup=True)
+    print_warnings(team.warnings)
     return []

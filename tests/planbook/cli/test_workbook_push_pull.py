@@ -178,6 +178,7 @@ def test_push_workbook_keeps_the_other_scenarios_and_asks_about_headcount(where,
     path = tmp_path / "sales.xlsx"
     out = run("pull", path, "--team", TEAM, *where.reads("alice"))
     assert "but the store keeps no positions" in out  # headcount lines, and no --positions
+    assert "pull it again with --positions FILE" in out and "--headcount keep" in out
     edit(path, {"Budget!E5": 4321})
     out = run("push", path, *where.args("alice"), code=1)
     assert "the Headcount sheet is empty, but version 2 holds" in out and "--headcount" in out

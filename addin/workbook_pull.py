@@ -1,0 +1,137 @@
+"""A store version as a pre-filled workbook: the body of ``planbook pull --out FILE.xlsx``.
+
+With a team, that team's budget template for one scenario, filled with the version's facts
+(and with positions from a positions file: the store keeps facts, not the positions behind
+the headcount lines); without one, the company AOP workbook. Either way the workbook records
+the version it came from, so pushing it later (:mod:`addin.workbook_push`) has the right
+base. What happened comes back as data (:class:`PulledWorkbook`): a sentence and the
+warnings; the caller presents them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from addin.hints import Hints
+from addin.templates import company_workbook, team_template
+from addin.templates.files import save_workbook
+from addin.templates.layout import headcount_driven
+from planbook.errors import PlanbookError
+from planbook.headcount import POSITION_COLUMNS, headcount_facts
+from planbook.model import Plan
+from server.store import FactFilter, StoreAPI
+
+__all__ = ["PulledWorkbook", "WorkbookPull", "pull_workbook", "read_positions"]
+
+
+@dataclass(frozen=True)
+class WorkbookPull:
+    """What to write: the version, the team (none: the company workbook) and scenario."""
+
+    plan_id: str
+    ref: str
+    team: str | None
+    scenario: str
+    positions: Path | None
+    hints: Hints = field(default_factory=Hints)
+    """How the warnings name the reader's choices (the CLI passes its options)."""
+
+
+@dataclass(frozen=True)
+class PulledWorkbook:
+    """What a pull wrote, and what the person who pulled it should know."""
+
+    path: Path
+    plan: str
+    version: int
+    team: str | None
+    scenario: str
+    facts: int
+    """How many facts the team workbook was filled with (0 for the company workbook)."""
+    warnings: tuple[str, ...] = ()
+    """Full sentences: where the workbook cannot show the version exactly."""
+
+    @property
+    def sentence(self) -> str:
+        """What was written, in one sentence."""
+        of = f"of version {self.version} of plan {self.plan} to {self.path}"
+        if self.team is None:
+            return f"Wrote the company AOP workbook {of}."
+        return f"Wrote {self.team}'s {self.scenario} budget ({self.facts:,} facts) {of}."
+
+
+def pull_workbook(store: StoreAPI, out: Path, what: WorkbookPull) -> PulledWorkbook:
+    """Write the workbook of ``what`` to ``out``; says what it wrote and any warnings."""
+    number = store.resolve(what.plan_id, what.ref)
+    plan = store.plan(what.plan_id, number)
+    if what.team is None:
+        save_workbook(company_workbook(plan, version=str(number)), out)
+        return PulledWorkbook(out, plan.id, number, None, what.scenario, 0)
+    facts = store.facts(plan.id, number, FactFilter(teams=[what.team], scenarios=[what.scenario]))
+    positions = read_positions(what.positions) if what.positions else None
+    wb = team_template(
+        plan,
+        what.team,
+        scenario=what.scenario,
+        version=str(number),
+        facts=facts,
+        positions=positions,
+    )
+    warnings = _headcount_warnings(plan, facts, positions, what)
+    save_workbook(wb, out)
+    return PulledWorkbook(
+        out, plan.id, number, what.team, what.scenario, len(facts), tuple(warnings)
+    )
+
+
+def read_positions(path: Path) -> pd.DataFrame:
+    """A positions CSV (as ``planbook demo --out`` writes it), every value as text."""
+    if not path.is_file():
+        raise PlanbookError(f"{path}: no such file")
+    try:
+        positions = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PlanbookError(f"{path}: not a positions CSV file ({exc})") from None
+    missing = [c for c in POSITION_COLUMNS if c not in positions.columns]
+    if missing:
+        raise PlanbookError(
+            f"{path}: the positions file has no column {', '.join(missing)}; expected the "
+            f"columns {', '.join(POSITION_COLUMNS)} (as planbook demo --out writes)"
+        )
+    return positions
+
+
+def _headcount_warnings(
+    plan: Plan, facts: pd.DataFrame, positions: pd.DataFrame | None, what: WorkbookPull
+) -> list[str]:
+    """Where the Headcount sheet cannot show the stored headcount lines exactly."""
+    stored = facts[facts["account"].isin(headcount_driven())]
+    if positions is None:
+        if not len(stored):
+            return []
+        return [
+            f"{what.team} has {len(stored):,} headcount lines in this version, but the store "
+            "keeps no positions: the Headcount sheet is empty. To fill it, "
+            f"{what.hints.positions}; pushing the workbook back as it is needs keep (or "
+            f"replace) for the headcount lines ({what.hints.headcount})"
+        ]
+    mine = positions[(positions["team"] == what.team) & (positions["scenario"] == what.scenario)]
+    computed = headcount_facts(plan, mine) if len(mine) else facts.iloc[:0]
+    computed = computed[computed["amount"] != 0]
+    if _key_amounts(computed) == _key_amounts(stored):
+        return []
+    return [
+        f"the positions in {what.positions} do not give the headcount lines {what.team} has "
+        "in this version; the workbook shows the positions' numbers"
+    ]
+
+
+def _key_amounts(facts: pd.DataFrame) -> set[tuple[object, ...]]:
+    """Each fact as (key text..., exact amount); equal decimals compare equal."""
+    keys = ("scenario", "team", "account", "line", "period")
+    rows = facts[[*keys, "amount"]].itertuples(index=False)
+    return {(*(str(v) for v in row[:-1]), Decimal(str(row[-1]))) for row in rows}
