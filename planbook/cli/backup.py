@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from planbook.cli.common import console, err_console, user_errors
 from planbook.cli.connect import DbOption, ServerOption, TokenOption, backend
+from planbook.errors import UsageError
 
 
 @contextmanager
@@ -47,7 +48,7 @@ def import_(
 ) -> None:
     """Load a backup into an empty store, all or nothing; every blob is checked on the way."""
     if not backup_file.is_file():
-        raise ValueError(f"{backup_file}: no such file")
+        raise UsageError(f"{backup_file}: no such file")
     with (
         backend(db=db, server=server, token=token, create=True) as store,
         _progress("Importing") as bar,

@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from planbook.errors import PlanbookError, PlanValidationError
 
@@ -20,7 +21,9 @@ R = TypeVar("R")
 
 
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print a :class:`PlanbookError` as a message (every problem, no traceback) and exit 1."""
+    """Print a :class:`PlanbookError` (a :class:`~planbook.errors.UsageError` for bad options)
+    as a message (every problem, no traceback) and exit 1. Anything else is a bug: it goes up
+    with its traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -35,8 +38,8 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
             for problem in exc.problems:
                 err_console.print(f"  - {problem}", markup=False)
             raise typer.Exit(1) from None
-        except (PlanbookError, ValueError) as exc:
-            err_console.print(f"[bold red]Error:[/] {exc}", markup=True)
+        except PlanbookError as exc:
+            err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True)
             raise typer.Exit(1) from None
 
     return wrapper

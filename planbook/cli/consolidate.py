@@ -12,6 +12,7 @@ from rich.table import Table
 
 from planbook.cli.common import console, user_errors
 from planbook.consolidate import DIMENSIONS, PERIOD_GRAINS, consolidate, to_wide
+from planbook.errors import UsageError
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
 
@@ -21,7 +22,7 @@ def _filters(items: list[str]) -> dict[str, list[str]]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not value:
-            raise ValueError(f"--filter {item!r} is not DIMENSION=VALUE[,VALUE...]")
+            raise UsageError(f"--filter {item!r} is not DIMENSION=VALUE[,VALUE...]")
         filters.setdefault(key.strip(), []).extend(v.strip() for v in value.split(","))
     return filters
 
@@ -52,7 +53,7 @@ def consolidate_command(
     `--filter account_type=opex,cogs`) or group by account.
     """
     if output not in ("table", "csv", "json"):
-        raise ValueError(f"--format must be table, csv or json, not {output!r}")
+        raise UsageError(f"--format must be table, csv or json, not {output!r}")
     plan = load_plan(plan_file)
     filters = _filters(filter_ or []) | {"scenario": [scenario]}
     long = consolidate(

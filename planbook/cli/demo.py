@@ -14,6 +14,7 @@ from planbook.cli.common import console, money, user_errors
 from planbook.cli.connect import DEFAULT_DB, DbOption, backend
 from planbook.consolidate import request_vs_envelope
 from planbook.demo import Demo, build_demo
+from planbook.errors import UsageError
 from planbook.facts import write_facts
 from planbook.model import Plan
 from planbook.planfile import dump_plan
@@ -54,7 +55,7 @@ def demo(
     With ``--out``, also writes plan.yaml, the facts and positions.csv to a folder.
     """
     if facts_format not in ("parquet", "csv"):
-        raise ValueError(f"--format must be parquet or csv, not {facts_format!r}")
+        raise UsageError(f"--format must be parquet or csv, not {facts_format!r}")
     with console.status("Building the demo company..."):
         company = build_demo(
             seed=seed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planbook.errors import UsageError
 from planbook.model import Account, AccountType, Unit
 
 __all__ = ["NAMED_ACCOUNTS", "demo_accounts"]
@@ -78,7 +79,7 @@ NAMED_ACCOUNTS = _named_accounts()
 def demo_accounts(count: int) -> tuple[Account, ...]:
     """The forty named accounts, then generated program accounts up to ``count``."""
     if count < len(NAMED_ACCOUNTS):
-        raise ValueError(f"the demo needs at least {len(NAMED_ACCOUNTS)} accounts, not {count}")
+        raise UsageError(f"the demo needs at least {len(NAMED_ACCOUNTS)} accounts, not {count}")
     accounts = list(NAMED_ACCOUNTS)
     for k in range(len(NAMED_ACCOUNTS) + 1, count + 1):
         accounts.append(

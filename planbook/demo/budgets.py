@@ -22,6 +22,7 @@ import pandas as pd
 from planbook.calendar import is_period
 from planbook.demo.accounts import NAMED_ACCOUNTS
 from planbook.demo.company import DEPARTMENTS, HEADCOUNT_DRIVEN, ROLES, demo_company
+from planbook.errors import UsageError
 from planbook.facts import KEY_COLUMNS, facts_from_cents, normalize
 from planbook.headcount import headcount_facts, team_staffing
 from planbook.model import Envelope, Plan
@@ -134,10 +135,12 @@ def build_demo(
     actual_months: int = 6,
 ) -> Demo:
     """Build the demo company. The same arguments always give the same plan and facts."""
+    if seed < 0:
+        raise UsageError(f"the seed must be 0 or more, not {seed}")
     if not is_period(start):
-        raise ValueError(f"start {start!r} is not a month written YYYY-MM")
+        raise UsageError(f"start {start!r} is not a month written YYYY-MM")
     if not 0 <= actual_months <= months:
-        raise ValueError(f"actual months must be between 0 and {months}, not {actual_months}")
+        raise UsageError(f"actual months must be between 0 and {months}, not {actual_months}")
     rng = np.random.default_rng(seed)
     opening_arr = Decimal(12_000_000 * max(1, round(teams / 12)))
     plan = demo_company(

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from planbook.calendar import FiscalCalendar
 from planbook.demo.accounts import demo_accounts
+from planbook.errors import UsageError
 from planbook.model import (
     BUILTIN_SCENARIOS,
     Assumption,
@@ -151,7 +152,7 @@ def demo_teams(count: int) -> tuple[tuple[Department, ...], tuple[Team, ...]]:
     """The twelve named teams, then generated ones spread over the departments."""
     named = sum(len(d.teams) for d in DEPARTMENTS)
     if count < named:
-        raise ValueError(f"the demo needs at least {named} teams, not {count}")
+        raise UsageError(f"the demo needs at least {named} teams, not {count}")
     departments = tuple(Department(id=d.id, name=d.name, lead=d.lead) for d in DEPARTMENTS)
     teams = [
         Team(id=t, name=n, department=d.id, lead=lead)
