@@ -90,8 +90,8 @@ def write_plan(book: Any) -> int | None:
         template = is_planbook_workbook(sheets)
         if template and sheets_kind(sheets) != TEAM_KIND:
             raise ValueError(
-                "this is the company AOP workbook: it holds the whole plan, so pull a fresh "
-                "one with planbook pull --out FILE.xlsx rather than refreshing it"
+                "this is the company AOP workbook: it holds the whole plan, so it is not "
+                "refreshed in place; pull a fresh one from the store instead"
             )
         meta = read_metadata(sheets, kind=TEAM_KIND, plan_id=None) if template else None
         if meta is not None and not settings.plan:
@@ -157,16 +157,20 @@ def _refresh(book: Any, sheets: BookSheets, layout: TeamLayout) -> list[str]:
 
 def _team_changed(cache: VersionCache, snapshot: Snapshot, team: str, base: str) -> list[str]:
     """A warning when the team's budget changed after the version the workbook builds on."""
-    if not base or int(base) == snapshot.info.number:
+    if not base:
         return []
-    before = cache.source().facts(snapshot.info.plan, int(base), FactFilter(teams=[team]))
+    store = cache.source()
+    number = store.resolve(snapshot.info.plan, base)
+    if number == snapshot.info.number:
+        return []
+    before = store.facts(snapshot.info.plan, number, FactFilter(teams=[team]))
     now = snapshot.facts[snapshot.facts["team"] == team]
     if not len(diff_facts(before, now)):
         return []
     return [
-        f"Note: {team}'s budget changed after version {base}, which this workbook's budget "
-        f"is based on; a push from it would be refused. Pull a fresh workbook (planbook pull "
-        f"--out FILE.xlsx --team {team}) and copy your changes into it."
+        f"Note: {team}'s budget changed after version {number}, which this workbook's budget "
+        f"is based on; a push from it would be refused. Pull a fresh workbook of {team} from "
+        "the store and copy your changes into it."
     ]
 
 

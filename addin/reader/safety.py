@@ -92,8 +92,8 @@ def _not_zip_message(name: str, head: bytes) -> str:
         text = ""
     if text and ("," in text or ";" in text or "\t" in text) and "\n" in text:
         return (
-            f"{name}: this is a text (CSV) file, not an Excel workbook; push facts files with "
-            "planbook push FILE.csv, or open it in Excel and save it as .xlsx"
+            f"{name}: this is a text (CSV) file, not an Excel workbook; push it as a facts "
+            "file, or open it in Excel and save it as .xlsx"
         )
     return f"{name}: this is not an Excel workbook (.xlsx is a zip file; this file is not one)"
 

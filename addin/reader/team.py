@@ -117,7 +117,7 @@ def team_layout(
                     (source,),
                     f"the workbook was made from {based}; since then the "
                     "plan's calendar, chart of accounts or assumptions changed; pull a fresh "
-                    "template (planbook pull) and copy your numbers into it",
+                    "workbook from the store and copy your numbers into it",
                 )
             ],
             subject=subject,

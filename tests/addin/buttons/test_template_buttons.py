@@ -206,6 +206,7 @@ def test_push_button_asks_what_to_do_with_headcount_it_cannot_see(filled, db):
     book = book_from_file(filled["bare"], settings=[["PLANBOOK_DB", db]])
     (alert,) = alerts(run_button(book, "push_budget"))
     assert "the Headcount sheet is empty" in alert and "PLANBOOK_HEADCOUNT" in alert
+    assert "--" not in alert
     keep = [["PLANBOOK_DB", db], ["PLANBOOK_HEADCOUNT", "keep"]]
     actions = run_button(book_from_file(filled["bare"], settings=keep), "push_budget")
     assert alerts(actions)[0].startswith("Nothing changed: plan cirrus stays at version 2")
@@ -315,6 +316,7 @@ def test_pull_button_warns_when_the_team_changed_since_the_workbook_base(filled,
     (alert,) = alerts(run_button(book, "pull_plan"))
     assert "already current" in alert
     assert f"Note: {TEAM}'s budget changed after version 2" in alert
+    assert "planbook" not in alert and "--" not in alert
 
 
 def test_pull_button_asks_for_a_fresh_workbook_when_the_layout_changed(filled, db, demo):
@@ -324,7 +326,8 @@ def test_pull_button_asks_for_a_fresh_workbook_when_the_layout_changed(filled, d
     book = book_from_file(filled["recalculated"], settings=[["PLANBOOK_DB", db]])
     actions = run_button(book, "pull_plan")
     (alert,) = alerts(actions)
-    assert alert.startswith("The plan could not be pulled:") and "pull a fresh template" in alert
+    assert alert.startswith("The plan could not be pulled:") and "pull a fresh workbook" in alert
+    assert "planbook" not in alert and "--" not in alert  # no command line in Excel
     assert not [a for a in actions if a["func"] == "setValues"]
 
 
@@ -390,7 +393,8 @@ def test_push_button_on_the_company_workbook_pushes_the_plan(tmp_path, db):
     finally:
         store.close()
     (alert,) = alerts(run_button(book_from_file(path, settings=settings), "pull_plan"))
-    assert "company AOP workbook" in alert and "planbook pull --out" in alert
+    assert "company AOP workbook" in alert and "pull a fresh one from the store" in alert
+    assert "planbook" not in alert and "--" not in alert
 
 
 def _first_month(rows: list[list[object]]) -> str:
