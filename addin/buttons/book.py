@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
 from addin import session
 from addin.settings import KEYS, SETTINGS_SHEET, AddinSettings, load_settings, rows_to_mapping
+from planbook.errors import PlanbookError
 
-__all__ = ["SETTINGS_SHEET", "alert", "book_settings", "replace_sheet", "write_back"]
+__all__ = [
+    "SETTINGS_SHEET",
+    "UNEXPECTED",
+    "alert",
+    "book_settings",
+    "failure",
+    "replace_sheet",
+    "write_back",
+]
+
+UNEXPECTED = "Planbook hit an unexpected error; the log has details."
+_log = logging.getLogger("planbook.addin")
 
 
 def sheet_values(book: Any) -> dict[str, str]:
@@ -49,6 +62,16 @@ def replace_sheet(book: Any, name: str) -> Any:
 def alert(book: Any, title: str, lines: list[str]) -> None:
     """One alert listing every line."""
     book.app.alert("\n".join(lines), title=title)
+
+
+def failure(exc: Exception, title: str) -> str:
+    """What an alert says about why a button failed. A :class:`PlanbookError` says it itself
+    (where, and what to do); anything else is a bug: logged with its traceback, and the
+    alert says only that."""
+    if isinstance(exc, PlanbookError):
+        return str(exc)
+    _log.error("%s: unexpected error", title, exc_info=exc)
+    return UNEXPECTED
 
 
 def write_back(book: Any, values: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
-from addin.buttons.book import alert, book_settings, replace_sheet
+from addin.buttons.book import alert, book_settings, failure, replace_sheet
 from addin.cache import VersionCache
 from planbook import CHANGE_COLUMNS, diff_facts
 
@@ -47,7 +47,7 @@ def write_diff(book: Any) -> str | None:
         changes = diff_facts(old.facts, new.facts)
         rows = [[_cell(v) for v in row] for row in changes.itertuples(index=False)]
     except Exception as exc:  # one alert, never a traceback
-        alert(book, TITLE, [f"The diff could not be made: {exc}"])
+        alert(book, TITLE, [f"The diff could not be made: {failure(exc, TITLE)}"])
         return None
     name = f"Diff v{old.info.number}-v{new.info.number}"
     target = replace_sheet(book, name)

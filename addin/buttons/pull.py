@@ -24,7 +24,7 @@ from typing import Any
 
 import xlwings as xw
 
-from addin.buttons.book import alert, book_settings, replace_sheet, write_back
+from addin.buttons.book import alert, book_settings, failure, replace_sheet, write_back
 from addin.cache import Snapshot, VersionCache
 from addin.metadata import TEAM_KIND
 from addin.reader import BookSheets, sheets_kind
@@ -35,6 +35,7 @@ from addin.templates.layout import ASSUMPTIONS, TeamLayout
 from addin.templates.reference import goals_for, reference_blocks
 from addin.workbook_push import is_planbook_workbook
 from planbook import Plan, diff_facts
+from planbook.errors import PlanbookError
 from server.store import FactFilter
 
 __all__ = ["plan_tables", "pull_plan", "pull_plan_classic", "write_plan"]
@@ -57,7 +58,7 @@ def plan_tables(plan: Plan, team: str = "") -> dict[str, list[list[Any]]]:
     """The sheets a pull writes into a workbook that is not a template: name -> rows."""
     months = list(plan.calendar.periods)
     if team and team not in {t.id for t in plan.teams}:
-        raise ValueError(f"PLANBOOK_TEAM {team!r} is not a team of plan {plan.id}")
+        raise PlanbookError(f"PLANBOOK_TEAM {team!r} is not a team of plan {plan.id}")
     envelopes = [e for e in plan.envelopes if not team or e.team == team]
     goals = goals_for(plan, team) if team else plan.goals
     return {
@@ -89,7 +90,7 @@ def write_plan(book: Any) -> int | None:
         sheets = BookSheets(book)
         template = is_planbook_workbook(sheets)
         if template and sheets_kind(sheets) != TEAM_KIND:
-            raise ValueError(
+            raise PlanbookError(
                 "this is the company AOP workbook: it holds the whole plan, so it is not "
                 "refreshed in place; pull a fresh one from the store instead"
             )
@@ -109,7 +110,7 @@ def write_plan(book: Any) -> int | None:
         finally:
             cache.close()
     except Exception as exc:  # one alert, never a traceback
-        alert(book, TITLE, ["The plan could not be pulled:", str(exc)])
+        alert(book, TITLE, ["The plan could not be pulled:", failure(exc, TITLE)])
         return None
     info = snapshot.info
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

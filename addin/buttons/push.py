@@ -21,9 +21,9 @@ from typing import Any, NamedTuple
 import pandas as pd
 import xlwings as xw
 
-from addin.buttons.book import alert, book_settings, write_back
+from addin.buttons.book import alert, book_settings, failure, write_back
 from addin.cache import VersionCache
-from addin.functions.convert import as_number, period
+from addin.functions.convert import FunctionError, as_number, period
 from addin.metadata import TEAM_KIND
 from addin.reader import BookSheets, sheets_kind
 from addin.templates.layout import BUDGET, HEADCOUNT
@@ -36,7 +36,7 @@ from addin.workbook_push import (
     team_request,
 )
 from planbook import FACT_COLUMNS, Problem, facts_from_records, validate_facts
-from planbook.errors import PlanValidationError
+from planbook.errors import PlanbookError, PlanValidationError
 from server.store import PushRequest
 
 __all__ = ["FACTS_SHEET", "push_budget", "push_budget_classic", "push_to_store", "read_facts_sheet"]
@@ -148,7 +148,7 @@ def _facts_request(book: Any, cache: VersionCache, sheet: dict[str, str]) -> Pus
 def read_facts_sheet(book: Any) -> tuple[pd.DataFrame, list[int]]:
     """The facts of the ``Facts`` sheet and the sheet row of each fact (1-based)."""
     if FACTS_SHEET not in [s.name for s in book.sheets]:
-        raise ValueError(
+        raise PlanbookError(
             f"the workbook is not a Planbook template and has no {FACTS_SHEET} sheet to push"
         )
     values = book.sheets[FACTS_SHEET]["A1"].expand().value
@@ -180,7 +180,7 @@ def _record(cells: dict[str, Any], number: int) -> dict[str, Any]:
     try:
         record["period"] = period(record["period"])
         record["amount"] = as_number(cells.get("amount"), "amount")
-    except Exception as exc:
+    except FunctionError as exc:
         raise ValueError(str(exc)) from None
     for c in ("scenario", "team", "account", "line"):
         value = record[c]
@@ -219,7 +219,7 @@ def _cells(problems: Sequence[Problem], sheets: list[str]) -> list[str]:
 
 def _report(book: Any, exc: Exception) -> None:
     problems = exc.problems if isinstance(exc, PlanValidationError) else []
-    lines = [str(p) for p in problems] or [str(exc)]
+    lines = [str(p) for p in problems] or [failure(exc, TITLE)]
     alert(book, TITLE, ["Nothing was pushed.", *lines])
     marked = _cells(problems, [s.name for s in book.sheets])
     for where in marked:

@@ -45,8 +45,10 @@ _log = logging.getLogger("planbook.addin")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class FunctionError(Exception):
-    """An error a worksheet function returns as ``code`` with a readable message."""
+class FunctionError(PlanbookError):
+    """A worksheet function's arguments are wrong: returned as the Excel error value ``code``
+    (``#VALUE!``, ``#REF!``, ``#N/A``) with a readable message. A user error like any other
+    :class:`PlanbookError`, so the buttons that convert cells with these helpers alert it."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -65,7 +67,10 @@ def excel_function(*, tabular: bool) -> Callable[[F], F]:
             except Exception as exc:  # an error value in the cell, never a traceback
                 code, message = _error(exc)
                 current().record(fn.__name__, code, message)
-                _log.info("%s: %s %s", fn.__name__, code, message)
+                if isinstance(exc, PlanbookError):
+                    _log.info("%s: %s %s", fn.__name__, code, message)
+                else:  # a bug: its traceback goes to the log
+                    _log.error("%s: %s %s", fn.__name__, code, message, exc_info=exc)
                 return [[code, message]] if tabular else code
 
         return wrapper  # type: ignore[return-value]
@@ -82,7 +87,7 @@ def _error(exc: Exception) -> tuple[str, str]:
         return REF, str(exc)
     if isinstance(exc, PlanbookError | StoreError):
         return VALUE, str(exc)
-    return VALUE, f"unexpected {type(exc).__name__}: {exc}"
+    return VALUE, "Planbook hit an unexpected error; the log has details"
 
 
 def text(value: Cell, what: str, default: str | None = None) -> str:

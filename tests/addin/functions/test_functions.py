@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import logging
 from decimal import Decimal
 
 import pytest
@@ -169,3 +170,18 @@ def test_pb_table_months_filter_takes_text_lists_and_dates(session, demo):
     march = dt.datetime(2026, 3, 1)
     out = addin.functions.pb_table("team", "month", "software-tools", "sales", "base", [[march]])
     assert out[0] == ["team", "2026-03"]
+
+
+def test_a_bug_in_a_function_is_value_with_no_internals_and_its_traceback_logged(
+    session, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise KeyError("an internal detail")
+
+    monkeypatch.setattr("addin.functions.pull.consolidate", broken)
+    out = call("pb_table", "team", "month", "rev-subscription")
+    assert out[0][0] == error("Value") and "unexpected error" in out[0][1]
+    assert "internal detail" not in out[0][1]
+    (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.name == "planbook.addin"
+    assert record.exc_info is not None and record.exc_info[0] is KeyError
