@@ -66,8 +66,8 @@ def _instructions(wb: Workbook, plan: Plan, version: str) -> None:
         "of accounts, scenarios, assumptions, goals and each team's envelope.",
         "Edit the yellow tables; add a row by typing directly below a table (it grows).",
         "Assumptions and Envelopes have one column per month, headed YYYY-MM.",
-        "Push the workbook (planbook push); every problem comes back with its cell, e.g. "
-        "Teams!C7, and nothing is stored until the whole workbook is valid.",
+        "Push the workbook (the Push button, or planbook push); every problem comes back "
+        "with its cell, e.g. Teams!C7, and nothing is stored until the whole workbook is valid.",
     ]
     for i, line in enumerate(lines, start=4):
         ws.cell(row=i, column=1, value=line)
