@@ -123,7 +123,7 @@ def authenticate(store: TokenFinder, header: str | None, *, secret: str) -> Prin
     """The principal behind an ``Authorization: Bearer ...`` header."""
     if not header or not header.lower().startswith("bearer ") or not header[7:].strip():
         raise NotAuthenticated(
-            "send an API token as 'Authorization: Bearer <token>' (planbook token create)",
+            "send an API token as 'Authorization: Bearer <token>'; an admin issues tokens",
             loc=("header", "authorization"),
         )
     token = header[7:].strip()

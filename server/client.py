@@ -126,7 +126,8 @@ class Client:
                 if not safe:
                     raise StoreUnavailable(
                         f"the connection to {self.http.base_url} broke during the request "
-                        f"({exc}); it may or may not have been applied: check planbook log"
+                        f"({exc}); it may or may not have been applied: look at the plan's "
+                        "latest versions before trying again"
                     ) from None
                 if attempt == retries:
                     raise StoreUnavailable(

@@ -58,7 +58,10 @@ class Store:
         if upgrade:
             migrate(store.engine)
         elif not is_current(store.engine):
-            raise InvalidRequest(f"the store at {db} needs upgrading; run planbook serve once")
+            raise InvalidRequest(
+                f"the store at {db} uses an older schema; an admin upgrades it by starting "
+                "the service on it once (planbook serve)"
+            )
         return store
 
     def acting_as(self, actor: str) -> Store:
