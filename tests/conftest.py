@@ -37,7 +37,7 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
         try:
             server = stack.enter_context(pg.postgres())
         except pg.PostgresUnavailable as exc:
-            pytest.fail(str(exc), pytrace=False)
+            raise pytest.fail.Exception(str(exc), pytrace=False) from None
         request.config.stash[PG_ORIGIN] = server.origin
         yield server.url
 

@@ -26,7 +26,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +74,14 @@ def postgres(environ: Mapping[str, str] | None = None) -> Iterator[Postgres]:
     if error is None:
         yield Postgres(DEFAULT_URL, f"the server at {shown(DEFAULT_URL)}")
         return
-    with throwaway_cluster() as (url, folder):
+    with ExitStack() as stack:
+        try:
+            url, folder = stack.enter_context(throwaway_cluster())
+        except PostgresUnavailable as exc:
+            raise PostgresUnavailable(
+                f"The tests need PostgreSQL. Nothing answers at {shown(DEFAULT_URL)} ({error}), "
+                f"and none could be started: {exc}"
+            ) from None
         yield Postgres(url, f"a throwaway cluster in {folder} ({shown(DEFAULT_URL)}: {error})")
 
 
@@ -87,7 +94,7 @@ def connect_error(url: str) -> str | None:
     except SQLAlchemyError as exc:
         cause = exc.orig if isinstance(exc, DBAPIError) else exc
         lines = str(cause).strip().splitlines()
-        return lines[-1] if lines else type(cause).__name__
+        return lines[0] if lines else type(cause).__name__
     finally:
         engine.dispose()
     return None
@@ -133,10 +140,7 @@ def find_bindir(pattern: str = BINDIRS) -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         return Path(initdb).parent
-    raise PostgresUnavailable(
-        "The tests need PostgreSQL: nothing answers at the configured URL and no initdb "
-        f"was found (in {pattern} or on PATH) to start one. {INSTALL}"
-    )
+    raise PostgresUnavailable(f"no initdb was found (in {pattern} or on PATH). {INSTALL}")
 
 
 def version_key(name: str) -> tuple[int, ...]:
@@ -155,8 +159,8 @@ def unprivileged_user() -> pwd.struct_passwd | None:
         return pwd.getpwnam("postgres")
     except KeyError:
         raise PostgresUnavailable(
-            "PostgreSQL refuses to run as root, and there is no `postgres` user to run a "
-            f"throwaway cluster as. {INSTALL}"
+            "PostgreSQL refuses to run as root, and there is no `postgres` user to run it as. "
+            f"{INSTALL}"
         ) from None
 
 
@@ -173,7 +177,7 @@ def start(*, bindir: Path, data: Path, user: pwd.struct_passwd | None) -> int:
         except PostgresUnavailable:
             if "already in use" not in log.read_text(encoding="utf-8", errors="replace"):
                 raise
-    raise PostgresUnavailable(f"No free port for a throwaway PostgreSQL; see {log}.")
+    raise PostgresUnavailable(f"no free port was found; see {log}.")
 
 
 def free_port() -> int:
@@ -200,8 +204,7 @@ def run(command: list[str], *, user: pwd.struct_passwd | None, cwd: Path) -> Non
         if log.exists():
             output += "\n" + log.read_text(encoding="utf-8", errors="replace").strip()
         raise PostgresUnavailable(
-            f"Could not start a throwaway PostgreSQL: `{' '.join(command)}` exited with "
-            f"{result.returncode}:\n{output}\n{INSTALL}"
+            f"`{' '.join(command)}` exited with {result.returncode}:\n{output}\n{INSTALL}"
         )
 
 
