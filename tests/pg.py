@@ -126,10 +126,12 @@ def throwaway_cluster() -> Iterator[tuple[str, Path]]:
         create_database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", "test")
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/test", folder
     finally:
-        if started:
-            pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
-            run(pg_ctl, user=user, cwd=folder)
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            if started:
+                stop = [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+                run(stop, user=user, cwd=folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def find_bindir(pattern: str = BINDIRS) -> Path:
