@@ -1,14 +1,17 @@
-"""Shared fixtures: the demo company (built once per session; frames are not mutated), and
-one hypothesis profile for every property test."""
+"""Shared fixtures: the demo company (built once per session; frames are not mutated), the
+PostgreSQL of the tests (see tests/pg.py), and one hypothesis profile for every property test."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from planbook.demo import Demo, build_demo
+from tests import pg
 
 # Timing is not what property tests check: a loaded 2-core CI machine must not fail them.
 settings.register_profile("planbook", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -17,7 +20,30 @@ settings.load_profile("planbook")
 # The CLI's tables wrap to the terminal; tests read them whole, with or without a terminal.
 os.environ["COLUMNS"] = "200"
 
+PG_ORIGIN = pytest.StashKey[str]()
+
 
 @pytest.fixture(scope="session")
 def demo() -> Demo:
     return build_demo()
+
+
+@pytest.fixture(scope="session")
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of the tests' PostgreSQL database: ``PLANBOOK_TEST_PG``, else the server at
+    127.0.0.1:5432, else a throwaway cluster started for this session. Tests that need
+    PostgreSQL fail (never skip) with what to install when there is none."""
+    with ExitStack() as stack:
+        try:
+            server = stack.enter_context(pg.postgres())
+        except pg.PostgresUnavailable as exc:
+            raise pytest.fail.Exception(str(exc), pytrace=False) from None
+        request.config.stash[PG_ORIGIN] = server.origin
+        yield server.url
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which PostgreSQL the session used, if any."""
+    origin = terminalreporter.config.stash.get(PG_ORIGIN, None)
+    if origin:
+        terminalreporter.write_line(f"PostgreSQL: {origin}")

@@ -1,12 +1,11 @@
 """Fixtures of the server tests: a fresh store per test, on SQLite and on PostgreSQL.
 
-PostgreSQL runs on this machine kind (127.0.0.1:5432, trust auth, database ``test``); each
-test gets its own schema, dropped afterwards. Set ``PLANBOOK_TEST_PG`` to use another server.
+PostgreSQL is the session's ``pg_url`` (tests/pg.py: ``PLANBOOK_TEST_PG``, else 127.0.0.1:5432,
+else a throwaway cluster); each test gets its own schema, dropped afterwards.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +16,6 @@ from sqlalchemy import create_engine, text
 
 from planbook.demo import Demo, build_demo
 from server.store.store import Store
-
-PG_URL = os.environ.get("PLANBOOK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
@@ -33,12 +30,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
+    pg_url: str = request.getfixturevalue("pg_url")
     schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+        yield f"{pg_url}?options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
