@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 import planbook
 from planbook.cli import token
 from planbook.cli.backup import export, import_, verify
+from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
 from planbook.cli.demo import demo
 from planbook.cli.log import log
@@ -19,6 +21,7 @@ from planbook.cli.status import status
 from planbook.cli.tag import tag
 from planbook.cli.template import template
 from planbook.cli.validate import validate
+from planbook.extras import missing_extra
 
 app = typer.Typer(
     name="planbook",
@@ -61,5 +64,14 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A command that needs an extra that is not installed
+    (``planbook demo`` with only ``pip install planbook``) says which one, without a traceback,
+    and exits 1."""
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        missing = missing_extra(exc)
+        if missing is None:
+            raise
+        err_console.print(f"[bold red]Error:[/] {escape(str(missing))}")
+        raise SystemExit(1) from None
