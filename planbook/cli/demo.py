@@ -15,6 +15,7 @@ from planbook.cli.connect import DEFAULT_DB, DbOption, backend
 from planbook.consolidate import request_vs_envelope
 from planbook.demo import Demo, build_demo
 from planbook.errors import UsageError
+from planbook.extras import require
 from planbook.facts import write_facts
 from planbook.model import Plan
 from planbook.planfile import dump_plan
@@ -54,6 +55,7 @@ def demo(
     months of actuals. Then prints each department's budget request against its envelope.
     With ``--out``, also writes plan.yaml, the facts and positions.csv to a folder.
     """
+    require("service")  # the demo loads into the store: say so before building it
     if facts_format not in ("parquet", "csv"):
         raise UsageError(f"--format must be parquet or csv, not {facts_format!r}")
     with console.status("Building the demo company..."):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from addin.workbook_pull import WorkbookPull, pull_workbook
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import (
     DbOption,
@@ -24,6 +23,9 @@ from planbook.facts import facts_from_arrow, write_facts
 from planbook.planfile import dump_plan
 from server.formats import facts_to_columns
 from server.store import FactFilter
+
+if TYPE_CHECKING:
+    from addin.workbook_pull import WorkbookPull
 
 
 @user_errors
@@ -74,6 +76,8 @@ def pull(
     if suffix == "xlsx":
         if plan_file:
             raise UsageError("--plan-file goes with a facts file; a workbook holds the plan")
+        from addin.workbook_pull import pull_workbook  # the excel extra: imported when used
+
         what = _workbook_pull(version, scenario, team, account, period, positions)
         with backend(db=db, server=server, token=token) as store:
             what = replace(what, plan_id=resolve_plan(store, plan))
@@ -140,6 +144,8 @@ def _workbook_pull(
         raise UsageError("a budget workbook is for one team and one scenario; give each once")
     if positions and not team:
         raise UsageError("--positions pre-fills a team's budget; name the team with --team")
+    from addin.workbook_pull import WorkbookPull
+
     return WorkbookPull(
         plan_id="",
         ref=version,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,12 +18,14 @@ from planbook.cli.connect import (
     backend,
     resolve_plan,
 )
-from planbook.cli.workbook_push import WorkbookPush, workbook_request
 from planbook.cli.workbooks import CLI_HINTS
 from planbook.errors import PlanValidationError, Problem, UsageError
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
 from server.store import PushRequest, StoreAPI, team_part
+
+if TYPE_CHECKING:
+    from planbook.cli.workbook_push import WorkbookPush
 
 
 class Headcount(StrEnum):
@@ -83,6 +85,8 @@ def push(
     if facts_file is not None and facts_file.suffix.lower() == ".xlsx":
         if plan_file or clear:
             raise UsageError("push a workbook on its own, without --plan-file or --clear")
+        from planbook.cli.workbook_push import WorkbookPush  # the excel extra: when used
+
         how = WorkbookPush(
             plan=plan,
             base=base,
@@ -117,6 +121,8 @@ def push(
 
 def _push_workbook(store: StoreAPI, path: Path, how: WorkbookPush) -> None:
     """Read a workbook (every problem names its cell) and push what it holds."""
+    from planbook.cli.workbook_push import workbook_request
+
     with console.status(f"Reading {path.name}..."):
         request = workbook_request(store, path, how)
     if request is None:

@@ -8,9 +8,6 @@ from typing import Annotated
 
 import typer
 
-from addin.templates import company_workbook, team_template
-from addin.templates.files import save_workbook, team_file
-from addin.workbook_pull import read_positions
 from planbook.cli.common import console, user_errors
 from planbook.demo import build_demo
 from planbook.errors import PlanbookError
@@ -57,6 +54,11 @@ def template(
     Blank unless --facts/--positions pre-fill a team's numbers. Several team templates
     (--all-teams or --team repeated) go into the folder --out as team-<id>.xlsx.
     """
+    # The excel extra: imported when used, so that `planbook --help` needs only the core.
+    from addin.templates import company_workbook, team_template
+    from addin.templates.files import save_workbook, team_file
+    from addin.workbook_pull import read_positions
+
     plan = _plan(plan_file, demo)
     if kind is Kind.COMPANY:
         path = save_workbook(

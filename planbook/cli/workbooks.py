@@ -9,7 +9,6 @@ from pathlib import Path
 from rich.markup import escape
 
 from addin.hints import Hints
-from addin.reader import read_company_workbook, read_team_workbook, workbook_kind
 from planbook.cli.common import console
 from planbook.errors import PlanValidationError, Problem
 from planbook.model import Plan
@@ -35,6 +34,8 @@ def check_workbook(plan: Plan, path: Path) -> list[Problem]:
     Prints what the workbook holds and its warnings. A file that is not a workbook at all
     raises (as every reader does).
     """
+    from addin.reader import read_company_workbook, read_team_workbook, workbook_kind
+
     try:
         if workbook_kind(path) == "company-aop":
             company = read_company_workbook(path, plan_id=plan.id)
