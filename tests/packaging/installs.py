@@ -55,7 +55,7 @@ PROMISES: dict[str, list[dict[str, Any]]] = {
         ok("planbook", "validate", "plan.yaml", "facts.csv"),
         ok("planbook", "consolidate", "plan.yaml", "facts.csv", "--filter", "account_type=opex"),
         imports("planbook"),
-        needs("excel", "planbook", "template", "company", "--plan", "plan.yaml"),
+        needs("excel", "planbook", "template", "team", "--demo", "--team", "sales-na"),  # README
         needs("excel", "planbook", "validate", "plan.yaml", "team.xlsx"),
         needs("service", "planbook", "demo"),
         needs("service", "planbook", "serve"),
@@ -82,6 +82,7 @@ PROMISES: dict[str, list[dict[str, Any]]] = {
         ok("planbook", "--help"),
         ok("planbook", *PUSH),
         ok("planbook", "log", "--db", "store.db"),
+        ok("planbook", "demo", "--db", "demo.db"),
         imports("server.app"),
         needs("postgres", "planbook", "log", "--db", UNREACHABLE_PG),
         needs("excel", "planbook", "template", "company", "--plan", "plan.yaml"),
