@@ -1,4 +1,4 @@
-"""Planbook's domain core: the plan model, facts, validation and roll-ups.
+"""Planbook's domain core: the plan model, facts, validation, roll-ups and KPIs.
 
 Pure Python over pandas and Arrow: no Excel, HTTP or database imports. The add-in
 (``addin/``) and the service (``server/``) call into this package; neither does business
@@ -43,6 +43,7 @@ from planbook.headcount import (
     loaded_monthly_cost,
     team_staffing,
 )
+from planbook.kpis import KPI_GRAINS, KPI_METRICS, OPENING_ASSUMPTIONS, kpis
 from planbook.model import (
     BUILTIN_SCENARIOS,
     KNOWN_METRICS,
@@ -71,6 +72,9 @@ __all__ = [
     "FACT_COLUMNS",
     "KEY_COLUMNS",
     "KNOWN_METRICS",
+    "KPI_GRAINS",
+    "KPI_METRICS",
+    "OPENING_ASSUMPTIONS",
     "PERIOD_GRAINS",
     "POSITION_COLUMNS",
     "Account",
@@ -110,6 +114,7 @@ __all__ = [
     "facts_to_arrow",
     "headcount_facts",
     "is_period",
+    "kpis",
     "load_plan",
     "loaded_monthly_cost",
     "normalize",

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from planbook.calendar import FiscalCalendar, is_period
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import AMOUNT_TYPE, canonical_dtypes, fact_keys, plain_decimal
+from planbook.kpis import opening_problems
 from planbook.model import KNOWN_METRICS, Plan, Unit
 
 __all__ = ["check_facts", "parse_plan", "validate_facts", "validate_plan"]
@@ -102,6 +103,7 @@ def validate_plan(plan: Plan) -> list[Problem]:
             assumption.unit,
             complete=True,
         )
+    problems += opening_problems(plan)
     for i, goal in enumerate(plan.goals):
         problems += _goal_problems(i, goal.metric, goal.due, goal.team, plan, calendar)
     seen_envelopes: set[tuple[str, str]] = set()

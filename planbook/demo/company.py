@@ -296,4 +296,11 @@ def _assumptions(calendar: FiscalCalendar, opening_arr: Decimal) -> tuple[Assump
             unit=Unit.CUSTOMERS,
             values=dict.fromkeys(periods, (opening_arr / 30000).quantize(D("1"))),
         ),
+        Assumption(
+            id="opening_cash",
+            name="Cash at plan start",
+            unit=Unit.CURRENCY,
+            values=dict.fromkeys(periods, opening_arr * D("2.5")),
+            description="Cash in the bank at the plan's start; runway counts down from it",
+        ),
     )
