@@ -224,25 +224,25 @@ def _available(plan: Plan, sales_and_marketing: Sequence[str]) -> set[str]:
 
 
 def _missing(need: str, used_by: list[str], sales_and_marketing: Sequence[str]) -> Problem:
-    metrics = ", ".join(used_by)
+    metrics = ", ".join(used_by) + (" needs" if len(used_by) == 1 else " need")
     if need in OPENING_ASSUMPTIONS:
         name, unit = OPENING_ASSUMPTIONS[need]
         return Problem(
             ("assumptions", need),
-            f"the plan has no {need!r} assumption ({name}, in {unit}), which {metrics} "
-            "need; add it to the plan's assumptions or choose other metrics",
+            f"the plan has no {need!r} assumption ({name}, in {unit}), which {metrics}; "
+            "add it to the plan's assumptions or choose other metrics",
         )
     if need == "sm":
         return Problem(
             ("departments",),
             f"the plan has no departments {_list(sales_and_marketing)} for sales and "
-            f"marketing spend, which {metrics} need; name them",
+            f"marketing spend, which {metrics}; name them",
         )
     if need in ("revenue", "cogs", "opex"):
-        return Problem(("accounts",), f"the plan has no {need} account, which {metrics} need")
+        return Problem(("accounts",), f"the plan has no {need} account, which {metrics}")
     return Problem(
         ("accounts", need),
-        f"the plan has no {need!r} account, which {metrics} need; add it to the chart of "
+        f"the plan has no {need!r} account, which {metrics}; add it to the chart of "
         "accounts or choose other metrics",
     )
 

@@ -13,6 +13,7 @@ from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
 from planbook.cli.demo import demo
+from planbook.cli.kpis import kpis_command
 from planbook.cli.log import log
 from planbook.cli.pull import pull
 from planbook.cli.push import push
@@ -34,6 +35,7 @@ app = typer.Typer(
 app.command()(demo)
 app.command()(validate)
 app.command("consolidate")(consolidate_command)
+app.command("kpis")(kpis_command)
 app.command()(template)
 app.command()(push)
 app.command()(pull)
