@@ -74,3 +74,56 @@ def test_errors_are_messages(files):
     result = runner.invoke(app, ["consolidate", *files, "--filter", "team"])
     assert result.exit_code == 1 and "DIMENSION=VALUE" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("consolidate") / "planbook.db")
+    result = runner.invoke(app, ["demo", "--db", path])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_consolidate_from_a_stored_version_equals_the_files(db, tmp_path):
+    args = ["--by", "pnl_line", "--signed", "--period", "year", "--format", "json"]
+    stored = runner.invoke(app, ["consolidate", "--version", "board-approved", "--db", db, *args])
+    assert stored.exit_code == 0, stored.output
+    facts, plan = tmp_path / "facts.parquet", tmp_path / "plan.yaml"
+    pulled = runner.invoke(
+        app,
+        ["pull", str(facts), "--version", "board-approved", "--plan-file", str(plan), "--db", db],
+    )
+    assert pulled.exit_code == 0, pulled.output
+    from_files = runner.invoke(app, ["consolidate", str(plan), str(facts), *args])
+    assert json.loads(stored.output) == json.loads(from_files.output)
+
+
+def test_consolidate_scenarios_side_by_side(db):
+    scenarios = ["--scenario", "base,conservative", "--scenario", "aggressive"]
+    rest = ["--filter", "account_type=opex", "--period", "year", "--format", "csv"]
+    result = runner.invoke(app, ["consolidate", "--db", db, *scenarios, *rest])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "scenario,department,FY2027"
+    assert {line.split(",")[0] for line in lines[1:]} == {"base", "conservative", "aggressive"}
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--scenario", "conservative,upside"], "'upside'"),
+        (["--filter", "team=nobody"], "no facts of base match"),
+        (["--version", "999"], "999"),
+        (["--plan", "globex"], "globex"),
+    ],
+)
+def test_consolidate_from_the_store_bad_input_is_an_error(db, args, named):
+    result = runner.invoke(app, ["consolidate", "--db", db, "--filter", "account=headcount", *args])
+    assert result.exit_code == 1 and named in result.output, result.output
+
+
+def test_consolidate_files_and_version_do_not_mix(files):
+    result = runner.invoke(app, ["consolidate", files[0]])
+    assert result.exit_code == 1 and "both PLAN_FILE and FACTS_FILE" in result.output
+    result = runner.invoke(app, ["consolidate", *files, "--version", "3"])
+    assert result.exit_code == 1 and "--version reads the store" in result.output
