@@ -20,7 +20,16 @@ from hypothesis import strategies as st
 from planbook.errors import PlanValidationError
 from planbook.facts import facts_from_records
 from planbook.kpis import KPI_METRICS, OPENING_ASSUMPTIONS, kpis, opening_problems
-from planbook.model import Account, AccountType, Assumption, Department, Plan, Team, Unit
+from planbook.model import (
+    KNOWN_METRICS,
+    Account,
+    AccountType,
+    Assumption,
+    Department,
+    Plan,
+    Team,
+    Unit,
+)
 from planbook.validation import validate_plan
 
 START = "2026-01"
@@ -291,3 +300,7 @@ def test_every_metric_and_opening_balance_is_documented():
         assert f"| `{metric}` |" in kpi_doc, metric
     for opening in OPENING_ASSUMPTIONS:
         assert f"| `{opening}` |" in model_doc, opening
+
+
+def test_every_metric_a_goal_may_target_is_computed():
+    assert set(KNOWN_METRICS) <= set(KPI_METRICS)
