@@ -36,6 +36,7 @@ from server.store.parts import (
 from server.store.read import blob_data, parts_of, plan_of, version_info
 from server.store.records import PartInfo, VersionInfo
 from server.store.schema import BlobRow, PlanRow, StatusEvent, VersionPart, VersionRow
+from server.store.text import check_text
 from server.store.workflow import current_status, lock_plan, record_status
 
 __all__ = ["push"]
@@ -47,6 +48,8 @@ def push(conn: Connection, request: PushRequest, *, author: str) -> tuple[Versio
     Call inside a write transaction. Raises :class:`Conflict`, :class:`NotFound`,
     :class:`InvalidRequest` or :class:`PlanValidationError`; nothing is stored then.
     """
+    check_text(request.plan_id, loc=("plan",))
+    check_text(request.message, loc=("message",), prose=True)
     current = _lock_head(conn, request)
     head_parts = parts_of(conn, request.plan_id, current) if current else {}
     plan = request.company or (plan_of(conn, head_parts) if head_parts else None)
