@@ -185,3 +185,35 @@ def test_import_of_an_export_with_a_broken_manifest_gets_422(api, db_url, tmp_pa
     assert "not a Planbook export" in errors[0]["msg"]
     assert str(tmp_path) not in answer.text and "/tmp" not in answer.text
     empty.state.store.close()
+
+
+def test_503_says_database_unavailable_without_host_or_port(api, monkeypatch, caplog):
+    """Finding 8: the reason, which names the database's host and port, is logged only."""
+    from server.store.db import transaction
+
+    client, h = api
+    reason = 'connection to server at "10.9.8.7", port 6543 failed: Connection refused'
+
+    def unreachable(*args, **kwargs):
+        with transaction(_Refusing(reason)):
+            pass
+
+    monkeypatch.setattr("server.store.store.Store.plans", unreachable)
+    answer = client.get("/api/v1/plans", headers=h["viewer"])
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+    assert answer.json()["errors"][0]["msg"] == "database unavailable; try again shortly"
+    assert "10.9.8.7" not in answer.text and "6543" not in answer.text
+    assert "10.9.8.7" in caplog.text  # the reason is in the server log
+
+
+class _Refusing:
+    """An engine whose database cannot be reached (as psycopg reports it)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.dialect = type("Dialect", (), {"name": "postgresql"})()
+
+    def connect(self):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("connect", {}, Exception(self.reason))
