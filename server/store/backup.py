@@ -8,6 +8,7 @@ token hashes). :func:`verify` recomputes every blob's hash and checks every vers
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +46,11 @@ _TIME_COLUMNS = {"created_at", "at", "revoked_at"}
 def export_store(conn: Connection, path: Path, progress: Progress = no_progress) -> int:
     """Write the whole store to a zip file; returns the number of blobs written."""
     hashes = conn.scalars(select(BlobRow.hash).order_by(BlobRow.hash)).all()
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+    private = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # new files: 0600
+    with (
+        os.fdopen(private, "wb") as file,
+        zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED) as archive,
+    ):
         manifest: dict[str, Any] = {"format": EXPORT_FORMAT, "tables": {}}
         for table in _TABLES:
             rows = [_json_row(r._mapping) for r in conn.execute(select(table))]
@@ -90,8 +95,9 @@ def import_store(conn: Connection, path: Path, progress: Progress = no_progress)
     name = path.name
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InvalidRequest(f"{name}: not a Planbook export ({exc})") from None
+    except (OSError, zipfile.BadZipFile) as exc:  # an OSError's text may hold the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidRequest(f"{name}: not a Planbook export ({reason})") from None
     with archive:
         manifest = _manifest(archive, name)
         blobs = manifest["blobs"]

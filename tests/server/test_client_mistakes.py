@@ -187,6 +187,25 @@ def test_import_of_an_export_with_a_broken_manifest_gets_422(api, db_url, tmp_pa
     empty.state.store.close()
 
 
+def test_import_of_what_is_not_a_zip_names_no_server_path(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+    from server.settings import Settings
+
+    empty = create_app(Settings(db=str(tmp_path / "empty.db"), secret="u" * 32))
+    with TestClient(empty) as fresh:
+        answer = fresh.post(
+            "/api/v1/import",
+            content=b"PK\x03\x04 not really",
+            headers={"Authorization": "Bearer " + "u" * 32},
+        )
+    errors = _errors(answer)
+    assert errors[0]["msg"].startswith("import.zip: not a Planbook export"), errors
+    assert "/tmp" not in answer.text and "planbook-import" not in answer.text
+    empty.state.store.close()
+
+
 def test_503_says_database_unavailable_without_host_or_port(api, monkeypatch, caplog):
     """Finding 8: the reason, which names the database's host and port, is logged only."""
     from server.store.db import transaction
