@@ -136,6 +136,17 @@ def test_control_characters_in_names_comments_and_messages_get_422(api, demo, te
     assert client.get(f"{V1}/versions/latest", headers=h["viewer"]).json()["number"] == 2
 
 
+@pytest.mark.parametrize("teams", [["sales-na,finance"], ["sales-na", "a\x00b"], [" "]])
+def test_a_lead_token_with_a_team_that_is_not_an_id_gets_422(api, teams):
+    client, h = api
+    body = {"name": "two teams?", "role": "lead", "teams": teams}
+    errors = _errors(client.post("/api/v1/tokens", json=body, headers=h["admin"]))
+    assert errors[0]["loc"][0] == "teams", errors
+    assert [t["name"] for t in client.get("/api/v1/tokens", headers=h["admin"]).json()].count(
+        "two teams?"
+    ) == 0
+
+
 def test_a_message_may_span_lines(api, demo):
     client, h = api
     body = {"base": 2, "message": "two lines\n\tindented", "facts": _sales_columns(demo, "3")}
