@@ -12,6 +12,8 @@ Errors the add-in raises on purpose join the core's tree (:mod:`planbook.errors`
     │                            damaged, hostile (addin.reader.safety)
     ├── FunctionError            a worksheet function's arguments are wrong; carries the
     │                            Excel error value to return (addin.functions.convert)
+    ├── SettingRefused           a workbook run by the service sets a store, server, token,
+    │                            cache folder or author in its settings sheet (addin.settings)
     └── StoreError               the store's refusals (server.store.errors)
         └── StoreUnavailable
             └── Offline          the service cannot be reached and the cache holds no copy

@@ -81,6 +81,8 @@ def _router() -> APIRouter:
 
     router = APIRouter(prefix=PREFIX, tags=["office.js"])
     module = addin.functions
+    # the buttons Office.js may run: the xw.script ones, not the classic RunPython entries
+    buttons = {m["function_name"] for m in xs.custom_scripts_meta(addin.buttons)}
 
     @router.get("/custom-functions-meta")
     def meta(ctx: Ctx) -> dict[str, Any]:
@@ -121,7 +123,7 @@ def _router() -> APIRouter:
     ) -> dict[str, Any]:
         """Run a button on the workbook the add-in sent, as the caller; answers the actions
         to apply."""
-        if script_name not in addin.buttons.__all__:
+        if script_name not in buttons:
             raise NotFound(f"there is no button {script_name!r}", loc=("script_name",))
         book = xw.Book(json=body)
         with acting_for(ctx.principal):  # a push may take a while: off the event loop

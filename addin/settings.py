@@ -7,6 +7,12 @@ environment variables. Keys are ``PLANBOOK_SERVER``, ``PLANBOOK_TOKEN``, ``PLANB
 ``PLANBOOK_VERSION`` (the pin: a number, a tag or ``latest``), ``PLANBOOK_DB`` (an embedded
 SQLite store, for use without a server) and ``PLANBOOK_CACHE`` (the cache folder).
 Nothing is configured in code.
+
+Inside Planbook's service (a button run for an Office.js caller, :mod:`addin.officejs`) a
+workbook may choose only its plan and version (and, read by the buttons, its team): the
+settings that say where I/O goes (:data:`SERVICE_ONLY`) come from the service's own
+configuration alone, and a settings sheet that sets one is refused
+(:func:`for_service`, :class:`SettingRefused`).
 """
 
 from __future__ import annotations
@@ -18,12 +24,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from planbook.errors import PlanbookError
 from server.connect import StoreLocation
 
 __all__ = [
     "KEYS",
+    "SERVICE_ONLY",
     "SETTINGS_SHEET",
     "AddinSettings",
+    "SettingRefused",
+    "for_service",
     "load_settings",
     "read_conf_file",
     "rows_to_mapping",
@@ -42,6 +52,9 @@ KEYS = {
     "author": "PLANBOOK_AUTHOR",
 }
 """Setting name -> key in the settings sheet, the config file and the environment."""
+SERVICE_ONLY = ("server", "token", "db", "cache", "author")
+"""The settings that redirect I/O (which store, which service and token, which folder, whose
+name): inside the service only its own configuration sets them, never a workbook."""
 DEFAULT_CONF = Path.home() / ".xlwings" / "xlwings.conf"
 
 
@@ -118,3 +131,25 @@ def load_settings(
                 values[name] = str(source[key])
                 break
     return AddinSettings(**values)
+
+
+class SettingRefused(PlanbookError):
+    """A workbook's settings sheet sets what only the service's own configuration may set."""
+
+
+def for_service(base: AddinSettings, sheet: Mapping[str, str]) -> AddinSettings:
+    """The service's own settings ``base`` with the workbook's choice of plan and version.
+
+    A sheet that sets any :data:`SERVICE_ONLY` key is refused whatever its value (even the
+    service's own: the answer must not tell a caller where the service keeps its data)."""
+    refused = [KEYS[name] for name in SERVICE_ONLY if sheet.get(KEYS[name])]
+    if refused:
+        keys = ", ".join(refused)
+        raise SettingRefused(
+            f"{SETTINGS_SHEET}: this workbook sets {keys}; Planbook's service reads and writes "
+            "only its own store, with your token, so a workbook may set only PLANBOOK_PLAN, "
+            f"PLANBOOK_VERSION and PLANBOOK_TEAM. Clear {keys} in the {SETTINGS_SHEET} sheet "
+            "and try again."
+        )
+    plan = sheet.get(KEYS["plan"]) or base.plan
+    return replace(base, plan=plan, version=sheet.get(KEYS["version"]) or base.version)

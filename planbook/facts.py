@@ -9,6 +9,7 @@ columns are categoricals and whose ``amount`` is an exact Arrow decimal
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 from collections.abc import Iterable, Mapping
@@ -49,6 +50,10 @@ KEY_COLUMNS = FACT_COLUMNS[:-1]
 AMOUNT_DECIMALS = 6
 AMOUNT_TYPE = pa.decimal128(38, AMOUNT_DECIMALS)
 """Exact decimals with 6 places (128-bit), native in Arrow and Parquet."""
+AMOUNT_DIGITS = 38 - AMOUNT_DECIMALS  # most digits before the point: below 10**32 in size
+_TOO_LARGE = (
+    f"is too large; amounts must have at most {AMOUNT_DIGITS} digits before the decimal point"
+)
 
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 MAX_PROBLEMS = 1000
@@ -103,6 +108,8 @@ def _to_decimal(value: object) -> Decimal:
         raise ValueError(f"{value!r} is not a finite number")
     if -amount.as_tuple().exponent > AMOUNT_DECIMALS:  # type: ignore[operator]
         raise ValueError(f"{value!r} has more than {AMOUNT_DECIMALS} decimal places")
+    if amount.adjusted() >= AMOUNT_DIGITS:
+        raise ValueError(f"{value!r} {_TOO_LARGE}")
     return amount
 
 
@@ -287,8 +294,12 @@ def _read_parquet(path: Path) -> pa.Table:
         raise FactsFileError(f"{path}: not a readable Parquet file ({exc})") from None
     _check_columns(path, table.column_names)
     amount = table.column("amount")
-    if pa.types.is_decimal(amount.type) or pa.types.is_integer(amount.type):
+    if pa.types.is_integer(amount.type) or amount.type == AMOUNT_TYPE:
         return table
+    if pa.types.is_decimal(amount.type):  # a safe cast; if it would lose digits, the
+        with contextlib.suppress(pa.ArrowInvalid):  # text form below names the rows
+            fitted = amount.cast(AMOUNT_TYPE)
+            return table.set_column(table.column_names.index("amount"), "amount", fitted)
     return _parse_amounts(
         path,
         table.set_column(table.column_names.index("amount"), "amount", amount.cast(pa.string())),
@@ -327,9 +338,10 @@ def _parse_amounts(path: Path, table: pa.Table) -> pa.Table:
     text = pc.fill_null(table.column("amount"), "")
     stripped = pc.utf8_trim_whitespace(text)
     is_number = pc.match_substring_regex(stripped, _NUMBER_RE)
-    fraction = pc.struct_field(pc.extract_regex(stripped, r"(?P<d>\.\d*)?$"), "d")
+    fraction = pc.struct_field(pc.extract_regex(stripped, r"(?P<d>\.\d*?)?0*$"), "d")
     too_precise = pc.greater(pc.subtract(pc.utf8_length(fraction), 1), AMOUNT_DECIMALS)
-    bad = pc.or_(pc.invert(is_number), pc.and_(is_number, too_precise))
+    too_large = pc.match_substring_regex(stripped, rf"^[+-]?0*[1-9]\d{{{AMOUNT_DIGITS},}}")
+    bad = pc.or_(pc.invert(is_number), pc.and_(is_number, pc.or_(too_precise, too_large)))
     if pc.any(bad).as_py():
         rows = pc.indices_nonzero(bad).to_pylist()
         problems = [
@@ -337,6 +349,8 @@ def _parse_amounts(path: Path, table: pa.Table) -> pa.Table:
                 (path.name, f"row {row + 1}", "amount"),
                 f"{text[row].as_py()!r} is not a number; enter an amount such as 1250.50"
                 if not is_number[row].as_py()
+                else f"{text[row].as_py()!r} {_TOO_LARGE}"
+                if too_large[row].as_py()
                 else f"{text[row].as_py()!r} has more than {AMOUNT_DECIMALS} decimal places",
             )
             for row in rows[:MAX_PROBLEMS]

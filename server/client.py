@@ -10,6 +10,7 @@ server's message, and a 409 into a :class:`Conflict` that says who changed what.
 from __future__ import annotations
 
 import io
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -298,7 +299,11 @@ class Client:
         """Download the whole store to a zip file, streamed to disk (a partial file is
         removed); returns the number of blobs."""
         try:
-            with self._sending("GET", "/export", stream=True) as response, path.open("wb") as f:
+            private = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # new: 0600
+            with (
+                os.fdopen(private, "wb") as f,
+                self._sending("GET", "/export", stream=True) as response,
+            ):
                 total = int(response.headers.get("Content-Length", "0"))
                 for chunk in response.iter_bytes(_CHUNK):
                     f.write(chunk)

@@ -1,8 +1,9 @@
 """Errors as JSON: ``{"errors": [{"loc": [...], "msg": "..."}]}``.
 
 The client's mistakes are 4xx with every problem listed; a busy or unreachable database is
-503 with ``Retry-After`` so clients retry; anything else is a 500 that says nothing about
-the internals (the traceback goes to the server log).
+503 with ``Retry-After`` so clients retry, saying "database unavailable" and no more (the
+reason, which may name the database's host and port, goes to the log); anything else is a
+500 that says nothing about the internals (the traceback goes to the server log).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from server.store import Conflict, StoreError, StoreUnavailable, to_json
 __all__ = ["error_body", "install_error_handlers"]
 
 log = logging.getLogger("planbook.server")
+UNAVAILABLE = "database unavailable; try again shortly"
+"""A 503's whole message: where the database is, and why it failed, go to the log only."""
 
 
 def error_body(loc: tuple[Any, ...] | list[Any], msg: str) -> dict[str, Any]:
@@ -38,7 +41,9 @@ def _store_error(_: Request, exc: Exception) -> JSONResponse:
             {"loc": ["parts", d.part], "msg": d.sentence(exc.base)} for d in exc.details
         ]
         body["conflicts"] = [to_json(d) for d in exc.details]
-    if isinstance(exc, StoreUnavailable):
+    if isinstance(exc, StoreUnavailable):  # its reason may name the database's host: logged
+        log.warning("database unavailable: %s", exc.msg)
+        body = error_body((), UNAVAILABLE) | {"kind": type(exc).__name__}
         headers["Retry-After"] = "1"
     if exc.status == 401:
         headers["WWW-Authenticate"] = "Bearer"

@@ -7,7 +7,15 @@ from dataclasses import replace
 from typing import Any
 
 from addin import session
-from addin.settings import KEYS, SETTINGS_SHEET, AddinSettings, load_settings, rows_to_mapping
+from addin.acting import caller
+from addin.settings import (
+    KEYS,
+    SETTINGS_SHEET,
+    AddinSettings,
+    for_service,
+    load_settings,
+    rows_to_mapping,
+)
 from planbook.errors import PlanbookError
 
 __all__ = [
@@ -36,8 +44,14 @@ def sheet_values(book: Any) -> dict[str, str]:
 
 
 def book_settings(book: Any) -> tuple[AddinSettings, dict[str, str]]:
-    """The add-in settings with the workbook's settings sheet first, and the sheet's keys."""
+    """The add-in settings with the workbook's settings sheet first, and the sheet's keys.
+
+    Run by Planbook's service for an Office.js caller, the service's own settings with only
+    the workbook's plan and version (a sheet naming a store, server, token, cache folder or
+    author is refused: :func:`addin.settings.for_service`)."""
     sheet = sheet_values(book)
+    if caller() is not None:
+        return for_service(session.current().settings, sheet), sheet
     settings = load_settings(sheet=sheet)
     if not (settings.server or settings.db) and session.configured():
         # served by Planbook's own service (addin.officejs): its store, the book's choices

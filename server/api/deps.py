@@ -10,8 +10,12 @@ from fastapi import Depends, Header, Request
 from server.auth import ActingStore, Principal, authenticate
 from server.settings import Settings
 from server.store.store import Store
+from server.store.text import check_text
 
 __all__ = ["Ctx", "Plan", "context"]
+
+PROSE = frozenset({"message", "comment"})
+"""Query parameters of free text, which may hold tabs and line breaks."""
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,16 @@ def context(
         Header(description="Bearer token: 'Bearer pb_...'", examples=["Bearer pb_xxx"]),
     ] = None,
 ) -> Context:
-    """Authenticate the request (401 without a valid token)."""
+    """Authenticate the request (401 without a valid token), then refuse control characters
+    in its path and query (422: ids and names are one line of text; a ``message`` may hold
+    tabs and line breaks)."""
     store: Store = request.app.state.store
     settings: Settings = request.app.state.settings
     principal = authenticate(store, authorization, secret=settings.secret)
+    for name, value in request.path_params.items():
+        check_text(str(value), loc=("path", name))
+    for name, value in request.query_params.multi_items():
+        check_text(value, loc=("query", name), prose=name in PROSE)
     return Context(ActingStore(store, principal), settings, principal)
 
 

@@ -49,7 +49,8 @@ def list_plans(ctx: Ctx) -> list[str]:
 )
 def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> PushOut:
     """Push a new version: 201 with the version, 200 if nothing changed, 409 if a part it
-    writes changed since ``base`` (or is approved and locked), 422 listing every problem."""
+    names changed since ``base`` (even to the same content) or is approved and locked, 422
+    listing every problem."""
     company = _company(body.company)
     facts = facts_from_columns(body.facts) if body.facts is not None else None
     request = PushRequest(

@@ -8,12 +8,14 @@ token hashes). :func:`verify` recomputes every blob's hash and checks every vers
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from planbook.errors import Problem
 from server.store.contract import Progress, no_progress
@@ -29,6 +31,7 @@ from server.store.schema import (
     VersionPart,
     VersionRow,
 )
+from server.store.text import control_character
 
 __all__ = ["EXPORT_FORMAT", "export_store", "import_store", "verify_store"]
 
@@ -43,7 +46,11 @@ _TIME_COLUMNS = {"created_at", "at", "revoked_at"}
 def export_store(conn: Connection, path: Path, progress: Progress = no_progress) -> int:
     """Write the whole store to a zip file; returns the number of blobs written."""
     hashes = conn.scalars(select(BlobRow.hash).order_by(BlobRow.hash)).all()
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+    private = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # new files: 0600
+    with (
+        os.fdopen(private, "wb") as file,
+        zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED) as archive,
+    ):
         manifest: dict[str, Any] = {"format": EXPORT_FORMAT, "tables": {}}
         for table in _TABLES:
             rows = [_json_row(r._mapping) for r in conn.execute(select(table))]
@@ -79,28 +86,77 @@ def is_empty(conn: Connection) -> bool:
 
 
 def import_store(conn: Connection, path: Path, progress: Progress = no_progress) -> int:
-    """Load an export into an empty store (inside one transaction); returns blobs loaded."""
+    """Load an export into an empty store (inside one transaction); returns blobs loaded.
+
+    Anything that is not an export as :func:`export_store` writes it is refused (422, naming
+    the file but not its folder) and nothing is loaded."""
     if not is_empty(conn):
         raise StoreNotEmpty("the store already holds data; import only into an empty store")
+    name = path.name
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InvalidRequest(f"{path}: not a Planbook export ({exc})") from None
+    except (OSError, zipfile.BadZipFile) as exc:  # an OSError's text may hold the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidRequest(f"{name}: not a Planbook export ({reason})") from None
     with archive:
-        manifest = _manifest(archive, path)
+        manifest = _manifest(archive, name)
         blobs = manifest["blobs"]
         for done, blob in enumerate(blobs, start=1):
-            data = archive.read(f"blobs/{blob['hash']}")
+            try:
+                data = archive.read(f"blobs/{blob['hash']}")
+            except KeyError:
+                raise _not_export(name, f"blob {blob['hash']} is missing") from None
             if hash_blob(blob["kind"], data) != blob["hash"]:
-                raise InvalidRequest(f"{path}: blob {blob['hash']} does not match its hash")
+                raise InvalidRequest(f"{name}: blob {blob['hash']} does not match its hash")
             conn.execute(insert(BlobRow).values(**blob, data=data))
             progress(done, len(blobs))
         for table in _TABLES:
-            rows = [_db_row(r) for r in manifest["tables"].get(table.name, [])]
-            if rows:
-                conn.execute(insert(table), rows)
+            _insert_rows(conn, table, manifest["tables"].get(table.name, []), name)
     _reset_sequences(conn)
     return len(blobs)
+
+
+def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], name: str) -> None:
+    if not rows:
+        return
+    try:
+        conn.execute(insert(table), [_db_row(r) for r in rows])
+    except (ValueError, TypeError, DataError, IntegrityError, ProgrammingError) as exc:
+        reason = type(exc).__name__
+        raise _not_export(name, f"a row of table {table.name} does not fit ({reason})") from None
+
+
+def _not_export(name: str, why: str) -> InvalidRequest:
+    return InvalidRequest(f"{name}: not a Planbook export: {why}")
+
+
+_BLOB_FIELDS = {"hash": str, "kind": str, "rows": int, "size": int}
+
+
+def _check_manifest(manifest: dict[str, Any], name: str) -> None:
+    """The shape of ``store.json``: blob records, and known tables of rows of known columns
+    whose text holds no control character."""
+    blobs, tables = manifest.get("blobs"), manifest.get("tables")
+    if not isinstance(blobs, list) or not isinstance(tables, dict):
+        raise _not_export(name, "store.json needs a list of blobs and an object of tables")
+    for i, blob in enumerate(blobs):
+        if not isinstance(blob, dict) or set(blob) != set(_BLOB_FIELDS):
+            raise _not_export(name, f"blob {i} needs exactly {', '.join(_BLOB_FIELDS)}")
+        for key, kind in _BLOB_FIELDS.items():
+            if not isinstance(blob[key], kind) or isinstance(blob[key], bool):
+                raise _not_export(name, f"blob {i}: {key} is not of type {kind.__name__}")
+    known = {t.name: t for t in _TABLES}
+    for table_name, rows in tables.items():
+        table = known.get(table_name)
+        if table is None or not isinstance(rows, list):
+            raise _not_export(name, f"{table_name!r} is not a table of rows")
+        for row in rows:
+            if not isinstance(row, dict) or not set(row) <= set(table.columns.keys()):
+                raise _not_export(name, f"a row of table {table_name} has unknown columns")
+            for column, value in row.items():
+                prose = column in ("message", "comment")
+                if isinstance(value, str) and control_character(value, prose=prose):
+                    raise _not_export(name, f"{table_name}.{column} holds a control character")
 
 
 def _reset_sequences(conn: Connection) -> None:
@@ -116,13 +172,14 @@ def _reset_sequences(conn: Connection) -> None:
         )
 
 
-def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
+def _manifest(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
     try:
         manifest = json.loads(archive.read("store.json"))
     except (KeyError, ValueError) as exc:
-        raise InvalidRequest(f"{path}: not a Planbook export ({exc})") from None
+        raise InvalidRequest(f"{name}: not a Planbook export ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
-        raise InvalidRequest(f"{path}: not a Planbook export of format {EXPORT_FORMAT}")
+        raise InvalidRequest(f"{name}: not a Planbook export of format {EXPORT_FORMAT}")
+    _check_manifest(manifest, name)
     return manifest
 
 

@@ -1,10 +1,11 @@
 """Pushing: a new immutable version from changed parts, inside one database transaction.
 
 The transaction locks the plan (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on
-PostgreSQL), checks every written part against the base version (409 if anyone changed it
-since, or if it is approved and locked), validates the facts against the plan definition of
-the version they land in (every problem, nothing stored), then stores the new blobs, the
-version and its parts, and moves the head. All or nothing.
+PostgreSQL), checks every part the push names against the base version (409 if anyone
+changed it since, even when the pushed content equals the head's: the caller did not see
+that change; and 409 for a written part that is approved and locked), validates the facts
+against the plan definition of the version they land in (every problem, nothing stored),
+then stores the new blobs, the version and its parts, and moves the head. All or nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from server.store.parts import (
 from server.store.read import blob_data, parts_of, plan_of, version_info
 from server.store.records import PartInfo, VersionInfo
 from server.store.schema import BlobRow, PlanRow, StatusEvent, VersionPart, VersionRow
+from server.store.text import check_text
 from server.store.workflow import current_status, lock_plan, record_status
 
 __all__ = ["push"]
@@ -46,6 +48,8 @@ def push(conn: Connection, request: PushRequest, *, author: str) -> tuple[Versio
     Call inside a write transaction. Raises :class:`Conflict`, :class:`NotFound`,
     :class:`InvalidRequest` or :class:`PlanValidationError`; nothing is stored then.
     """
+    check_text(request.plan_id, loc=("plan",))
+    check_text(request.message, loc=("message",), prose=True)
     current = _lock_head(conn, request)
     head_parts = parts_of(conn, request.plan_id, current) if current else {}
     plan = request.company or (plan_of(conn, head_parts) if head_parts else None)
@@ -64,7 +68,7 @@ def push(conn: Connection, request: PushRequest, *, author: str) -> tuple[Versio
     written = {
         p: b for p, b in blobs.items() if p not in head_parts or head_parts[p].hash != b.hash
     }
-    _check_conflicts(conn, request, head_parts, written, current)
+    _check_conflicts(conn, request, head_parts, named=blobs, written=written, current=current)
     _validate(conn, plan, request, head_parts, blobs)
     if not written:
         return version_info(conn, request.plan_id, current), False
@@ -155,18 +159,25 @@ def _check_conflicts(
     conn: Connection,
     request: PushRequest,
     head_parts: dict[str, PartInfo],
+    *,
+    named: dict[str, Blob],
     written: dict[str, Blob],
     current: int,
 ) -> None:
+    """A part the push names that changed after its base is a conflict even when the pushed
+    content equals the head's (a stale writer must hear of the change it did not see, not
+    "nothing changed"); a written part that is approved is locked."""
     base = request.base or 0
     details: list[ConflictDetail] = []
-    for part in sorted(written):
+    for part in sorted(named):
         info = head_parts.get(part)
         if info is not None and info.changed_in > base:
             version = version_info(conn, request.plan_id, info.changed_in)
             details.append(
                 ConflictDetail(part, version.number, version.author, version.created_at, "changed")
             )
+        if part not in written:
+            continue
         status = current_status(conn, request.plan_id, part)
         if status is not None and status.status == "approved":
             details.append(ConflictDetail(part, status.version, status.actor, status.at, "locked"))

@@ -30,6 +30,7 @@ from server.store.errors import InvalidRequest
 from server.store.push import push
 from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo
 from server.store.schema import PlanRow
+from server.store.text import check_text
 
 __all__ = ["Store"]
 
@@ -40,6 +41,7 @@ def _check_actor(actor: str) -> None:
             "the author must be 1 to 200 characters (a name or an e-mail address)",
             loc=("author",),
         )
+    check_text(actor, loc=("author",))
 
 
 class Store:

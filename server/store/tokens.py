@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 from server.store.errors import InvalidRequest, NotFound
 from server.store.records import TokenInfo
 from server.store.schema import TokenRow
+from server.store.text import check_text
 
 __all__ = ["ROLES", "TokenInfo", "create_token", "find_token", "list_tokens", "revoke_token"]
 
@@ -44,6 +45,11 @@ def create_token(
         raise InvalidRequest("a team lead token needs at least one team", loc=("teams",))
     if not name.strip():
         raise InvalidRequest("give the token a name (who or what uses it)", loc=("name",))
+    check_text(name, loc=("name",))
+    for i, team in enumerate(teams):
+        check_text(team, loc=("teams", i))
+        if "," in team or not team.strip():
+            raise InvalidRequest(f"{team!r} is not a team id", loc=("teams", i))
     secret = f"pb_{secrets.token_urlsafe(32)}"
     row_id = conn.execute(
         insert(TokenRow)

@@ -20,6 +20,7 @@ from server.store.read import head as read_head
 from server.store.read import parts_of, plan_of
 from server.store.records import StatusChange, TagInfo
 from server.store.schema import PlanRow, StatusEvent, Tag, TagEvent
+from server.store.text import check_text
 
 __all__ = [
     "ACTIONS",
@@ -113,6 +114,9 @@ def change_status(
     conn: Connection, *, plan_id: str, team: str, action: str, actor: str, comment: str = ""
 ) -> StatusChange:
     """Apply a workflow action to a team's part (inside a write transaction)."""
+    check_text(plan_id, loc=("plan",))
+    check_text(team, loc=("team",))
+    check_text(comment, loc=("comment",), prose=True)
     head = lock_plan(conn, plan_id)
     if action not in ACTIONS:
         raise InvalidRequest(
@@ -160,7 +164,7 @@ def check_tag_name(name: str) -> None:
     """Refuse names that cannot be tags: built-ins, numbers, bad characters."""
     if name in BUILTIN_TAGS:
         raise InvalidRequest(f"{name!r} is built in and moves by itself", loc=("tag",))
-    if not _TAG_RE.match(name):
+    if not _TAG_RE.fullmatch(name):
         raise InvalidRequest(
             f"{name!r} is not a valid tag name; start with a letter, then up to 63 letters, "
             "digits, '-', '_' or '.'",

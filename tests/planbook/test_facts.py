@@ -105,6 +105,28 @@ def test_csv_bad_amounts_all_reported_with_rows(tmp_path):
     assert str(problems[0]).startswith("bad.csv, row 1, amount: ")
 
 
+def test_amounts_beyond_the_storage_precision_are_refused_with_the_row(tmp_path):
+    big = ["1e33", "1" * 40, "-" + "9" * 33, 10**32, Decimal("1E+32")]
+    with pytest.raises(PlanValidationError) as info:
+        facts_from_records(
+            [_record(), *(_record(line=str(i), amount=v) for i, v in enumerate(big))]
+        )
+    assert [p.loc[1] for p in info.value.problems] == [f"row {i}" for i in range(2, 7)]
+    assert all("too large" in p.msg for p in info.value.problems)
+    fits = facts_from_records([_record(amount="9" * 32 + ".999999"), _record(amount="-1e31")])
+    assert len(fits) == 2
+    path = tmp_path / "big.csv"
+    path.write_text(
+        "scenario,team,account,line,period,amount\n"
+        f"base,t,a,,2026-02,{'1' * 40}\nbase,t,a,x,2026-02,{'0' * 10 + '1' * 32}.1\n"
+        f"base,t,a,y,2026-02,-{'1' * 33}\nbase,t,a,z,2026-02,1.50000000\n"
+    )
+    with pytest.raises(PlanValidationError) as info:
+        read_facts(path)
+    assert [p.loc[1] for p in info.value.problems] == ["row 1", "row 3"]
+    assert all("too large" in p.msg for p in info.value.problems)
+
+
 def test_csv_missing_column_is_named(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("scenario,team,account,period,amount\nbase,t,a,2026-02,1\n")

@@ -95,6 +95,18 @@ def test_stale_push_gets_409_saying_who_changed_what(api, demo):
     assert "lead-user" in data["errors"][0]["msg"] and data["head"] == 3
 
 
+def test_stale_push_equal_to_the_head_gets_409_not_nothing_changed(api, demo):
+    client, h = api
+    body = {"base": 2, "facts": _columns(bump(team_facts(demo, "sales-na"), 1))}
+    assert client.post(f"{V1}/versions", json=body, headers=h["lead"]).status_code == 201
+    answer = client.post(f"{V1}/versions", json=body, headers=h["finance"])
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["conflicts"][0]["author"] == "lead-user"
+    again = client.post(f"{V1}/versions", json=body | {"base": 3}, headers=h["finance"])
+    assert again.status_code == 200, again.text
+    assert again.json()["created"] is False and again.json()["version"]["number"] == 3
+
+
 def test_invalid_facts_get_422_listing_every_problem(api, demo):
     client, h = api
     columns = _columns(team_facts(demo, "sales-na"))

@@ -111,6 +111,7 @@ def test_backup_verify_and_tokens(door: StoreAPI, demo: Demo, tmp_path: Path) ->
     door.push(PushRequest("cirrus", base=None, company=demo.plan))
     backup = tmp_path / "backup.zip"
     assert door.export(backup) >= 1 and backup.stat().st_size > 0
+    assert backup.stat().st_mode & 0o777 == 0o600  # it holds every salary
     assert door.verify() == []
     with pytest.raises(StoreNotEmpty):
         door.import_(backup)

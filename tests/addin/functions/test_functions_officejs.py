@@ -66,8 +66,10 @@ def test_routes_serve_metadata_and_calls(tmp_path, demo):
         assert ran.status_code == 200, ran.text
         actions = ran.json()["actions"]
         assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "Diff v2-v2", actions
-        nope = client.post(f"{PREFIX}/custom-scripts-call/rm_rf", json=book, headers=auth)
-        assert nope.status_code == 404
+        for script in ("rm_rf", "diff_versions_classic", "push_budget_classic", "__all__"):
+            nope = client.post(f"{PREFIX}/custom-scripts-call/{script}", json=book, headers=auth)
+            assert nope.status_code == 404, (script, nope.text)
+            assert script in nope.json()["errors"][0]["msg"]
     app.state.store.close()
 
 

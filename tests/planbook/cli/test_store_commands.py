@@ -94,6 +94,19 @@ def test_push_change_conflict_and_bad_facts(db, tmp_path):
     assert "changed by grace" in out and "version 16" in out
 
 
+def test_push_equal_to_the_head_from_a_stale_base_is_a_conflict(db, tmp_path):
+    path = tmp_path / "fin.csv"
+    run("pull", str(path), "--team", "finance", "--db", db)
+    run("status", "finance", "reopen", "--db", db)
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ',"1"'
+    path.write_text("\n".join(lines) + "\n")
+    assert "Pushed version 16" in run("push", str(path), "--base", "15", "--db", db)
+    out = run("push", str(path), "--base", "15", "--db", db, code=1)
+    assert "version 16" in out and "Nothing changed" not in out
+    assert "Nothing changed" in run("push", str(path), "--base", "16", "--db", db)
+
+
 def test_tags_and_status_steps(db):
     run("tag", "investor-v1", "3", "--db", db, "--author", "cfo")
     run("tag", "investor-v1", "4", "--db", db, "--author", "cfo")

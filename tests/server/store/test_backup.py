@@ -65,3 +65,22 @@ def test_verify_finds_a_corrupt_blob(store, demo):
         conn.execute(update(BlobRow).where(BlobRow.hash == blob).values(data=b"garbage"))
     problems = store.verify()
     assert [p.loc for p in problems] == [("blobs", blob)]
+
+
+def test_a_new_sqlite_store_and_an_export_are_readable_by_their_owner_only(demo, tmp_path):
+    """Issue 15, finding 8: files holding data are created 0600 (the WAL and shared-memory
+    files too), whatever the umask lets others read."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        store = Store.open(tmp_path / "store.db")
+        seed(store, demo)
+        backup = tmp_path / "backup.zip"
+        store.export(backup)
+        files = [tmp_path / n for n in ("store.db", "store.db-wal", "store.db-shm", "backup.zip")]
+        modes = {f.name: f.stat().st_mode & 0o777 for f in files}  # the WAL lives while open
+        store.close()
+    finally:
+        os.umask(old)
+    assert modes == {f.name: 0o600 for f in files}

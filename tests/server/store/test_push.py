@@ -90,6 +90,34 @@ def test_push_same_team_from_stale_base_conflicts(store, demo):
     assert store.version(demo.plan.id).number == 3
 
 
+def test_push_stale_base_conflicts_even_when_content_equals_head(store, demo):
+    """A stale writer whose numbers happen to match the head hears of the change it did not
+    see (409), not "nothing changed"; based on the head, the same push is a no-op."""
+    seed(store, demo)
+    sales = bump(team_facts(demo, "sales-na"), 1)
+    store.acting_as("alice").push(PushRequest(demo.plan.id, base=2, facts=sales))
+    with pytest.raises(Conflict) as caught:
+        store.acting_as("bob").push(PushRequest(demo.plan.id, base=2, facts=sales))
+    detail = caught.value.details[0]
+    assert (detail.part, detail.version, detail.author, detail.reason) == (
+        "team:sales-na",
+        3,
+        "alice",
+        "changed",
+    )
+    version, created = store.acting_as("bob").push(PushRequest(demo.plan.id, base=3, facts=sales))
+    assert (version.number, created) == (3, False)
+
+
+def test_push_stale_base_of_an_unchanged_company_conflicts(store, demo):
+    seed(store, demo)
+    renamed = demo.plan.model_copy(update={"name": "Cirrus renamed"})
+    store.acting_as("alice").push(PushRequest(demo.plan.id, base=2, company=renamed))
+    with pytest.raises(Conflict):
+        store.acting_as("bob").push(PushRequest(demo.plan.id, base=2, company=renamed))
+    assert store.version(demo.plan.id).number == 3
+
+
 def test_push_other_team_from_stale_base_lands(store, demo):
     seed(store, demo)
     store.acting_as("a").push(
