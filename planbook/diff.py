@@ -197,10 +197,12 @@ def diff_rollup(
     by: Sequence[str] = ("department",),
     period: str = "quarter",
     filters: Mapping[str, Sequence[str]] | None = None,
+    signed: bool = False,
 ) -> pd.DataFrame:
-    """The deltas of a diff rolled up like facts (see :func:`planbook.consolidate`)."""
+    """The deltas of a diff rolled up like facts (see :func:`planbook.consolidate`; with
+    ``signed``, as the P&L sees them: the change in operating income)."""
     deltas = changes[list(KEY_COLUMNS)].assign(amount=changes["delta"])
-    result = consolidate(plan, deltas, by=by, period=period, filters=filters)
+    result = consolidate(plan, deltas, by=by, period=period, filters=filters, signed=signed)
     return result.rename(columns={"amount": "delta"})
 
 
@@ -211,11 +213,13 @@ def bridge_steps(
     start: Decimal,
     by: str = "department",
     filters: Mapping[str, Sequence[str]] | None = None,
+    signed: bool = False,
 ) -> pd.DataFrame:
     """A waterfall from ``start`` (A's total) through the deltas of ``changes`` by ``by``
     (``department``, ``team``, ``account`` ...) to B's total: the same frame as
-    :func:`bridge`, built from a diff alone, so the unchanged facts need not be read."""
-    rolled = diff_rollup(plan, changes, by=[by], period="total", filters=filters)
+    :func:`bridge`, built from a diff alone, so the unchanged facts need not be read.
+    With ``signed``, totals and steps are P&L-signed (``start`` must be too)."""
+    rolled = diff_rollup(plan, changes, by=[by], period="total", filters=filters, signed=signed)
     steps: list[tuple[str, Decimal]] = [
         (str(group), Decimal(delta))
         for group, delta in zip(rolled[by], rolled["delta"], strict=True)

@@ -117,12 +117,13 @@ def currency_accounts(plan: Plan) -> list[str]:
 def bridge_of(
     store: StoreAPI, diff: VersionDiff, *, by: str = "department", scenario: str = "base"
 ) -> pd.DataFrame:
-    """The waterfall from A's total to B's in plan currency for one scenario, a step per
-    ``by`` value (``department``, ``team``, ``account``, ``pnl_line``) that moved. A's total
-    needs all of A's facts in scope; the steps come from the diff alone."""
-    plan = diff.plan
-    accounts = [a for a in currency_accounts(plan) if a in (diff.scope.accounts or [a])]
-    scope = diff.scope
+    """The waterfall from A's operating income to B's (P&L accounts, costs negative) for
+    one scenario, a step per ``by`` value (``department``, ``team``, ``account``,
+    ``pnl_line``) that moved. A's total needs all of A's facts in scope (read through the
+    door); the steps come from the diff alone."""
+    plan, scope = diff.plan, diff.scope
+    accounts = [a.id for a in plan.accounts if a.pnl_line]
+    accounts = [a for a in accounts if a in (scope.accounts or [a])]
     wanted = FactFilter(
         scenarios=(scenario,),
         teams=scope.team_ids(diff.plan_a, diff.plan_b),
@@ -131,9 +132,12 @@ def bridge_of(
     )
     facts_a = _read(store, diff.plan_id, diff.a.number, wanted)
     filters = {"scenario": [scenario], "account": accounts}
-    totals = consolidate(plan, facts_a, by=["company"], period="total", filters=filters)
+    totals = consolidate(
+        plan, facts_a, by=["company"], period="total", filters=filters, signed=True
+    )
     start = sum(totals["amount"], Decimal(0))
-    return bridge_steps(plan, diff.facts.changes, start=start, by=by, filters=filters)
+    changes = diff.facts.changes
+    return bridge_steps(plan, changes, start=start, by=by, filters=filters, signed=True)
 
 
 _PartTest = Callable[[str], bool]

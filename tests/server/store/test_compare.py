@@ -12,7 +12,7 @@ from planbook.consolidate import consolidate
 from planbook.diff import DiffScope, compare_facts
 from server.auth import ActingStore, Principal
 from server.store import ALL_FACTS, FactFilter, NotFound, PushRequest
-from server.store.compare import bridge_of, currency_accounts, diff_versions
+from server.store.compare import bridge_of, diff_versions
 from server.store.store import Store
 from tests.server.store.helpers import bump, seed, team_facts
 
@@ -103,11 +103,15 @@ def test_bridge_walks_from_a_total_to_b_total(store, demo):
     _three_rounds(store, demo)
     found = diff_versions(store, plan_id="cirrus", a=2, b=4)
     steps = bridge_of(store, found, by="department")
-    filters = {"scenario": ["base"], "account": currency_accounts(demo.plan)}
     totals = [
         sum(
             consolidate(
-                demo.plan, store.facts("cirrus", n), by=["company"], period="total", filters=filters
+                demo.plan,
+                store.facts("cirrus", n),
+                by=["company"],
+                period="total",
+                filters={"scenario": ["base"]},
+                signed=True,
             )["amount"],
             Decimal(0),
         )
