@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from planbook.diff import PCT_COLUMNS, diff_rollup
-from planbook.facts import plain_decimal
+from planbook.facts import AMOUNT_TYPE, plain_decimal
 from server.store.compare import VersionDiff, bridge_of
 from server.store.contract import StoreAPI
 from server.store.records import to_json
@@ -39,12 +41,13 @@ def diff_report(
     scenario: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    largest_first: bool = False,
 ) -> dict[str, Any]:
     """The report of ``diff`` (from :func:`server.store.compare.diff_versions` on the same
     door). ``bridge_by`` None leaves the bridge out (it needs all of A's facts in scope);
     ``scenario`` is the bridge's (default: the scope's first, else ``base``); ``limit`` and
-    ``offset`` page the changed lines."""
-    changes = diff.facts.changes
+    ``offset`` page the changed lines, in key order or ``largest_first`` (by |delta|)."""
+    changes = _largest_first(diff.facts.changes) if largest_first else diff.facts.changes
     scenario = scenario or (diff.scope.scenarios[0] if diff.scope.scenarios else "base")
     end = None if limit is None else offset + limit
     return {
@@ -70,6 +73,12 @@ def line_records(changes: pd.DataFrame) -> list[dict[str, Any]]:
     """Changed lines as JSON records: amounts as exact text, missing ones as null."""
     columns = {c: changes[c].tolist() for c in PCT_COLUMNS}
     return [{c: _value(columns[c][i]) for c in PCT_COLUMNS} for i in range(len(changes))]
+
+
+def _largest_first(changes: pd.DataFrame) -> pd.DataFrame:
+    size = pc.abs(pa.array(changes["delta"].array, AMOUNT_TYPE))
+    order = pc.sort_indices(size, sort_keys=[("", "descending")]).to_numpy()
+    return changes.take(order)
 
 
 def _version(info: Any) -> dict[str, Any]:
