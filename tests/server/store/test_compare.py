@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planbook.consolidate import consolidate
 from planbook.diff import DiffScope, compare_facts
@@ -138,3 +140,49 @@ def test_a_viewer_diff_never_shows_salaries(store, demo):
         found = diff_versions(acting, plan_id="cirrus", a=2, b=3)
         assert ("salaries" in set(found.facts.changes["account"])) is sees, (role, teams)
         assert len(found.facts.changes)
+
+
+@pytest.fixture(scope="module")
+def everyone_changed(tmp_path_factory):
+    """A store where version 3 raised every team's every line by 1."""
+    from planbook.demo import build_demo
+
+    demo = build_demo()
+    store = Store.open(tmp_path_factory.mktemp("compare") / "store.db")
+    seed(store, demo)
+    budgets = demo.facts[demo.facts["scenario"] != "actuals"].reset_index(drop=True)
+    store.acting_as("finance@cirrus").push(PushRequest("cirrus", base=2, facts=bump(budgets, 1)))
+    yield store, demo
+    store.close()
+
+
+TEAMS = (
+    "sales-na",
+    "sales-emea",
+    "finance",
+    "people-ops",
+    "platform-eng",
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    own=st.lists(st.sampled_from(TEAMS), min_size=1, max_size=3, unique=True),
+    wanted=st.lists(st.sampled_from(TEAMS), max_size=3, unique=True),
+    accounts=st.sampled_from([(), ("salaries",), ("salaries", "travel"), ("travel",)]),
+)
+def test_a_lead_diff_never_shows_another_team_confidential_lines(
+    everyone_changed, own, wanted, accounts
+):
+    store, demo = everyone_changed
+    secret = {a.id for a in demo.plan.accounts if a.confidential}
+    acting = ActingStore(store, Principal("lead-user", "lead", tuple(own)))
+    scope = DiffScope(teams=tuple(wanted), accounts=accounts)
+    changes = diff_versions(acting, plan_id="cirrus", a=2, b=3, scope=scope).facts.changes
+    shown = set(zip(changes["team"].astype(str), changes["account"].astype(str), strict=True))
+    assert {team for team, account in shown if account in secret} <= set(own)
+    expected_own = {t for t in own if not wanted or t in wanted}
+    if not accounts or "salaries" in accounts:
+        assert {t for t, a in shown if a == "salaries"} == expected_own
