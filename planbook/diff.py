@@ -127,12 +127,14 @@ class DiffScope:
 
 @dataclass(frozen=True)
 class FactDiff:
-    """A diff in a scope: the changes shown, how many compared facts stayed the same, and
-    how many changes the threshold hid."""
+    """A diff in a scope: the changes shown (those the threshold lets through), how many
+    compared facts stayed the same, how many changes the threshold hid, and every change
+    (what roll-ups, totals and bridges add up, so that they still reach B's total)."""
 
     changes: pd.DataFrame
     unchanged: int
-    below_threshold: int = 0
+    below_threshold: int
+    all_changes: pd.DataFrame
 
 
 def compare_facts(
@@ -144,7 +146,7 @@ def compare_facts(
     changes = with_percent(diff_facts(a, b))
     unchanged = len(a) - int((changes["change"] != "added").sum())
     shown = scope.shown(changes)
-    return FactDiff(shown, unchanged, len(changes) - len(shown))
+    return FactDiff(shown, unchanged, len(changes) - len(shown), changes)
 
 
 def diff_facts(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ definition changes and who changed what. Amounts are exact decimals written as t
 Roll-ups other than by account, and the bridge, show the change in operating income: P&L
 accounts only, costs negative (heads and customers are never added to money); the
 roll-up by account shows every account's own delta. Every roll-up keeps scenarios apart.
+A threshold hides lines only: counts, totals, roll-ups and the bridge take every change.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _scope(diff: VersionDiff) -> dict[str, Any]:
 
 
 def _summary(diff: VersionDiff) -> dict[str, Any]:
-    counts = diff.facts.changes["change"].value_counts()
+    counts = diff.facts.all_changes["change"].value_counts()
     return {
         "added": int(counts.get("added", 0)),
         "removed": int(counts.get("removed", 0)),
@@ -114,7 +115,7 @@ def _summary(diff: VersionDiff) -> dict[str, Any]:
 
 def _totals(diff: VersionDiff) -> list[dict[str, Any]]:
     """Old, new and delta of the changed lines, by scenario and unit."""
-    changes = diff.facts.changes
+    changes = diff.facts.all_changes
     unit = {a.id: a.unit.value for a in diff.plan.accounts}
     sums: dict[tuple[str, str], list[Decimal]] = {}
     for row in zip(
@@ -138,7 +139,7 @@ def _totals(diff: VersionDiff) -> list[dict[str, Any]]:
 
 
 def _rollup(diff: VersionDiff, name: str) -> list[dict[str, Any]]:
-    changes = diff.facts.changes
+    changes = diff.facts.all_changes
     if not len(changes):
         return []
     by = ["scenario"] if name in ("month", "quarter") else ["scenario", name]

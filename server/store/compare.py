@@ -136,7 +136,7 @@ def bridge_of(
         plan, facts_a, by=["company"], period="total", filters=filters, signed=True
     )
     start = sum(totals["amount"], Decimal(0))
-    changes = diff.facts.changes
+    changes = diff.facts.all_changes  # the threshold hides lines, not amounts
     return bridge_steps(plan, changes, start=start, by=by, filters=filters, signed=True)
 
 

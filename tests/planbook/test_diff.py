@@ -182,7 +182,7 @@ def test_compare_facts_scope_threshold_and_unchanged(demo):
     assert len(full.changes) == 3 and full.unchanged == len(a) - 3
     big = compare_facts(a, b, plans=[demo.plan], scope=DiffScope(threshold=Decimal(100)))
     assert sorted(big.changes["delta"]) == [Decimal(500), Decimal(1000)]
-    assert big.below_threshold == 1
+    assert big.below_threshold == 1 and len(big.all_changes) == 3
     sales = compare_facts(a, b, plans=[demo.plan], scope=DiffScope(departments=("sales",)))
     assert len(sales.changes) == 3
     sales_teams = {t.id for t in demo.plan.teams_of("sales")}

@@ -106,6 +106,8 @@ def test_diff_filters_and_threshold(db):
     assert {x["team"] for x in sales["lines"]} <= {"sales-na", "sales-emea", "sales-dev"}
     big = summary("--threshold", "100000")
     assert all(abs(Decimal(x["delta"])) >= 100000 for x in big["lines"])
+    for same in ("bridge", "rollups", "totals"):  # the threshold hides lines, not amounts
+        assert big[same] == everything[same], same
     assert big["summary"]["below_threshold"] == everything["lines_total"] - big["lines_total"] > 0
     march = summary("--period", "2026-03")
     assert {x["period"] for x in march["lines"]} == {"2026-03"}
