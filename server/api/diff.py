@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -12,6 +12,7 @@ from planbook.errors import PlanValidationError, Problem
 from server.api.deps import Ctx
 from server.api.versions import ERRORS, PlanId
 from server.diffreport import diff_report
+from server.schemas import DiffOut
 from server.store.compare import diff_versions
 
 router = APIRouter(prefix="/api/v1", tags=["diff"])
@@ -20,7 +21,7 @@ Many = Annotated[list[str] | None, Query()]
 Ref = Annotated[str, Query(max_length=64, description="Version number, tag or latest.")]
 
 
-@router.get("/plans/{plan}/diff", responses=ERRORS)
+@router.get("/plans/{plan}/diff", responses=ERRORS, response_model_by_alias=True)
 def get_diff(
     plan: PlanId,
     ctx: Ctx,
@@ -36,7 +37,7 @@ def get_diff(
     order: Literal["key", "size"] = "key",
     limit: Annotated[int, Query(ge=0, le=100_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> DiffOut:
     """What changed from version ``from`` to ``to`` (numbers, tags or latest): a summary,
     totals, roll-ups of the change, the operating-income bridge, a page of changed lines
     (``limit``, ``offset``; in key order or largest first), definition changes and who
@@ -51,7 +52,7 @@ def get_diff(
         threshold=_threshold(threshold),
     )
     found = diff_versions(ctx.store, plan_id=plan, a=from_, b=to, scope=scope)
-    return diff_report(
+    report = diff_report(
         ctx.store,
         found,
         bridge_by=None if bridge_by == "none" else bridge_by,
@@ -59,6 +60,7 @@ def get_diff(
         offset=offset,
         largest_first=order == "size",
     )
+    return DiffOut.model_validate(report)
 
 
 def _threshold(text: str) -> Decimal:

@@ -39,6 +39,7 @@ def test_diff_per_role_hides_what_the_role_may_not_see(changed, role):
     answer = client.get(URL, params={"from": "2", "limit": 100000}, headers=headers[role])
     assert answer.status_code == 200, answer.text
     report = answer.json()
+    assert (report["from"]["number"], report["to"]["number"]) == (2, 3)
     assert report["summary"]["compared_parts"] == ["team:finance", "team:sales-na"]
     assert {x["delta"] for x in report["lines"]} == {"10"}
     salaries = {team for team, account in _seen(report) if account in SECRET}
@@ -111,3 +112,12 @@ def test_diff_bad_requests_say_what_is_wrong(changed, params, status, message):
 def test_diff_needs_a_token(changed):
     client, _ = changed
     assert client.get(URL, params={"from": "2"}).status_code == 401
+
+
+def test_diff_is_described_in_openapi(changed):
+    client, _ = changed
+    schema = client.get("/openapi.json").json()
+    answer = schema["paths"]["/api/v1/plans/{plan}/diff"]["get"]["responses"]["200"]
+    ref = answer["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert {"from", "to", "summary", "bridge", "lines", "history"} <= set(body["properties"])
