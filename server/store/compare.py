@@ -40,8 +40,9 @@ class VersionDiff:
     ``unchanged`` counts the equal facts of the parts that were compared.
     ``skipped_parts`` had the same content hash in both versions and were not read
     (``skipped_rows`` facts in all). ``history`` lists the versions after A up to B (oldest
-    first) with the parts in scope each changed; ``statuses`` the status changes recorded
-    against them."""
+    first) with the parts in scope each changed; ``statuses`` the status changes made while
+    A, B or a version between them was the newest (a return of A's draft, the approval of
+    B), oldest first; none when A is B."""
 
     plan_id: str
     a: VersionInfo
@@ -104,7 +105,9 @@ def diff_versions(
         definitions=tuple(diff_plans(plan_a, plan_b) if COMPANY in differ else ()),
         history=_history(store, plan_id, low, high, in_scope),
         statuses=tuple(
-            s for s in store.status_history(plan_id) if low < s.version <= high and in_scope(s.part)
+            s
+            for s in store.status_history(plan_id)
+            if low < high and low <= s.version <= high and in_scope(s.part)
         ),
     )
 

@@ -57,7 +57,10 @@ def test_diff_first_drafts_to_board_approved_tells_the_story(db):
     )
     (who,) = report["history"]
     assert "off-site removed" in who["message"] and who["changed"] == ["team:sales-na"]
-    assert "approved" in {s["status"] for s in report["statuses"]}
+    assert {"returned", "approved"} <= {s["status"] for s in report["statuses"]}
+    (returned,) = [s for s in report["statuses"] if s["status"] == "returned"]
+    assert returned["part"] == "team:sales-na"
+    assert returned["comment"].startswith("The off-site puts you over")
     steps = report["bridge"]["steps"]
     assert [s["step"] for s in steps] == ["start", "sales", "end"]
     start, sales, end = (Decimal(s["amount"]) for s in steps)
@@ -117,6 +120,7 @@ def test_diff_of_a_version_with_itself_is_empty(db):
     report = json.loads(run("diff", "latest", "latest", "--format", "json", "--db", db))
     assert report["lines"] == [] and report["summary"]["compared_parts"] == []
     assert report["history"] == [] and report["definitions"] == []
+    assert report["statuses"] == []
 
 
 @pytest.mark.parametrize(
