@@ -14,7 +14,19 @@ from planbook.consolidate import (
     request_vs_envelope,
     to_wide,
 )
-from planbook.diff import CHANGE_COLUMNS, apply_diff, bridge, diff_facts, diff_rollup
+from planbook.diff import (
+    CHANGE_COLUMNS,
+    PCT_COLUMNS,
+    DiffScope,
+    FactDiff,
+    apply_diff,
+    bridge,
+    bridge_steps,
+    compare_facts,
+    diff_facts,
+    diff_rollup,
+    with_percent,
+)
 from planbook.errors import (
     FactsFileError,
     PlanbookError,
@@ -58,6 +70,7 @@ from planbook.model import (
     Team,
     Unit,
 )
+from planbook.plandiff import DefinitionChange, FieldChange, diff_plans, union_plan
 from planbook.planfile import dump_plan, load_plan, plan_from_yaml, plan_to_yaml
 from planbook.scenarios import Override, apply_overrides, compare_scenario
 from planbook.validation import check_facts, parse_plan, validate_facts, validate_plan
@@ -75,14 +88,19 @@ __all__ = [
     "KPI_GRAINS",
     "KPI_METRICS",
     "OPENING_ASSUMPTIONS",
+    "PCT_COLUMNS",
     "PERIOD_GRAINS",
     "POSITION_COLUMNS",
     "Account",
     "AccountType",
     "Assumption",
+    "DefinitionChange",
     "Department",
+    "DiffScope",
     "Envelope",
+    "FactDiff",
     "FactsFileError",
+    "FieldChange",
     "FiscalCalendar",
     "Goal",
     "HeadcountAccounts",
@@ -100,12 +118,15 @@ __all__ = [
     "apply_diff",
     "apply_overrides",
     "bridge",
+    "bridge_steps",
     "canonical_dtypes",
     "check_facts",
+    "compare_facts",
     "compare_scenario",
     "consolidate",
     "cost_by_team",
     "diff_facts",
+    "diff_plans",
     "diff_rollup",
     "dump_plan",
     "empty_facts",
@@ -126,7 +147,9 @@ __all__ = [
     "shift_period",
     "team_staffing",
     "to_wide",
+    "union_plan",
     "validate_facts",
     "validate_plan",
+    "with_percent",
     "write_facts",
 ]

@@ -83,12 +83,11 @@ def consolidate(
 
 
 def to_wide(long: pd.DataFrame, *, columns: str = "period") -> pd.DataFrame:
-    """A :func:`consolidate` result as a table: one column per ``columns`` value, in order,
-    zeros where nothing was planned."""
-    rows = [c for c in long.columns if c not in (columns, "amount")]
-    wide = long.pivot_table(
-        index=rows, columns=columns, values="amount", aggfunc="first", sort=True
-    )
+    """A :func:`consolidate` result (or a diff roll-up, whose values are ``delta``) as a
+    table: one column per ``columns`` value, in order, zeros where nothing was planned."""
+    values = "delta" if "delta" in long.columns and "amount" not in long.columns else "amount"
+    rows = [c for c in long.columns if c not in (columns, values)]
+    wide = long.pivot_table(index=rows, columns=columns, values=values, aggfunc="first", sort=True)
     return (
         wide.map(lambda v: Decimal(0) if pd.isna(v) else v).reset_index().rename_axis(columns=None)
     )

@@ -1,14 +1,18 @@
 """What changed between two sets of facts: line by line, rolled up, and as a bridge.
 
 :func:`diff_facts` matches the two sets on the fact key and lists every added, removed and
-changed line with its old and new amount and the delta. :func:`apply_diff` replays such a
-list on the first set and gives back the second, exactly. Matching works on integer keys
-built from category codes, so two 2-million-fact versions compare in about a second.
+changed line with its old and new amount, the delta and the change in percent.
+:func:`apply_diff` replays such a list on the first set and gives back the second, exactly.
+Matching works on integer keys built from category codes, so two 2-million-fact versions
+compare in about a second. :class:`DiffScope` narrows a diff (scenario, team, department,
+account, period) and hides deltas under a threshold; :func:`compare_facts` applies it and
+counts what stayed the same; :func:`bridge_steps` walks from A's total to B's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -17,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from planbook.consolidate import consolidate
+from planbook.errors import PlanValidationError, Problem
 from planbook.facts import (
     AMOUNT_TYPE,
     FACT_COLUMNS,
@@ -27,10 +32,121 @@ from planbook.facts import (
 )
 from planbook.model import Plan
 
-__all__ = ["CHANGE_COLUMNS", "apply_diff", "bridge", "diff_facts", "diff_rollup"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "PCT_COLUMNS",
+    "DiffScope",
+    "FactDiff",
+    "apply_diff",
+    "bridge",
+    "bridge_steps",
+    "compare_facts",
+    "diff_facts",
+    "diff_rollup",
+    "with_percent",
+]
 
 CHANGE_COLUMNS = (*KEY_COLUMNS, "change", "old", "new", "delta")
 """Columns of a diff: the fact key, ``added``/``removed``/``changed``, old, new, delta."""
+PCT_COLUMNS = (*CHANGE_COLUMNS, "pct")
+"""Columns of a :func:`compare_facts` diff: :data:`CHANGE_COLUMNS` and ``pct``, the delta in
+percent of the old amount (empty where there was none, or it was 0)."""
+
+
+@dataclass(frozen=True)
+class DiffScope:
+    """Which facts a diff looks at, and which deltas it shows.
+
+    Each given tuple keeps only those values (a team is kept if it is listed in ``teams``
+    and, when ``departments`` are given, belongs to one of them); ``threshold`` hides
+    changes whose delta is smaller than it in absolute value."""
+
+    scenarios: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    threshold: Decimal = Decimal(0)
+
+    def check(self, *plans: Plan) -> None:
+        """Raise :class:`PlanValidationError` naming every value no plan knows."""
+        known = {
+            "scenario": {s.id for p in plans for s in p.scenarios},
+            "team": {t.id for p in plans for t in p.teams},
+            "department": {d.id for p in plans for d in p.departments},
+            "account": {a.id for p in plans for a in p.accounts},
+            "period": {m for p in plans for m in p.calendar.periods},
+        }
+        given = zip(
+            known,
+            (self.scenarios, self.teams, self.departments, self.accounts, self.periods),
+            strict=True,
+        )
+        problems = [
+            Problem((kind,), f"there is no {kind} {value!r} in the plan being compared")
+            for kind, values in given
+            for value in values
+            if value not in known[kind]
+        ]
+        if self.threshold < 0:
+            problems.append(Problem(("threshold",), "the threshold must be 0 or more"))
+        if problems:
+            raise PlanValidationError(problems, subject="diff")
+
+    def team_ids(self, *plans: Plan) -> tuple[str, ...]:
+        """The teams in scope (empty: every team)."""
+        if not self.departments:
+            return self.teams
+        members = {t.id for p in plans for t in p.teams if t.department in self.departments}
+        if self.teams:
+            members &= set(self.teams)
+        return tuple(sorted(members)) or ("(none)",)
+
+    def select(self, facts: pd.DataFrame, *plans: Plan) -> pd.DataFrame:
+        """The facts in scope (the threshold does not apply to facts)."""
+        keep = np.ones(len(facts), dtype=bool)
+        for column, values in (
+            ("scenario", self.scenarios),
+            ("team", self.team_ids(*plans)),
+            ("account", self.accounts),
+            ("period", self.periods),
+        ):
+            if values:
+                keep &= facts[column].isin(list(values)).to_numpy()
+        return facts if keep.all() else facts[keep]
+
+    def shown(self, changes: pd.DataFrame) -> pd.DataFrame:
+        """The changes whose delta reaches the threshold."""
+        if not self.threshold:
+            return changes
+        size = pc.abs(pa.array(changes["delta"].array, AMOUNT_TYPE))
+        keep = pc.greater_equal(size, pa.scalar(self.threshold, AMOUNT_TYPE))
+        shown: pd.DataFrame = changes[keep.to_numpy(zero_copy_only=False)]
+        return shown.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class FactDiff:
+    """A diff in a scope: the changes shown (those the threshold lets through), how many
+    compared facts stayed the same, how many changes the threshold hid, and every change
+    (what roll-ups, totals and bridges add up, so that they still reach B's total)."""
+
+    changes: pd.DataFrame
+    unchanged: int
+    below_threshold: int
+    all_changes: pd.DataFrame
+
+
+def compare_facts(
+    a: pd.DataFrame, b: pd.DataFrame, *, plans: Sequence[Plan], scope: DiffScope = DiffScope()
+) -> FactDiff:
+    """The diff of ``a`` and ``b`` inside ``scope`` (checked against ``plans``)."""
+    scope.check(*plans)
+    a, b = scope.select(a, *plans), scope.select(b, *plans)
+    changes = with_percent(diff_facts(a, b))
+    unchanged = len(a) - int((changes["change"] != "added").sum())
+    shown = scope.shown(changes)
+    return FactDiff(shown, unchanged, len(changes) - len(shown), changes)
 
 
 def diff_facts(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -83,11 +199,37 @@ def diff_rollup(
     by: Sequence[str] = ("department",),
     period: str = "quarter",
     filters: Mapping[str, Sequence[str]] | None = None,
+    signed: bool = False,
 ) -> pd.DataFrame:
-    """The deltas of a diff rolled up like facts (see :func:`planbook.consolidate`)."""
+    """The deltas of a diff rolled up like facts (see :func:`planbook.consolidate`; with
+    ``signed``, as the P&L sees them: the change in operating income)."""
     deltas = changes[list(KEY_COLUMNS)].assign(amount=changes["delta"])
-    result = consolidate(plan, deltas, by=by, period=period, filters=filters)
+    result = consolidate(plan, deltas, by=by, period=period, filters=filters, signed=signed)
     return result.rename(columns={"amount": "delta"})
+
+
+def bridge_steps(
+    plan: Plan,
+    changes: pd.DataFrame,
+    *,
+    start: Decimal,
+    by: str = "department",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    signed: bool = False,
+) -> pd.DataFrame:
+    """A waterfall from ``start`` (A's total) through the deltas of ``changes`` by ``by``
+    (``department``, ``team``, ``account`` ...) to B's total: the same frame as
+    :func:`bridge`, built from a diff alone, so the unchanged facts need not be read.
+    With ``signed``, totals and steps are P&L-signed (``start`` must be too)."""
+    rolled = diff_rollup(plan, changes, by=[by], period="total", filters=filters, signed=signed)
+    steps: list[tuple[str, Decimal]] = [
+        (str(group), Decimal(delta))
+        for group, delta in zip(rolled[by], rolled["delta"], strict=True)
+        if delta
+    ]
+    end = start + sum((amount for _, amount in steps), Decimal(0))
+    rows = [("start", start), *steps, ("end", end)]
+    return pd.DataFrame(rows, columns=["step", "amount"])
 
 
 def bridge(
@@ -125,6 +267,22 @@ def _shared_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, 
         a[column] = a[column].cat.set_categories(union)
         b[column] = b[column].cat.set_categories(union)
     return a, b
+
+
+def with_percent(changes: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`diff_facts` frame with ``pct``: delta / |old| in percent, rounded to 2
+    places (floats: a display figure); empty where old is empty or 0."""
+    old = pa.array(changes["old"].array, AMOUNT_TYPE)
+    delta = pa.array(changes["delta"].array, AMOUNT_TYPE)
+    pct = pd.arrays.ArrowExtensionArray(pa.chunked_array([_percent(old, delta)], pa.float64()))
+    return changes.assign(pct=pct)
+
+
+def _percent(old: pa.Array, delta: pa.Array) -> pa.Array:
+    base = pc.abs(old.cast(pa.float64()))
+    usable = pc.fill_null(pc.greater(base, 0.0), False)
+    ratio = pc.divide(delta.cast(pa.float64()), pc.if_else(usable, base, 1.0))
+    return pc.if_else(usable, pc.round(pc.multiply(ratio, 100.0), 2), None)
 
 
 def _amounts(frame: pd.DataFrame) -> pa.Array:

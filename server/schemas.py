@@ -169,3 +169,109 @@ class VerifyOut(BaseModel):
 
 class ImportOut(BaseModel):
     blobs: int
+
+
+class DiffVersionOut(BaseModel):
+    number: int = Field(examples=[13])
+    author: str
+    created_at: datetime
+    message: str
+    hash: str
+
+
+class DiffScopeOut(BaseModel):
+    scenarios: list[str]
+    teams: list[str]
+    departments: list[str]
+    accounts: list[str]
+    periods: list[str]
+    threshold: str = Field(examples=["0"])
+
+
+class DiffSummaryOut(BaseModel):
+    added: int
+    removed: int
+    changed: int
+    unchanged: int = Field(description="Equal facts in the compared parts.")
+    below_threshold: int = Field(description="Changed lines the threshold hid.")
+    compared_parts: list[str] = Field(examples=[["team:sales-na"]])
+    skipped_parts: list[str] = Field(description="Same content hash in both: not read.")
+    skipped_rows: int
+
+
+class DiffTotalOut(BaseModel):
+    scenario: str
+    unit: str = Field(examples=["currency"])
+    old: str
+    new: str
+    delta: str
+
+
+class BridgeStepOut(BaseModel):
+    step: str = Field(examples=["sales"], description="start, a group that moved, or end")
+    amount: str = Field(examples=["-12500"])
+
+
+class BridgeOut(BaseModel):
+    by: str = Field(examples=["department"])
+    scenario: str = Field(examples=["base"])
+    unit: str = Field(examples=["USD"])
+    steps: list[BridgeStepOut]
+
+
+class DiffLineOut(BaseModel):
+    scenario: str
+    team: str
+    account: str
+    line: str
+    period: str
+    change: Literal["added", "removed", "changed"]
+    old: str | None
+    new: str | None
+    delta: str
+    pct: float | None = Field(description="delta in % of |old|; null without an old amount")
+
+
+class FieldChangeOut(BaseModel):
+    field: str = Field(examples=["values[2026-03]"])
+    old: str
+    new: str
+
+
+class DefinitionChangeOut(BaseModel):
+    kind: str = Field(examples=["assumption"])
+    id: str = Field(examples=["salary_inflation"])
+    change: Literal["added", "removed", "changed"]
+    fields: list[FieldChangeOut]
+
+
+class DiffHistoryOut(BaseModel):
+    plan: str
+    number: int
+    parent: int | None
+    author: str
+    created_at: datetime
+    message: str
+    hash: str
+    changed: list[str] = Field(description="The parts in scope this version changed.")
+
+
+class DiffOut(BaseModel):
+    """The diff of two versions (``planbook diff --format json`` prints the same)."""
+
+    plan: str = Field(examples=["cirrus"])
+    from_: DiffVersionOut = Field(alias="from")
+    to: DiffVersionOut
+    scope: DiffScopeOut
+    summary: DiffSummaryOut
+    totals: list[DiffTotalOut]
+    rollups: dict[str, list[dict[str, str | None]]] = Field(
+        description="team, department, account, pnl_line, month, quarter: rows of the "
+        "scenario, the group (or period) and delta"
+    )
+    bridge: BridgeOut | None
+    lines: list[DiffLineOut]
+    lines_total: int
+    definitions: list[DefinitionChangeOut]
+    history: list[DiffHistoryOut]
+    statuses: list[StatusOut]

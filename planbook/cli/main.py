@@ -13,6 +13,7 @@ from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
 from planbook.cli.demo import demo
+from planbook.cli.diff import diff
 from planbook.cli.kpis import kpis_command
 from planbook.cli.log import log
 from planbook.cli.pull import pull
@@ -42,6 +43,7 @@ app.command()(pull)
 app.command()(log)
 app.command()(tag)
 app.command()(status)
+app.command()(diff)
 app.command()(export)
 app.command("import")(import_)
 app.command()(verify)

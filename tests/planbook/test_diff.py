@@ -1,10 +1,20 @@
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planbook.diff import CHANGE_COLUMNS, apply_diff, bridge, diff_facts, diff_rollup
+from planbook.diff import (
+    CHANGE_COLUMNS,
+    apply_diff,
+    bridge,
+    bridge_steps,
+    diff_facts,
+    diff_rollup,
+    with_percent,
+)
+from planbook.facts import canonical_dtypes as canonical
 from planbook.facts import facts_from_records, normalize
 
 TEAMS = ["sales-na", "sales-emea", "finance", "rnd-x"]
@@ -91,3 +101,121 @@ def test_rollup_and_bridge_add_up(demo):
     by_step = dict(zip(steps["step"], steps["amount"], strict=True))
     for row in rolled.itertuples():
         assert by_step.get(row.department, Decimal(0)) == row.delta
+
+
+def _one(scenario, team, account, period, amount, line=""):
+    return {
+        "scenario": scenario,
+        "team": team,
+        "account": account,
+        "line": line,
+        "period": period,
+        "amount": amount,
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=fact_sets)
+def test_diff_of_a_with_itself_is_empty_for_any_facts(a):
+    facts = _facts(a)
+    assert len(diff_facts(facts, facts)) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=fact_sets, b=fact_sets)
+def test_bridge_steps_add_up_to_b_minus_a(a, b):
+    from planbook.demo import build_demo
+
+    plan = build_demo().plan
+    a = {k: v for k, v in a.items() if k[1] in {t.id for t in plan.teams}}
+    b = {k: v for k, v in b.items() if k[1] in {t.id for t in plan.teams}}
+    facts_a, facts_b = _facts(a), _facts(b)
+    start = sum(a.values(), Decimal(0))
+    for by in ("department", "account"):
+        steps = bridge_steps(plan, diff_facts(facts_a, facts_b), start=start, by=by)
+        assert steps["amount"].iloc[0] == start
+        assert steps["amount"].iloc[-1] == sum(b.values(), Decimal(0))
+        assert sum(steps["amount"].iloc[1:-1], Decimal(0)) == steps["amount"].iloc[-1] - start
+
+
+def test_small_diff_checked_by_hand():
+    a = facts_from_records(
+        [
+            _one("base", "sales-na", "travel", "2026-02", "100"),
+            _one("base", "sales-na", "rent", "2026-02", "50"),
+            _one("base", "finance", "travel", "2026-03", "0"),
+            _one("base", "finance", "rent", "2026-03", "10"),
+        ]
+    )
+    b = facts_from_records(
+        [
+            _one("base", "sales-na", "travel", "2026-02", "125.50"),
+            _one("base", "sales-na", "rent", "2026-02", "50"),
+            _one("base", "finance", "travel", "2026-03", "7"),
+            _one("base", "finance", "legal", "2026-03", "3"),
+        ]
+    )
+    changes = with_percent(diff_facts(a, b))
+    rows = {
+        (r.team, r.account): (r.change, r.old, r.new, r.delta, r.pct) for r in changes.itertuples()
+    }
+    assert rows[("sales-na", "travel")][:4] == ("changed", 100, Decimal("125.5"), Decimal("25.5"))
+    assert rows[("sales-na", "travel")][4] == 25.5
+    assert rows[("finance", "travel")][3] == 7 and pd.isna(rows[("finance", "travel")][4])
+    assert rows[("finance", "rent")][0] == "removed" and rows[("finance", "rent")][3] == -10
+    assert rows[("finance", "rent")][4] == -100.0
+    assert rows[("finance", "legal")][0] == "added" and pd.isna(rows[("finance", "legal")][4])
+    assert len(rows) == 4
+
+
+def test_compare_facts_scope_threshold_and_unchanged(demo):
+    from planbook.diff import DiffScope, compare_facts
+
+    a = demo.facts
+    b = a.copy()
+    b["amount"] = b["amount"].astype(object)
+    first_sales = b.index[(b["team"] == "sales-na") & (b["scenario"] == "base")][:3]
+    for i, bump in zip(first_sales, ("0.01", "500", "1000"), strict=True):
+        b.loc[i, "amount"] = a.loc[i, "amount"] + Decimal(bump)
+    b = canonical(b)
+    full = compare_facts(a, b, plans=[demo.plan])
+    assert len(full.changes) == 3 and full.unchanged == len(a) - 3
+    big = compare_facts(a, b, plans=[demo.plan], scope=DiffScope(threshold=Decimal(100)))
+    assert sorted(big.changes["delta"]) == [Decimal(500), Decimal(1000)]
+    assert big.below_threshold == 1 and len(big.all_changes) == 3
+    sales = compare_facts(a, b, plans=[demo.plan], scope=DiffScope(departments=("sales",)))
+    assert len(sales.changes) == 3
+    sales_teams = {t.id for t in demo.plan.teams_of("sales")}
+    assert sales.unchanged == int(a["team"].isin(sales_teams).sum()) - 3
+    other = compare_facts(a, b, plans=[demo.plan], scope=DiffScope(teams=("finance",)))
+    assert len(other.changes) == 0
+
+
+def test_compare_facts_names_unknown_values(demo):
+    from planbook.diff import DiffScope, compare_facts
+    from planbook.errors import PlanValidationError
+
+    scope = DiffScope(teams=("nope",), accounts=("salarys",), periods=("1999-01",))
+    with pytest.raises(PlanValidationError) as raised:
+        compare_facts(demo.facts, demo.facts, plans=[demo.plan], scope=scope)
+    text = str(raised.value)
+    assert "'nope'" in text and "'salarys'" in text and "'1999-01'" in text
+
+
+def test_rollup_of_a_diff_goes_wide(demo):
+    from planbook.consolidate import to_wide
+    from planbook.demo import build_demo
+
+    changes = diff_facts(demo.facts, build_demo(seed=11).facts)
+    rolled = diff_rollup(
+        demo.plan,
+        changes,
+        by=["department"],
+        period="quarter",
+        filters={"scenario": ["base"], "account_type": ["opex"]},
+    )
+    wide = to_wide(rolled)
+    assert "department" in wide.columns and len(wide) == rolled["department"].nunique()
+    q = [c for c in wide.columns if c != "department"]
+    total = sum((v for c in q for v in wide[c]), Decimal(0))
+    assert total == sum(rolled["delta"], Decimal(0))

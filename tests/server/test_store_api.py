@@ -125,3 +125,17 @@ def test_unknown_plan_is_not_found(door: StoreAPI) -> None:
         door.version("nowhere", "latest")
     with pytest.raises(NotFound, match="say which"):
         only_plan(door, hint="say which")
+
+
+def test_diff_versions_through_every_door(door: StoreAPI, demo: Demo) -> None:
+    from server.store.compare import diff_versions
+
+    door.push(PushRequest("cirrus", base=None, company=demo.plan))
+    door.push(PushRequest("cirrus", base=1, facts=demo.facts, message="budgets"))
+    door.push(PushRequest("cirrus", base=2, facts=bump(team_facts(demo, "finance"), 3)))
+    door.set_tag(plan_id="cirrus", name="draft", ref=2)
+    found = diff_versions(door, plan_id="cirrus", a="draft", b="latest")
+    assert found.compared_parts == ("team:finance",)
+    assert set(found.facts.changes["team"]) == {"finance"}
+    assert set(found.facts.changes["delta"]) == {3}
+    assert [(v.number, v.author) for v in found.history] == [(3, ACTOR)]

@@ -1,0 +1,19 @@
+"""The diff benchmark runs at a small size (no timing is asserted): the store's diff and the
+DuckDB baseline find the same changed lines."""
+
+from decimal import Decimal
+
+from benchmarks.diff import cases
+
+
+def test_diff_benchmark_cases_agree_at_small_scale():
+    found = list(cases(teams=12, accounts=40, months=12))
+    assert len(found) == 3
+    for case in found:
+        subject, baseline = case.subject(), case.baseline()
+        changes = subject.facts.changes
+        assert len(changes) > 0 and set(changes["delta"]) == {Decimal(1)}
+        if case.baseline_name.startswith("DuckDB"):
+            assert baseline.num_rows == len(changes)
+            assert set(baseline.column("delta").to_pylist()) == {Decimal(1)}
+    assert len(found[1].subject().compared_parts) == 1
