@@ -35,6 +35,24 @@ TokenOption = Annotated[
     str | None,
     typer.Option("--token", envvar="PLANBOOK_TOKEN", help="API token for --server."),
 ]
+VersionOption = Annotated[
+    str, typer.Option("--version", "-v", help="Version number, tag or latest.")
+]
+ScenarioFilter = Annotated[
+    list[str] | None,
+    typer.Option("--scenario", help="Only these scenarios (repeatable, or a,b)."),
+]
+TeamFilter = Annotated[
+    list[str] | None, typer.Option("--team", help="Only these teams (repeatable, or a,b).")
+]
+AccountFilter = Annotated[
+    list[str] | None,
+    typer.Option("--account", help="Only these accounts (repeatable, or a,b)."),
+]
+PeriodFilter = Annotated[
+    list[str] | None,
+    typer.Option("--period", help="Only these months, YYYY-MM (repeatable, or a,b)."),
+]
 PlanOption = Annotated[
     str | None,
     typer.Option(
@@ -47,6 +65,12 @@ AuthorOption = Annotated[
         "--author", envvar="PLANBOOK_AUTHOR", help="Who makes the change (default: your login)."
     ),
 ]
+
+
+def listed(values: list[str] | None) -> list[str]:
+    """The values of a repeatable option, each possibly comma-separated:
+    ``--team a,b --team c`` gives ``["a", "b", "c"]``."""
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
 @contextmanager

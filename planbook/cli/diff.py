@@ -11,20 +11,20 @@ import typer
 
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import (
+    AccountFilter,
     DbOption,
+    PeriodFilter,
     PlanOption,
+    ScenarioFilter,
     ServerOption,
+    TeamFilter,
     TokenOption,
     backend,
+    listed,
     resolve_plan,
 )
 from planbook.diff import DiffScope
 from planbook.errors import UsageError
-
-
-def _values(items: list[str] | None) -> tuple[str, ...]:
-    """Repeated options, each possibly comma-separated: ``--team a,b --team c``."""
-    return tuple(v.strip() for item in items or [] for v in item.split(",") if v.strip())
 
 
 def _threshold(text: str) -> Decimal:
@@ -49,21 +49,13 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
 def diff(
     a: Annotated[str, typer.Argument(help="The old version: a number, a tag or latest.")],
     b: Annotated[str, typer.Argument(help="The new version: a number, a tag or latest.")],
-    scenario: Annotated[
-        list[str] | None, typer.Option("--scenario", help="Only these scenarios; repeatable.")
-    ] = None,
-    team: Annotated[
-        list[str] | None, typer.Option("--team", help="Only these teams; repeatable.")
-    ] = None,
+    scenario: ScenarioFilter = None,
+    team: TeamFilter = None,
     department: Annotated[
         list[str] | None, typer.Option("--department", help="Only these departments' teams.")
     ] = None,
-    account: Annotated[
-        list[str] | None, typer.Option("--account", help="Only these accounts; repeatable.")
-    ] = None,
-    period: Annotated[
-        list[str] | None, typer.Option("--period", help="Only these months (YYYY-MM).")
-    ] = None,
+    account: AccountFilter = None,
+    period: PeriodFilter = None,
     threshold: Annotated[
         str, typer.Option(help="Hide changed lines whose delta is smaller than this.")
     ] = "0",
@@ -98,11 +90,11 @@ def diff(
     _choice("--by", by, ("team", "department"))
     _choice("--bridge-by", bridge_by, (*BRIDGE_BY, "none"))
     scope = DiffScope(
-        scenarios=_values(scenario),
-        teams=_values(team),
-        departments=_values(department),
-        accounts=_values(account),
-        periods=_values(period),
+        scenarios=tuple(listed(scenario)),
+        teams=tuple(listed(team)),
+        departments=tuple(listed(department)),
+        accounts=tuple(listed(account)),
+        periods=tuple(listed(period)),
         threshold=_threshold(threshold),
     )
     with backend(db=db, server=server, token=token) as store:

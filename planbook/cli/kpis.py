@@ -11,22 +11,23 @@ import typer
 from rich.table import Table
 
 from planbook.cli.common import console, user_errors
-from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption, backend
+from planbook.cli.connect import (
+    DbOption,
+    PlanOption,
+    ServerOption,
+    TokenOption,
+    VersionOption,
+    backend,
+    listed,
+)
 from planbook.errors import UsageError
 from planbook.kpis import KPI_GRAINS, KPI_METRICS, kpis
 from planbook.model import Plan, Unit
 
 
-def _names(values: list[str] | None) -> list[str]:
-    """Repeatable options that also take comma-separated lists."""
-    return [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
-
-
 @user_errors
 def kpis_command(
-    version: Annotated[
-        str, typer.Option("--version", "-v", help="Version number, tag or latest.")
-    ] = "latest",
+    version: VersionOption = "latest",
     scenario: Annotated[
         list[str] | None,
         typer.Option(
@@ -54,8 +55,8 @@ def kpis_command(
     """
     if output not in ("table", "csv", "json"):
         raise UsageError(f"--format must be table, csv or json, not {output!r}")
-    scenarios = _names(scenario) or ["base"]
-    metrics = _names(metric) or None
+    scenarios = listed(scenario) or ["base"]
+    metrics = listed(metric) or None
     from server.store import FactFilter, only_plan  # the store: imported when used
 
     with backend(db=db, server=server, token=token) as store:

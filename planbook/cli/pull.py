@@ -10,11 +10,17 @@ import typer
 
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import (
+    AccountFilter,
     DbOption,
+    PeriodFilter,
     PlanOption,
+    ScenarioFilter,
     ServerOption,
+    TeamFilter,
     TokenOption,
+    VersionOption,
     backend,
+    listed,
     resolve_plan,
 )
 from planbook.cli.workbooks import CLI_HINTS, print_warnings
@@ -35,21 +41,11 @@ def pull(
         typer.Argument(help="File to write: .csv, .parquet, .json or .xlsx (a workbook)."),
     ] = None,
     out_option: Annotated[Path | None, typer.Option("--out", "-o", help="The same as OUT.")] = None,
-    version: Annotated[
-        str, typer.Option("--version", "-v", help="Version number, tag or latest.")
-    ] = "latest",
-    scenario: Annotated[
-        list[str] | None, typer.Option("--scenario", help="Only this scenario (repeatable).")
-    ] = None,
-    team: Annotated[
-        list[str] | None, typer.Option("--team", help="Only this team (repeatable).")
-    ] = None,
-    account: Annotated[
-        list[str] | None, typer.Option("--account", help="Only this account (repeatable).")
-    ] = None,
-    period: Annotated[
-        list[str] | None, typer.Option("--period", help="Only this month YYYY-MM (repeatable).")
-    ] = None,
+    version: VersionOption = "latest",
+    scenario: ScenarioFilter = None,
+    team: TeamFilter = None,
+    account: AccountFilter = None,
+    period: PeriodFilter = None,
     plan_file: Annotated[
         Path | None,
         typer.Option("--plan-file", help="Also write the version's plan definition (YAML)."),
@@ -78,7 +74,7 @@ def pull(
             raise UsageError("--plan-file goes with a facts file; a workbook holds the plan")
         from addin.workbook_pull import pull_workbook  # the excel extra: imported when used
 
-        what = _workbook_pull(version, scenario, team, account, period, positions)
+        what = _workbook_pull(version, listed(scenario), listed(team), account, period, positions)
         with backend(db=db, server=server, token=token) as store:
             what = replace(what, plan_id=resolve_plan(store, plan))
             with console.status(f"Pulling {version} of plan {what.plan_id}..."):
@@ -95,7 +91,10 @@ def pull(
     if positions:
         raise UsageError("--positions pre-fills a workbook; write to a .xlsx file")
     wanted = FactFilter(
-        scenarios=scenario or [], teams=team or [], accounts=account or [], periods=period or []
+        scenarios=listed(scenario),
+        teams=listed(team),
+        accounts=listed(account),
+        periods=listed(period),
     )
     with backend(db=db, server=server, token=token) as store:
         plan_id = resolve_plan(store, plan)
