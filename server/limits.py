@@ -7,8 +7,6 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.store import TooLarge
-
 __all__ = ["BodyLimit"]
 
 
@@ -31,17 +29,40 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _too_large(send, limit)
             return
-        seen = 0
+        await _counted(self.app, scope, receive, send, limit)
 
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise TooLarge(_message(limit), loc=("body",))
-            return message
 
-        await self.app(scope, counted, send)
+async def _counted(app: ASGIApp, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """Run the app, counting the body as it arrives (a chunked upload has no length). Past
+    the limit the app is told the client left, its own answer is dropped, and the client
+    gets the 413 instead: whatever the route does with a body cut short, never a 400."""
+    seen, over, started = 0, False, False
+
+    async def counted() -> Message:
+        nonlocal seen, over
+        if over:
+            return {"type": "http.disconnect"}
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            over = True
+            return {"type": "http.disconnect"}
+        return message
+
+    async def answer(message: Message) -> None:
+        nonlocal started
+        if over:
+            return
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, counted, answer)
+    except Exception:
+        if not over:
+            raise
+    if over and not started:
+        await _too_large(send, limit)
 
 
 def _message(limit: int) -> str:

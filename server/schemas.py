@@ -60,7 +60,11 @@ class PushIn(_Body):
     each team present replaces that team's budget part. ``company`` is a plan definition."""
 
     base: int | None = Field(
-        default=None, ge=0, description="The version the changes are based on.", examples=[15]
+        default=None,
+        ge=0,
+        strict=True,
+        description="The version the changes are based on.",
+        examples=[15],
     )
     message: str = Field(default="", max_length=2000, examples=["two more AEs from Q3"])
     company: dict[str, Any] | None = Field(default=None, description="A plan definition.")

@@ -159,6 +159,29 @@ def test_oversized_body_gets_413(api):
     assert answer.status_code == 413 and "larger than" in answer.json()["errors"][0]["msg"]
 
 
+@pytest.mark.parametrize("url", [f"{V1}/versions", f"{V1}/versions/facts?base=2"])
+def test_oversized_chunked_body_gets_413(api, url):
+    """Without a Content-Length the limit is counted as the body arrives: still a 413."""
+    client, h = api
+
+    def chunks():
+        yield b'{"base": 2, "message": "'
+        for _ in range(5):
+            yield b"x" * (1024 * 1024)
+        yield b'"}'
+
+    headers = h["finance"] | {"Content-Type": "application/json"}
+    answer = client.post(url, content=chunks(), headers=headers)
+    assert answer.status_code == 413, answer.text
+    assert "larger than" in answer.json()["errors"][0]["msg"]
+
+
+def test_base_must_be_a_number_not_a_boolean(api):
+    client, h = api
+    answer = client.post(f"{V1}/versions", json={"base": False}, headers=h["finance"])
+    assert answer.status_code == 422 and "base" in answer.text
+
+
 def test_lead_may_not_push_another_team(api, demo):
     client, h = api
     body = {"base": 2, "facts": _columns(bump(team_facts(demo, "finance")))}
