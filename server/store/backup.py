@@ -102,10 +102,7 @@ def import_store(conn: Connection, path: Path, progress: Progress = no_progress)
         manifest = _manifest(archive, name)
         blobs = manifest["blobs"]
         for done, blob in enumerate(blobs, start=1):
-            try:
-                data = archive.read(f"blobs/{blob['hash']}")
-            except KeyError:
-                raise _not_export(name, f"blob {blob['hash']} is missing") from None
+            data = _entry(archive, f"blobs/{blob['hash']}", name)
             if hash_blob(blob["kind"], data) != blob["hash"]:
                 raise InvalidRequest(f"{name}: blob {blob['hash']} does not match its hash")
             conn.execute(insert(BlobRow).values(**blob, data=data))
@@ -172,10 +169,36 @@ def _reset_sequences(conn: Connection) -> None:
         )
 
 
+MAX_INFLATION = 100
+"""How many times its compressed size an entry may inflate to (an export is stored
+uncompressed, so 1; a re-zipped export with deflate stays far below this)."""
+
+
+def _entry(archive: zipfile.ZipFile, entry: str, name: str) -> bytes:
+    """One entry of the zip, refused from the zip's own directory when it would inflate
+    past :data:`MAX_INFLATION` times its compressed size (a zip bomb), and read no further
+    than the size the directory declares."""
+    try:
+        info = archive.getinfo(entry)
+    except KeyError:
+        raise _not_export(name, f"{entry} is missing") from None
+    if info.file_size > 1024 * 1024 and info.file_size > MAX_INFLATION * max(info.compress_size, 1):
+        raise _not_export(
+            name,
+            f"{entry} inflates {info.file_size // max(info.compress_size, 1):,} times "
+            f"({info.file_size:,} bytes from {info.compress_size:,})",
+        )
+    try:
+        with archive.open(info) as f:
+            return f.read(info.file_size)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise _not_export(name, f"{entry} cannot be read ({type(exc).__name__})") from None
+
+
 def _manifest(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
     try:
-        manifest = json.loads(archive.read("store.json"))
-    except (KeyError, ValueError) as exc:
+        manifest = json.loads(_entry(archive, "store.json", name))
+    except ValueError as exc:
         raise InvalidRequest(f"{name}: not a Planbook export ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
         raise InvalidRequest(f"{name}: not a Planbook export of format {EXPORT_FORMAT}")

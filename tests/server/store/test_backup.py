@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from server.store import PushRequest, StoreNotEmpty
+from server.store import InvalidRequest, PushRequest, StoreNotEmpty
 from server.store.db import transaction
 from server.store.schema import BlobRow
 from server.store.store import Store
@@ -84,3 +84,27 @@ def test_a_new_sqlite_store_and_an_export_are_readable_by_their_owner_only(demo,
     finally:
         os.umask(old)
     assert modes == {f.name: 0o600 for f in files}
+
+
+@pytest.mark.parametrize("entry", ["store.json", "blob"])
+def test_import_of_a_zip_bomb_is_refused_before_it_inflates(store, demo, tmp_path, entry):
+    """An entry that inflates far past its compressed size is refused from the zip's own
+    directory, before any of it is decompressed (an export is stored, never compressed)."""
+    import zipfile
+
+    seed(store, demo)
+    good = tmp_path / "backup.zip"
+    store.export(good)
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w") as out:
+        names = src.namelist()
+        target = "store.json" if entry == "store.json" else next(n for n in names if "/" in n)
+        for name in names:
+            data = b"\0" * (64 * 1024 * 1024) if name == target else src.read(name)
+            out.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    assert bomb.stat().st_size < 1024 * 1024
+    empty = Store.open(tmp_path / "empty.db")
+    with pytest.raises(InvalidRequest, match="inflates"):
+        empty.import_(bomb)
+    assert empty.plans() == []
+    empty.close()
