@@ -17,18 +17,9 @@ from tests.addin.functions_helpers import (
     call,
     closed_session,  # noqa: F401 (autouse)
     error,
-    seeded_db,
-    session_on,
 )
 
 FUNCTIONS = sorted(n for n in addin.functions.__all__)
-
-
-@pytest.fixture
-def session(tmp_path, demo):
-    s = session_on(seeded_db(tmp_path / "store.db", demo))
-    yield s
-    s.close()
 
 
 def _planned(demo, *, scenario="base", team="sales-na", account="rev-subscription", period):

@@ -13,16 +13,7 @@ from tests.addin.functions_helpers import (
     call,
     closed_session,  # noqa: F401 (autouse)
     error,
-    seeded_db,
-    session_on,
 )
-
-
-@pytest.fixture
-def session(tmp_path, demo):
-    s = session_on(seeded_db(tmp_path / "store.db", demo))
-    yield s
-    s.close()
 
 
 def _core(demo, metric: str, period: str, scenario: str, grain: str) -> float:

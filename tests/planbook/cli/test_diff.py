@@ -10,18 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from planbook.cli.main import app
 from planbook.diff import PCT_COLUMNS
-
-runner = CliRunner(env={"COLUMNS": "250"})
-
-
-def run(*args: str, code: int = 0) -> str:
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result.output
+from tests.planbook.cli.run import run, runner
 
 
 @pytest.fixture(scope="module")

@@ -7,19 +7,10 @@ import math
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from planbook.cli.main import app
 from planbook.kpis import kpis
 from server.connect import StoreLocation, open_store
-
-runner = CliRunner(env={"COLUMNS": "250"})
-
-
-def run(*args: str, code: int = 0) -> str:
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result.output
+from tests.planbook.cli.run import run
 
 
 @pytest.fixture(scope="module")

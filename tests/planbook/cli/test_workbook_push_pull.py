@@ -12,19 +12,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from addin.reader import read_team_workbook
 from addin.templates.layout import TeamLayout, headcount_driven
-from planbook.cli.main import app
 from planbook.demo import Demo
 from planbook.facts import normalize
 from planbook.planfile import dump_plan
 from server.store import FactFilter, PushRequest
 from server.store.store import Store
+from tests.planbook.cli.run import run
 from tests.server.live import SECRET, LiveServer
 
-runner = CliRunner(env={"COLUMNS": "250"})
 TEAM = "sales-na"
 BUDGET_SCENARIOS = ["base", "conservative", "aggressive"]
 
@@ -58,12 +56,6 @@ class Where:
             return len(store.log("cirrus"))
         finally:
             store.close()
-
-
-def run(*args: str | Path, code: int = 0) -> str:
-    result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 @pytest.fixture(params=["embedded", "service"])
