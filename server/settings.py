@@ -58,6 +58,16 @@ class Settings(BaseSettings):
         default=300.0, gt=0, description="A body still arriving after this long gets 408."
     )
 
+    max_connections: int = Field(
+        default=500,
+        ge=1,
+        description="Open connections a worker serves at once (uvicorn's limit_concurrency); "
+        "a request beyond them gets 503.",
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="An idle kept-alive connection is closed after this."
+    )
+
     def check_secret(self) -> None:
         """Refuse a default, empty or short secret outside dev mode."""
         if self.dev:

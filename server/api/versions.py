@@ -89,23 +89,26 @@ async def push_facts(
 ) -> PushOut:
     """Push facts sent as Parquet (the fast way for large pushes); otherwise the same as
     ``POST /plans/{plan}/versions``."""
-    facts = _parquet_facts(await request.body())
+    with tempfile.TemporaryDirectory(prefix="planbook-push-") as folder:
+        path = FilePath(folder) / "body.parquet"
+        with path.open("wb") as file:  # streamed to disk: the body is never held whole
+            async for chunk in request.stream():
+                file.write(chunk)
+        facts = await run_in_threadpool(_parquet_facts, path)
     push = PushRequest(plan, base=base, message=message, facts=facts)
     version, created = await run_in_threadpool(ctx.store.push, push)
     response.status_code = 201 if created else 200
     return PushOut(created=created, version=VersionOut.of(version))
 
 
-def _parquet_facts(body: bytes) -> pd.DataFrame:
-    """Facts from a Parquet body, read exactly as ``planbook push`` reads a file."""
-    with tempfile.TemporaryDirectory(prefix="planbook-push-") as folder:
-        path = FilePath(folder) / "body.parquet"
-        path.write_bytes(body)
-        try:
-            return read_facts(path)
-        except FactsFileError as exc:
-            msg = str(exc).replace(str(path), "the body")
-            raise PlanValidationError([Problem(("body",), msg)], subject="facts") from None
+def _parquet_facts(path: FilePath) -> pd.DataFrame:
+    """Facts from a Parquet body saved at ``path``, read exactly as ``planbook push`` reads a
+    file (its errors name "the body", not the server's temporary path)."""
+    try:
+        return read_facts(path)
+    except FactsFileError as exc:
+        msg = str(exc).replace(str(path), "the body")
+        raise PlanValidationError([Problem(("body",), msg)], subject="facts") from None
 
 
 def _company(data: dict[str, Any] | None) -> Plan | None:
