@@ -78,6 +78,9 @@ def _request_error(_: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:  # FastAPI could not decode the body (not UTF-8, say)
+        msg = "the body cannot be read: send JSON text in UTF-8"
+        return JSONResponse(error_body(("body",), msg), status_code=422)
     return JSONResponse(
         error_body((), str(exc.detail)), status_code=exc.status_code, headers=exc.headers
     )
