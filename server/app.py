@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 import planbook
 from server.api import admin, diff, versions, workflow
+from server.api.answers import AnswerCache
 from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
 from server.limits import BodyGate, BodyRules
@@ -47,6 +48,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.answers = AnswerCache(settings.pull_cache_bytes)
     install_error_handlers(app)
     for module in (versions, workflow, admin, diff):
         app.include_router(module.router)
