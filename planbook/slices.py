@@ -105,4 +105,8 @@ def _counts(facts: pd.DataFrame | None) -> dict[tuple[str, str], int]:
         {"team": facts["team"].astype(str), "scenario": facts["scenario"].astype(str)}
     )
     sizes = keys.groupby(["team", "scenario"], sort=True).size()
-    return {(str(t), str(s)): int(n) for (t, s), n in sizes.items()}
+    teams = sizes.index.get_level_values(0).astype(str)
+    scenarios = sizes.index.get_level_values(1).astype(str)
+    return {
+        (str(t), str(s)): int(n) for t, s, n in zip(teams, scenarios, sizes.to_numpy(), strict=True)
+    }
