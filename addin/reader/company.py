@@ -188,6 +188,8 @@ def _convert(value: Any, column: Column, at: str, problems: list[Problem]) -> An
             problems.append(amount)
             return None
         return amount if column.kind == "decimal" else int(amount)
+    if column.kind == "ids":
+        return tuple(i.strip() for i in text(value).split(",") if i.strip())
     if column.kind == "bool":
         if isinstance(value, bool):
             return value

@@ -21,7 +21,7 @@ class Column:
 
     field: str
     heading: str
-    kind: str = "text"  # text, decimal, int, bool, or a choice list "a|b|c"
+    kind: str = "text"  # text, decimal, int, bool, ids (comma-separated), or a choice "a|b|c"
     required: bool = True
     width: float = 16
 
@@ -77,6 +77,7 @@ TABLES: tuple[Table, ...] = (
             Column("allow_negative", "Negative allowed", kind="bool", width=12),
             Column("period_rollup", "Period roll-up", kind="sum|last|average", width=13),
             Column("description", "Description", required=False, width=30),
+            Column("derived_from", "Derived from", kind="ids", required=False, width=20),
         ),
     ),
     Table(
