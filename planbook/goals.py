@@ -63,9 +63,11 @@ def goal_attainment(
                 rows.append(_row(goal, scenario, kind, due, target, projected))
     frame = pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
     order = {g.id: i for i, g in enumerate(chosen)}
+    rank = {s: i for i, s in enumerate(dict.fromkeys(scenarios))}
     frame["_goal"] = frame["goal"].map(order)
-    frame = frame.sort_values(["_goal", "due", "scenario"], kind="stable")
-    return frame.drop(columns="_goal").reset_index(drop=True)
+    frame["_scenario"] = frame["scenario"].map(rank)
+    frame = frame.sort_values(["_goal", "due", "_scenario"], kind="stable")
+    return frame.drop(columns=["_goal", "_scenario"]).reset_index(drop=True)
 
 
 def _row(

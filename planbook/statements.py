@@ -31,9 +31,9 @@ def pnl_statement(
     frames = []
     for scenario in dict.fromkeys(scenarios):
         view = scenario_view(plan, facts, scenario)
-        sums = consolidate(
-            view.plan, view.facts, by=("pnl_line",), period=period, filters={"scenario": [scenario]}
-        )
+        kinds = [t.value for t in AccountType if t is AccountType.REVENUE or t.is_cost]
+        filters = {"scenario": [scenario], "account_type": kinds}
+        sums = consolidate(view.plan, view.facts, by=("pnl_line",), period=period, filters=filters)
         frames.append(_statement(plan, scenario, sums))
     return pd.concat(frames, ignore_index=True)
 
