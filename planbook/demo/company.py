@@ -264,9 +264,19 @@ def demo_scenarios() -> tuple[Scenario, ...]:
             change("price_index", "percent", "0.05"),
         ),
     }
-    return tuple(
+    builtin = tuple(
         s.model_copy(update={"assumptions": overrides.get(s.id, ())}) for s in BUILTIN_SCENARIOS
     )
+    marketing_cut = Scenario.model_validate(
+        {
+            "id": "marketing-cut",
+            "name": "Marketing programs -10%",
+            "description": "What if every marketing program is cut by a tenth? (docs/engine.md)",
+            "base": "base",
+            "facts": [{"kind": "percent", "value": "-0.1", "account": "Marketing programs"}],
+        }
+    )
+    return (*builtin, marketing_cut)
 
 
 def _arr_milestones(calendar: FiscalCalendar, opening_arr: Decimal) -> tuple[Milestone, ...]:
