@@ -60,7 +60,9 @@ def scenario_view(
     found = {s.id: s for s in plan.scenarios}[scenario]
     own, out = _source(plan, facts, found, config)
     if found.facts:
-        overrides = [Override(o.kind, o.value, o.team, o.account, o.period) for o in found.facts]
+        overrides = [
+            Override(o.kind, o.value, o.team, o.account, o.period, o.line) for o in found.facts
+        ]
         out = apply_overrides(own, out, overrides, scenario=scenario, name=scenario)
     driven = apply_assumption_overrides(own, found.assumptions)
     if found.assumptions:
@@ -148,7 +150,8 @@ def scenario_problems(plan: Plan) -> list[Problem]:
                 problems.append(Problem((*loc, "assumptions", j, "period"), msg))
         if scenario.facts:
             overrides = [
-                Override(o.kind, o.value, o.team, o.account, o.period) for o in scenario.facts
+                Override(o.kind, o.value, o.team, o.account, o.period, o.line)
+                for o in scenario.facts
             ]
             try:
                 apply_overrides(plan, _EMPTY, overrides)

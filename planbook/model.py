@@ -191,13 +191,15 @@ class Team(_Model):
 class FactOverride(_Model):
     """A change to a slice of a scenario's facts: ``percent`` scales by (1 + value), ``add``
     adds value, ``set`` replaces. ``team`` (a team or department), ``account`` (an account or
-    P&L line) and ``period`` (a month, fiscal quarter, half or year) select; none selects all."""
+    P&L line), ``line`` and ``period`` (a month, fiscal quarter, half or year) select; none
+    selects all."""
 
     kind: Literal["percent", "add", "set"]
     value: Decimal
     team: str | None = None
     account: str | None = None
     period: str | None = None
+    line: str | None = None
 
 
 class AssumptionOverride(_Model):
