@@ -11,7 +11,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 import planbook
-from server.api import admin, diff, versions, workflow
+from server.api import admin, diff, engine, versions, workflow
 from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
 from server.limits import BodyGate, BodyRules
@@ -48,7 +48,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.store = store
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (versions, workflow, admin, diff):
+    for module in (versions, workflow, admin, diff, engine):
         app.include_router(module.router)
     rules = BodyRules(
         limit=settings.max_body_bytes,

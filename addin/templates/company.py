@@ -8,6 +8,7 @@ workbook back into a :class:`~planbook.model.Plan`, naming the cell of every pro
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
@@ -100,7 +101,10 @@ def _table_sheet(wb: Workbook, plan: Plan, table: Table) -> None:
     for r, record in enumerate(records, start=HEADER_ROW + 1):
         for c, column in enumerate(table.columns, start=1):
             style.input_cell(ws, r, c, _format(column.kind))
-            style.literal(ws.cell(row=r, column=c, value=record.get(column.field)))
+            value = record.get(column.field)
+            if column.kind == "json":
+                value = _json_cell(value)
+            style.literal(ws.cell(row=r, column=c, value=value))
         by_month = record.get(table.by_month, {}) if table.by_month else {}
         for i, period in enumerate(periods, start=len(table.columns) + 1):
             style.input_cell(ws, r, i, "General")
@@ -126,6 +130,13 @@ def _record(item: Any) -> dict[str, Any]:
         elif isinstance(value, tuple):  # ids, as the reader takes them
             data[key] = ", ".join(value) or None
     return data
+
+
+def _json_cell(value: Any) -> str | None:
+    """A list of overrides or milestones as compact JSON text (decimals as text)."""
+    if not value:
+        return None
+    return json.dumps(value, default=str, separators=(",", ":"))
 
 
 def _format(kind: str) -> str:
