@@ -23,6 +23,7 @@ from planbook.cli.status import status
 from planbook.cli.tag import tag
 from planbook.cli.template import template
 from planbook.cli.validate import validate
+from planbook.cli.variance import variance_command
 from planbook.extras import missing_extra
 
 app = typer.Typer(
@@ -50,6 +51,7 @@ app.command()(verify)
 app.command()(serve)
 app.add_typer(token.app)
 app.add_typer(actuals.app)
+app.command("variance")(variance_command)
 
 
 def _version(value: bool) -> None:

@@ -105,9 +105,7 @@ def test_merge_replaces_the_imported_month_of_mapped_accounts_only(demo, mapping
     merged = merge_actuals(current, found)
     march = merged[merged["period"] == "2026-03"]
     travel = march[march["account"] == "travel"]
-    assert list(zip(travel["team"], travel["amount"], strict=True)) == [
-        ("sales-na", Decimal("99"))
-    ]
+    assert list(zip(travel["team"], travel["amount"], strict=True)) == [("sales-na", Decimal("99"))]
     assert len(march[march["account"] == "headcount"]) == len(
         current[(current["period"] == "2026-03") & (current["account"] == "headcount")]
     )
