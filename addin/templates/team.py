@@ -25,12 +25,14 @@ from addin.templates.layout import (
     TeamLayout,
     col,
     headcount_driven,
+    rows_with_room,
 )
 from addin.templates.reference import accounts_sheet, assumptions_sheet, define, instructions_sheet
 from addin.templates.settings_sheet import settings_sheet
 from addin.templates.summary import summary_sheet
 from addin.templates.team_values import Person, team_values
 from planbook.errors import PlanbookError
+from planbook.headcount import HeadcountAccounts
 from planbook.model import Plan, Team
 
 
@@ -45,7 +47,11 @@ def team_template(
     headcount_rows: int = 60,
     budget_rows: int = 80,
 ) -> Workbook:
-    """The budget template of one team, blank or filled with its facts and positions."""
+    """The budget template of one team, blank or filled with its facts and positions.
+
+    It has at least ``headcount_rows`` position rows and ``budget_rows`` spend lines, and
+    room to grow beyond the positions (or the heads its facts plan) and the lines it holds
+    (:func:`~addin.templates.layout.rows_with_room`)."""
     team = _team(plan, team_id)
     check_version(version)
     if scenario not in {s.id for s in plan.scenarios}:
@@ -54,12 +60,13 @@ def team_template(
         )
     lines = _budget_lines(plan, facts, team_id, scenario)
     people = _positions(positions, team_id, scenario)
+    heads = max(len(people), _heads(facts, team_id, scenario))
     layout = TeamLayout(
         plan,
         team,
         scenario,
-        headcount_rows=max(headcount_rows, len(people) + 10),
-        budget_rows=max(budget_rows, len(lines) + 10),
+        headcount_rows=rows_with_room(heads, headcount_rows),
+        budget_rows=rows_with_room(len(lines), budget_rows),
     )
     wb = Workbook()
     instructions_sheet(wb, layout, version)
@@ -115,6 +122,19 @@ def _budget_lines(
         lines.setdefault((str(account), str(line)), {})[str(period)] = Decimal(amount)
     keys = sorted(lines, key=lambda k: (order.get(k[0], len(order)), k[1]))
     return [(a, line, lines[(a, line)]) for a, line in keys]
+
+
+def _heads(facts: pd.DataFrame | None, team: str, scenario: str) -> int:
+    """The most heads on payroll the team's facts plan in any month (0 without facts)."""
+    if facts is None or facts.empty:
+        return 0
+    heads = HeadcountAccounts().heads
+    mine = facts[
+        (facts["team"] == team) & (facts["scenario"] == scenario) & (facts["account"] == heads)
+    ]
+    if mine.empty:
+        return 0
+    return int(mine.groupby("period", observed=True)["amount"].sum().map(Decimal).max())
 
 
 def _positions(positions: pd.DataFrame | None, team: str, scenario: str) -> list[Person]:

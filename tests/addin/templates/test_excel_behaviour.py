@@ -10,10 +10,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import openpyxl
+import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from addin.templates.layout import TeamLayout
+from addin.templates import team_template
+from addin.templates.layout import TeamLayout, rows_with_room
 from addin.templates.summary import summary_lines, summary_rows
 from planbook.demo import build_demo
 
@@ -117,3 +119,16 @@ def test_summary_follows_the_pnl_order_with_names_and_subtotals():
         )
     total = ws.cell(row=rows["line:T&E"], column=layout.summary_first_column).value
     assert re.fullmatch(rf"=SUM\(C{rows['travel']}:C{rows['meals-entertainment']}\)", total)
+
+
+def test_a_template_is_sized_to_its_team_with_room_to_grow():
+    demo = build_demo()
+    mine = demo.positions[
+        (demo.positions["team"] == "sales-na") & (demo.positions["scenario"] == "base")
+    ]
+    crowd = pd.concat([mine] * 8, ignore_index=True)  # 104 people
+    crowd["position"] = [f"p{i}" for i in range(len(crowd))]
+    wb = team_template(demo.plan, "sales-na", positions=crowd)
+    inputs = wb.defined_names["HeadcountInputs"].attr_text
+    assert inputs.endswith(f"$E${10 + 160 - 1}")  # 104 people + 52 to grow, in tens: 160 rows
+    assert [rows_with_room(n, 60) for n in (0, 13, 40, 100)] == [60, 60, 60, 150]
