@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 import planbook
+from server import console
 from server.api import admin, diff, versions, workflow
 from server.errors import install_error_handlers
 from server.limits import BodyLimit
@@ -47,6 +48,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     install_error_handlers(app)
     for module in (versions, workflow, admin, diff):
         app.include_router(module.router)
+    console.install(app)
     app.add_middleware(
         BodyLimit, limit=settings.max_body_bytes, import_limit=settings.max_import_bytes
     )
