@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 import planbook
+from server import console
 from server.api import admin, diff, engine, versions, workflow
 from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
@@ -50,6 +51,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     install_error_handlers(app)
     for module in (versions, workflow, admin, diff, engine):
         app.include_router(module.router)
+    console.install(app)
     rules = BodyRules(
         limit=settings.max_body_bytes,
         import_limit=settings.max_import_bytes,
@@ -57,6 +59,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         max_large=settings.max_large_bodies,
         idle_seconds=settings.body_idle_seconds,
         body_seconds=settings.body_seconds,
+        form_prefixes=(console.PREFIX + "/",),
     )
     app.add_middleware(BodyGate, authenticate=_authenticator(store, settings), rules=rules)
     return app
