@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 import planbook
-from planbook.cli import token
+from planbook.cli import excel, token
 from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
@@ -49,6 +49,7 @@ app.command("import")(import_)
 app.command()(verify)
 app.command()(serve)
 app.add_typer(token.app)
+app.add_typer(excel.app)
 
 
 def _version(value: bool) -> None:
