@@ -114,13 +114,14 @@ def _one(
         return _answer_error(exc)
 
 
-def _errors(records: list[dict[str, Any]]) -> list[list[Any]]:
+def _errors(records: list[dict[str, Any]]) -> Any:
     """``PB.ERRORS()``: the caller's recent errors, newest first, as ``PB_ERRORS`` shows them."""
     rows = [
         (str(r.get("at", ""))[:19].replace("T", " "), "", r.get("code", ""), r.get("message", ""))
         for r in records[:50]
     ]
-    return _json(table(["time", "function", "error", "message"], rows or [("", "", "", "no errors")]))
+    rows = rows or [("", "", "", "no errors")]
+    return _json(table(["time", "function", "error", "message"], rows))
 
 
 def _answer_error(exc: Exception) -> dict[str, Any]:
@@ -139,9 +140,9 @@ def _ref(value: Any) -> str:
 def _argument(definition: Definition, name: str, value: Any) -> Any:
     """One argument as the definitions take it: a 1x1 blank is omitted, a range's blanks are
     None, an error value is refused (never read as a blank)."""
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
-        if len(value[0]) == 1:
-            value = value[0][0]
+    one_cell = isinstance(value, list) and len(value) == 1 and isinstance(value[0], list)
+    if one_cell and len(value[0]) == 1:
+        value = value[0][0]
     if isinstance(value, list):
         rows = [[_cell(definition, name, c) for c in row] for row in value]
         return rows
@@ -187,4 +188,3 @@ def resolver(plan: str) -> Callable[[str], int]:
         return cache.source().resolve(plan or cache.plan_id(), ref)
 
     return resolve
-

@@ -23,6 +23,14 @@ PREFIX = "/addin"
 """Every page, script and call of the Office.js add-in lives under this path."""
 ICON_SIZES = (16, 32, 64, 80)
 NAMESPACE = "PB"
+DESCRIPTION = (
+    "Planbook plans in Excel: =PB.GET and =PB.TABLE formulas, push budget, pull plan, "
+    "diff versions."
+)
+GET_STARTED = "Open Planbook on the Home tab and sign in with your Planbook token."
+TOOLTIP = (
+    "Sign in, pick the version this workbook reads, push your budget, pull the plan, diff versions."
+)
 
 
 class BadUrl(PlanbookError):
@@ -60,10 +68,10 @@ def manifest_xml(url: str) -> str:
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url(url)))
     app_id = uuid.uuid5(uuid.NAMESPACE_URL, base_url(url) + PREFIX)
     q = {k: quoteattr(v) for k, v in urls.items()}
-    icons = "".join(
-        f'<bt:Image size="{n}" resid="Icon.{n}"/>' for n in (16, 32, 80)
+    icons = "".join(f'<bt:Image size="{n}" resid="Icon.{n}"/>' for n in (16, 32, 80))
+    images = "".join(
+        f'<bt:Image id="Icon.{n}" DefaultValue={q[f"Icon.{n}"]}/>' for n in (16, 32, 80)
     )
-    images = "".join(f'<bt:Image id="Icon.{n}" DefaultValue={q[f"Icon.{n}"]}/>' for n in (16, 32, 80))
     links = "".join(
         f"<bt:Url id={quoteattr(k)} DefaultValue={q[k]}/>"
         for k in ("Taskpane.Url", "Functions.Script.Url", "Functions.Metadata.Url", "Help.Url")
@@ -79,7 +87,7 @@ def manifest_xml(url: str) -> str:
   <ProviderName>Planbook</ProviderName>
   <DefaultLocale>en-US</DefaultLocale>
   <DisplayName DefaultValue="Planbook"/>
-  <Description DefaultValue="Planbook plans in Excel: =PB.GET and =PB.TABLE formulas, push budget, pull plan, diff versions."/>
+  <Description DefaultValue={quoteattr(DESCRIPTION)}/>
   <IconUrl DefaultValue={q["Icon.32"]}/>
   <HighResolutionIconUrl DefaultValue={q["Icon.64"]}/>
   <SupportUrl DefaultValue={q["Help.Url"]}/>
@@ -98,7 +106,8 @@ def manifest_xml(url: str) -> str:
     <SourceLocation DefaultValue={q["Taskpane.Url"]}/>
   </DefaultSettings>
   <Permissions>ReadWriteDocument</Permissions>
-  <VersionOverrides xmlns="http://schemas.microsoft.com/office/taskpaneappversionoverrides" xsi:type="VersionOverridesV1_0">
+  <VersionOverrides xmlns="http://schemas.microsoft.com/office/taskpaneappversionoverrides"
+    xsi:type="VersionOverridesV1_0">
     <Hosts>
       <Host xsi:type="Workbook">
         <Runtimes>
@@ -158,8 +167,8 @@ def manifest_xml(url: str) -> str:
         <bt:String id="Button.Label" DefaultValue="Planbook"/>
       </bt:ShortStrings>
       <bt:LongStrings>
-        <bt:String id="GetStarted.Description" DefaultValue="Open Planbook on the Home tab and sign in with your Planbook token."/>
-        <bt:String id="Button.Tooltip" DefaultValue="Sign in, pick the version this workbook reads, push your budget, pull the plan, diff versions."/>
+        <bt:String id="GetStarted.Description" DefaultValue={quoteattr(GET_STARTED)}/>
+        <bt:String id="Button.Tooltip" DefaultValue={quoteattr(TOOLTIP)}/>
       </bt:LongStrings>
     </Resources>
   </VersionOverrides>

@@ -332,7 +332,9 @@
   var ready = new Promise(function (resolve) {
     Office.onReady(function () {
       var registered = register();
-      readPin().then(function (pin) {
+      var dom = document.readyState === "loading"
+        ? new Promise(function (r) { document.addEventListener("DOMContentLoaded", r); }) : Promise.resolve();
+      dom.then(readPin).then(function (pin) {
         state.pin = pin;
         if ($("signin-form")) wire();
         return storage().getItem(TOKEN_KEY);

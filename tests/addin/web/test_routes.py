@@ -57,7 +57,8 @@ def _get(account: str, team: str, month: str, *rest: Any) -> list[Any]:
 
 def test_metadata_comes_from_the_python_definitions():
     meta = functions_json()["functions"]
-    assert [f["id"] for f in meta] == [n.removeprefix("pb_").upper() for n in addin.functions.__all__]
+    names = [n.removeprefix("pb_").upper() for n in addin.functions.__all__]
+    assert [f["id"] for f in meta] == names
     get = next(f for f in meta if f["id"] == "GET")
     params = inspect.signature(addin.functions.pb_get).parameters
     assert [p["name"] for p in get["parameters"]] == list(params)
@@ -74,7 +75,8 @@ def test_manifest_names_only_https_urls_that_answer_without_a_token(app):
     xml = manifest_xml(URL)
     root = ET.fromstring(xml)
     assert root.tag.endswith("OfficeApp")
-    named = {e.get("DefaultValue") for e in root.iter() if (e.get("DefaultValue") or "").startswith("https")}
+    values = {e.get("DefaultValue") or "" for e in root.iter()}
+    named = {v for v in values if v.startswith("https")}
     assert named == set(manifest_urls(URL).values())
     for url in sorted(named):
         answer = client.get(url.removeprefix(URL))  # no Authorization header, as Excel fetches
@@ -96,7 +98,11 @@ def test_calls_need_a_token_and_say_who_it_is(app):
     assert client.get("/addin/me").status_code == 401
     me = client.get("/addin/me", headers={"Authorization": f"Bearer {tokens['lead']}"}).json()
     assert (me["name"], me["role"], me["teams"], me["plan"], me["latest"]) == (
-        "lead-user", "lead", ["sales-na"], "cirrus", 2
+        "lead-user",
+        "lead",
+        ["sales-na"],
+        "cirrus",
+        2,
     )
 
 
@@ -112,7 +118,8 @@ def test_a_batch_answers_each_call_as_the_caller_may_see_it(app):
         ["NOPE", []],
         ["ERRORS", []],
     ]
-    lead = _batch(client, tokens["lead"], calls, errors=[{"at": "2026-11-30T10:00:00", "code": "#REF!", "message": "m"}])
+    recent = [{"at": "2026-11-30T10:00:00", "code": "#REF!", "message": "m"}]
+    lead = _batch(client, tokens["lead"], calls, errors=recent)
     finance = _batch(client, tokens["finance"], calls)
     viewer = _batch(client, tokens["viewer"], calls)
     assert lead["version"] == finance["version"] == 2
@@ -142,7 +149,8 @@ def test_the_workbooks_pin_and_tags_are_resolved_per_batch(app):
     assert first["version"] == 1 and first["results"][0]["value"] == 0
     assert first["resolved"] == {"board-approved": 1, "latest": 2}
     store.set_tag(plan_id="cirrus", name="board-approved", ref=2)
-    moved = _batch(client, finance, [key, [*key[:1], [*key[1], [[1]]]]], pin="board-approved")
+    pinned_1 = [key[0], [*key[1], [[None]], [[1]]]]
+    moved = _batch(client, finance, [key, pinned_1], pin="board-approved")
     assert moved["version"] == 2 and moved["results"][0]["value"] > 0
     assert moved["results"][1]["value"] == 0  # an explicit version 1 in the cell
     gone = _batch(client, finance, [key], pin="no-such-tag")

@@ -41,8 +41,11 @@ def live(tmp_path_factory: pytest.TempPathFactory, demo: Any) -> Iterator[dict[s
 def _pane(browser: Browser, live: dict[str, Any], setup: str = "") -> tuple[Any, Page]:
     context = browser.new_context(ignore_https_errors=True)
     # the host's office.js is replaced by the shim; the setup runs before the client loads
-    context.route(OFFICE_JS, lambda route: route.fulfill(body=SHIM + setup, content_type="text/javascript"))
+    shim = SHIM + setup
+    context.route(OFFICE_JS, lambda r: r.fulfill(body=shim, content_type="text/javascript"))
     page = context.new_page()
+    page.on("console", lambda m: print("console:", m.text))
+    page.on("pageerror", lambda e: print("pageerror:", e))
     page.goto(f"{live['url']}/addin/taskpane.html")
     page.wait_for_function("window.Planbook !== undefined")
     registered = page.evaluate("Planbook.ready")
@@ -58,7 +61,8 @@ def _pane(browser: Browser, live: dict[str, Any], setup: str = "") -> tuple[Any,
 def _sign_in(page: Page, token: str) -> None:
     page.fill("#token", token)
     page.click("#signin-form button[type=submit]")
-    page.wait_for_selector("#signed:not([hidden])")
+    page.wait_for_selector("#signed:not([hidden]), #messages.bad")
+    assert page.is_visible("#signed"), page.text_content("#messages")
 
 
 def _expected(live: dict[str, Any], version: int, keys: list[tuple[str, str, str]]) -> list[float]:
@@ -80,13 +84,8 @@ def test_sign_in_registers_functions_and_computes_10000_cells_in_one_batch(brows
         assert page.evaluate("localStorage.getItem('planbook.token')") == live["tokens"]["finance"]
         assert live["tokens"]["finance"] not in str(page.evaluate("__shim.book.settings"))
         plan = live["demo"].plan
-        months = list(plan.calendar)[:12]
-        keys = [
-            (a.id, t.id, m)
-            for a in plan.accounts
-            for t in plan.teams
-            for m in months
-        ]
+        months = list(plan.calendar.periods)[:12]
+        keys = [(a.id, t.id, m) for a in plan.accounts for t in plan.teams for m in months]
         keys = (keys * (10_000 // len(keys) + 1))[:10_000]
         page.evaluate(
             "keys => { __shim.sheet('Sheet1'); keys.forEach((k, i) => __shim.formula('Sheet1', "
