@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 import planbook
-from planbook.cli import actuals, scenario, token
+from planbook.cli import actuals, excel, scenario, token
 from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
@@ -55,6 +55,7 @@ app.add_typer(token.app)
 app.add_typer(scenario.app)
 app.add_typer(actuals.app)
 app.command("variance")(variance_command)
+app.add_typer(excel.app)
 
 
 def _version(value: bool) -> None:
