@@ -126,8 +126,8 @@ def _record(item: Any) -> dict[str, Any]:
     for key, value in data.items():
         if hasattr(value, "value"):  # enums as their text
             data[key] = value.value
-        elif isinstance(value, tuple):  # ids, as the reader takes them
-            data[key] = ", ".join(value) or None
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            data[key] = ", ".join(value) or None  # ids, as the reader takes them
     return data
 
 
