@@ -11,7 +11,8 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 import planbook
-from server.api import admin, diff, versions, workflow
+from server import console
+from server.api import admin, diff, engine, versions, workflow
 from server.api.answers import AnswerCache
 from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
@@ -50,8 +51,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.settings = settings
     app.state.answers = AnswerCache(settings.pull_cache_bytes)
     install_error_handlers(app)
-    for module in (versions, workflow, admin, diff):
+    for module in (versions, workflow, admin, diff, engine):
         app.include_router(module.router)
+    console.install(app)
     rules = BodyRules(
         limit=settings.max_body_bytes,
         import_limit=settings.max_import_bytes,
@@ -59,6 +61,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         max_large=settings.max_large_bodies,
         idle_seconds=settings.body_idle_seconds,
         body_seconds=settings.body_seconds,
+        form_prefixes=(console.PREFIX + "/",),
     )
     app.add_middleware(BodyGate, authenticate=_authenticator(store, settings), rules=rules)
     return app

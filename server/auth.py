@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 import pyarrow as pa
 
+from planbook.confidential import confidential_accounts
 from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
@@ -161,7 +162,7 @@ def hidden_filter(principal: Principal, plan: Plan, wanted: FactFilter) -> FactF
     """The filter with the confidential accounts this caller may not see."""
     if principal.sees_confidential:
         return wanted
-    hidden = [a.id for a in plan.accounts if a.confidential]
+    hidden = sorted(confidential_accounts(plan))
     return FactFilter(
         scenarios=wanted.scenarios,
         teams=wanted.teams,

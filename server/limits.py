@@ -13,6 +13,10 @@
 4. timed: a body that stalls for ``idle_seconds``, or is still arriving after
    ``body_seconds``, gets 408 and its connection is closed.
 
+Pages that sign in with their own session (the web console's forms, under ``form_prefixes``)
+carry no bearer token: their bodies skip step 1 (the page checks its session cookie and CSRF
+token) and are held to ``form_limit`` bytes, small enough that they are never large.
+
 Refusals are JSON in the service's error shape (:func:`server.errors.store_error_response`).
 """
 
@@ -45,6 +49,8 @@ class BodyRules:
     max_large: int = 2
     idle_seconds: float = 30.0
     body_seconds: float = 300.0
+    form_prefixes: tuple[str, ...] = ()
+    form_limit: int = 64 * 1024
 
 
 class BodyGate:
@@ -64,6 +70,9 @@ class BodyGate:
             await self.app(scope, receive, send)
             return
         rules = self.rules
+        if scope["path"].startswith(rules.form_prefixes) and rules.form_prefixes:
+            await self._form(scope, receive, send)
+            return
         limit = rules.import_limit if scope["path"].rstrip("/").endswith("/import") else rules.limit
         try:
             header = headers.get(b"authorization")
@@ -90,6 +99,15 @@ class BodyGate:
             await _guarded(self.app, scope, receive, send, limit=limit, rules=rules)
         finally:
             self.large -= large
+
+    async def _form(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A page's form: bounded and timed, authenticated by the page itself."""
+        limit = self.rules.form_limit
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _refuse(TooLarge(_too_large(limit), loc=("body",)), scope, receive, send)
+            return
+        await _guarded(self.app, scope, receive, send, limit=limit, rules=self.rules)
 
 
 async def _guarded(

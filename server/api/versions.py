@@ -77,6 +77,7 @@ def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> Pu
         company=company,
         facts=facts,
         clear=tuple(body.clear),
+        replace_team=body.replace_team,
     )
     version, created = ctx.store.push(request)
     response.status_code = 201 if created else 200
@@ -104,6 +105,13 @@ async def push_facts(
     response: Response,
     base: Annotated[int, Query(ge=0, description="The version the changes are based on.")],
     message: Annotated[str, Query(max_length=2000)] = "",
+    replace_team: Annotated[
+        bool,
+        Query(
+            description="Each team's rows replace that team's whole budget (or actuals); "
+            "by default they replace only the (team, scenario) slices they hold."
+        ),
+    ] = False,
 ) -> PushOut:
     """Push facts sent as Parquet (the fast way for large pushes); otherwise the same as
     ``POST /plans/{plan}/versions``."""
@@ -113,7 +121,7 @@ async def push_facts(
             async for chunk in request.stream():
                 file.write(chunk)
         facts = await run_in_threadpool(_parquet_facts, path)
-    push = PushRequest(plan, base=base, message=message, facts=facts)
+    push = PushRequest(plan, base=base, message=message, facts=facts, replace_team=replace_team)
     version, created = await run_in_threadpool(ctx.store.push, push)
     response.status_code = 201 if created else 200
     return PushOut(created=created, version=VersionOut.of(version))
