@@ -87,7 +87,7 @@ def parts_of(conn: Connection, plan_id: str, number: int) -> dict[str, PartInfo]
     version_hash = conn.scalar(
         select(VersionRow.hash).where(VersionRow.plan_id == plan_id, VersionRow.number == number)
     )
-    key = (str(conn.engine.url), plan_id, number, version_hash or "")
+    key = (f"{id(conn.engine)}:{conn.engine.url}", plan_id, number, version_hash or "")
     with _PARTS_LOCK:
         kept = _PARTS_CACHE.get(key) if version_hash else None
         if kept is not None:
