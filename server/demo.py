@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from planbook.confidential import confidential_accounts
 from planbook.demo import Demo
 from planbook.model import AccountType, Plan
 from server.store.contract import PushRequest
@@ -26,7 +27,8 @@ def _lead(plan: Plan, team: str) -> str:
 
 def _padded(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
     """A first draft that asks for too much: an off-site on the team's largest opex account."""
-    opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX and not a.confidential}
+    hidden = confidential_accounts(plan)
+    opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX and a.id not in hidden}
     base = facts[(facts["scenario"] == "base") & facts["account"].isin(opex)]
     if base.empty:
         return facts

@@ -10,7 +10,10 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-__all__ = ["install"]
+__all__ = ["PREFIX", "install"]
+
+PREFIX = "/console"
+"""Where the console's pages live; their forms sign in with the console's own session."""
 
 
 def install(app: FastAPI) -> None:

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from planbook.errors import PlanbookError, PlanValidationError
 from server.auth import ActingStore
+from server.console import PREFIX
 from server.console import session as sessions
 from server.console.chart import bridge_chart, money
 from server.console.diffview import Level, diff_page
@@ -28,7 +29,7 @@ from server.store.store import Store
 
 __all__ = ["router", "templates"]
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["money"] = money
 templates.env.filters["q"] = lambda params: urlencode({k: v for k, v in params.items() if v})
