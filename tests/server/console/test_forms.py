@@ -110,3 +110,18 @@ def test_the_diff_page_shows_salaries_only_as_the_role_allows(
     assert page.status_code == 200
     shown = set(re.findall(r"<td>(sales-[a-z]+)</td><td>salaries</td>", page.text))
     assert shown == seen  # the page's 50 largest lines: salaries of the teams it may see
+
+
+def test_the_kpi_page_shows_goal_attainment_and_kpis_per_scenario(console: Console) -> None:
+    client, _ = _signed_in(console, "viewer")
+    with closing(client):
+        page = client.get(
+            "/console/plans/cirrus/kpis",
+            params={"version": "board-approved", "scenario": ["base", "conservative"]},
+        )
+        wrong = client.get("/console/plans/cirrus/kpis", params={"scenario": "nope"})
+    assert page.status_code == 200
+    assert re.findall(r'data-scenario="([a-z-]+)"', page.text) == ["base", "conservative"]
+    assert "<td>double-arr</td><td>conservative</td>" in page.text
+    assert re.search(r"<td>arr</td>(<td class=\"num\">[0-9,]+</td>){4}</tr>", page.text)
+    assert wrong.status_code == 422 and "nope" in wrong.text
