@@ -37,3 +37,16 @@ def test_the_wheel_declares_the_command_and_the_extras(wheel: Path) -> None:
     for extra in ("excel", "service", "postgres"):
         assert f"Provides-Extra: {extra}" in metadata
     assert 'Requires-Dist: planbook[service]; extra == "postgres"' in metadata
+
+
+def test_the_wheel_carries_the_consoles_templates_and_stylesheet(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    console = ROOT / "server" / "console"
+    files = {
+        path.relative_to(ROOT).as_posix()
+        for folder in ("templates", "static")
+        for path in (console / folder).iterdir()
+    }
+    assert "server/console/templates/diff.html" in files
+    assert "server/console/static/console.css" in files
+    assert files <= names
