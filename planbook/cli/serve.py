@@ -66,4 +66,6 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
