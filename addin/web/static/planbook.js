@@ -234,7 +234,7 @@
           var r = s.getRange("A1:" + last); r.load("values,numberFormat"); return r;
         });
         return ctx.sync().then(function () {
-          return {
+          return withPin({
             client: "Office.js", version: (state.me && state.me.xlwings) || "",
             book: { name: "workbook", active_sheet_index: sheets.items.findIndex(function (s) { return s.name === active.name; }), selection: "A1" },
             names: [],
@@ -250,10 +250,24 @@
               }
               return { name: s.name, values: values, pictures: [], tables: [] };
             }),
-          };
+          });
         });
       });
     });
+  }
+
+  /* the buttons read the pin from the xlwings.conf sheet: send them the pane's (in the
+   * request only; the sheet itself is not changed) */
+  function withPin(book) {
+    var conf = book.sheets.filter(function (s) { return s.name === "xlwings.conf"; })[0];
+    if (!conf) return book;
+    var row = conf.values.filter(function (r) { return String(r[0]).toUpperCase() === PIN_KEY; })[0];
+    if (row) { row[1] = state.pin; return book; }
+    conf.values.forEach(function (r) { while (r.length < 2) r.push(""); });
+    var added = conf.values[0].map(function () { return ""; });
+    added[0] = PIN_KEY; added[1] = state.pin;
+    conf.values.push(added);
+    return book;
   }
 
   function applyActions(ctx, actions) {
