@@ -56,6 +56,7 @@ def _get(account: str, team: str, month: str, *rest: Any) -> list[Any]:
 
 
 def test_metadata_comes_from_the_python_definitions():
+    assert functions_json()["allowErrorForDataTypeAny"] is True
     meta = functions_json()["functions"]
     names = [n.removeprefix("pb_").upper() for n in addin.functions.__all__]
     assert [f["id"] for f in meta] == names
