@@ -65,11 +65,16 @@
   }
 
   /* --- custom functions: batched --------------------------------------------------------- */
+  var ERROR_TYPES = { NotAvailable: "#N/A", Value: "#VALUE!", Ref: "#REF!", Div0: "#DIV/0!",
+    Num: "#NUM!", Name: "#NAME?", Null: "#NULL!", Spill: "#SPILL!", Calc: "#CALC!", Busy: "#BUSY!",
+    GettingData: "#GETTING_DATA", Connect: "#CONNECT!", Field: "#FIELD!", Blocked: "#BLOCKED!" };
+
   function argument(value) {
     if (value === undefined || value === null) return null;
     if (Array.isArray(value)) return value.map(argument);
     if (typeof value === "object") {
-      var code = value.code || (value.type === "Error" && value.errorType) || "#VALUE!";
+      // a CustomFunctions.Error (code "#N/A") or an Excel error data type (errorType "NotAvailable")
+      var code = value.code || ERROR_TYPES[value.errorType] || value.errorType || "#VALUE!";
       return { error: String(code) };  // refused by the service with its reason
     }
     return value;
