@@ -118,7 +118,7 @@ def _one(
                 kwargs[n] = value
         if "version" in names:
             ref = kwargs.get("version")
-            kwargs["version"] = version_of(str(pinned) if ref is None else _ref(ref))
+            kwargs["version"] = pinned if ref is None else version_of(_ref(ref))
         result = fn(**kwargs)
         fast = type(result) is float and math.isfinite(result)
         return {"value": result if fast else _json(result)}
