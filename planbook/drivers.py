@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import canonical_dtypes, facts_from_cents, float_amounts
+from planbook.facts import canonical_dtypes, facts_from_cents
+from planbook.frames import float_amounts
 from planbook.model import Plan, Unit
 
 __all__ = [

@@ -27,14 +27,8 @@ import pandas as pd
 from planbook.calendar import FiscalCalendar
 from planbook.drivers import DRIVEN_ACCOUNTS, DriverConfig, driven_facts, has_drivers
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import (
-    canonical_dtypes,
-    concat_facts,
-    empty_facts,
-    facts_from_cents,
-    float_amounts,
-    normalize,
-)
+from planbook.facts import canonical_dtypes, empty_facts, facts_from_cents, normalize
+from planbook.frames import concat_facts, float_amounts
 from planbook.kpis import kpis
 from planbook.model import AssumptionOverride, Plan, Scenario
 from planbook.scenarios import Override, apply_overrides

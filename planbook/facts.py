@@ -32,14 +32,12 @@ __all__ = [
     "FACT_COLUMNS",
     "KEY_COLUMNS",
     "canonical_dtypes",
-    "concat_facts",
     "empty_facts",
     "fact_keys",
     "facts_from_arrow",
     "facts_from_cents",
     "facts_from_records",
     "facts_to_arrow",
-    "float_amounts",
     "normalize",
     "plain_decimal",
     "read_facts",
@@ -396,22 +394,3 @@ def _plain_decimal_text(amount: pa.ChunkedArray) -> pa.ChunkedArray:
     text = amount.cast(pa.string())
     text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
     return pc.replace_substring_regex(text, r"\.$", "")
-
-
-def float_amounts(facts: pd.DataFrame) -> np.ndarray:
-    """The ``amount`` column as float64, cast in Arrow (fast for millions of decimals);
-    for estimates and ratios (KPIs, drivers), never for stored amounts."""
-    column = facts["amount"]
-    if isinstance(column.dtype, pd.ArrowDtype):
-        values: np.ndarray = pc.cast(pa.array(column.array), pa.float64()).to_numpy(
-            zero_copy_only=False
-        )
-        return values
-    return column.astype("float64").to_numpy()
-
-
-def concat_facts(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Several facts frames as one canonical frame, joined in Arrow: categoricals with
-    different categories never fall back to millions of Python strings."""
-    tables = [facts_to_arrow(canonical_dtypes(f)) for f in frames]
-    return facts_from_arrow(pa.concat_tables(tables))

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import canonical_dtypes, float_amounts
+from planbook.facts import canonical_dtypes
+from planbook.frames import float_amounts
 from planbook.kpi_formulas import FORMULAS, Inputs
 from planbook.model import AccountType, Plan, Unit
 
