@@ -27,7 +27,7 @@ import pandas as pd
 from planbook.calendar import FiscalCalendar
 from planbook.drivers import DRIVEN_ACCOUNTS, DriverConfig, driven_facts, has_drivers
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import canonical_dtypes, empty_facts, facts_from_cents, normalize
+from planbook.facts import canonical_dtypes, empty_facts, facts_from_cents
 from planbook.frames import concat_facts, float_amounts
 from planbook.kpis import kpis
 from planbook.model import AssumptionOverride, Plan, Scenario
@@ -74,7 +74,7 @@ def scenario_view(
         and (found.base is None or found.facts or found.assumptions)
     ):
         out = _redrive(driven, out, scenario, config)
-    return ScenarioView(scenario=found, plan=driven, facts=normalize(out))
+    return ScenarioView(scenario=found, plan=driven, facts=canonical_dtypes(out))
 
 
 def scenario_facts(plan: Plan, facts: pd.DataFrame, scenario: str) -> pd.DataFrame:
