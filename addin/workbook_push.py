@@ -92,6 +92,7 @@ def team_request(
         facts=facts if len(facts) else None,
         clear=() if len(facts) else (team_part(book.team),),
         source=wb.name,
+        replace_team=True,  # the facts are the team's whole budget, its scenario replaced
     )
     return request, book
 

@@ -153,7 +153,10 @@ class Account(_Model):
 
     ``pnl_sign`` is how the account's amounts enter the P&L: +1 for income, -1 for cost (costs
     are entered as positive amounts). Headcount and metric accounts stay out of the P&L and
-    have no ``pnl_line``. ``confidential`` marks accounts (salaries) that only some roles see.
+    have no ``pnl_line``. ``confidential`` marks accounts (salaries) that only some roles see;
+    ``derived_from`` names the accounts this one is computed from (payroll taxes from
+    salaries), so that an account derived from a confidential one is confidential too
+    (:func:`planbook.confidential.confidential_accounts`).
     ``period_rollup`` says how months combine into quarters and years: ``sum`` for flows
     (spend, hires), ``last`` for balances (heads on payroll, customers at month end),
     ``average`` for levels (a price).
@@ -169,6 +172,7 @@ class Account(_Model):
     allow_negative: bool = False
     period_rollup: Literal["sum", "last", "average"] = "sum"
     description: str = ""
+    derived_from: tuple[Id, ...] = ()
 
 
 class Department(_Model):

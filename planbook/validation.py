@@ -88,6 +88,15 @@ def validate_plan(plan: Plan) -> list[Problem]:
                     f"cost account {account.id!r} is in {account.unit}; costs are in currency",
                 )
             )
+        problems += [
+            Problem(
+                ("accounts", i, "derived_from"),
+                f"account {account.id!r} is derived from {source!r}, which is not in the "
+                f"chart of accounts; expected one of {_choices(account_ids)}",
+            )
+            for source in account.derived_from
+            if source not in account_ids
+        ]
     for i, assumption in enumerate(plan.assumptions):
         if assumption.id in account_ids:
             problems.append(

@@ -189,6 +189,8 @@ def _convert(value: Any, column: Column, at: str, problems: list[Problem]) -> An
             problems.append(amount)
             return None
         return amount if column.kind == "decimal" else int(amount)
+    if column.kind == "ids":
+        return tuple(i.strip() for i in text(value).split(",") if i.strip())
     if column.kind == "json":
         try:
             parsed = json.loads(text(value))

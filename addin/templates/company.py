@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -127,6 +126,8 @@ def _record(item: Any) -> dict[str, Any]:
     for key, value in data.items():
         if hasattr(value, "value"):  # enums as their text
             data[key] = value.value
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            data[key] = ", ".join(value) or None  # ids, as the reader takes them
     return data
 
 
@@ -152,8 +153,12 @@ def _validations(ws: Worksheet, table: Table, top: int, bottom: int) -> None:
             choices = '"' + column.kind.replace("|", ",") + '"'
         else:
             continue
-        dv = DataValidation(type="list", formula1=choices, allow_blank=not column.required)
-        dv.error = f"{column.heading}: pick one from the list."
-        dv.errorTitle = column.heading
+        dv = style.validation(
+            "list",
+            title=column.heading,
+            message=f"{column.heading}: pick one from the list.",
+            formula1=choices,
+            allow_blank=not column.required,
+        )
         dv.add(f"{col(c)}{top}:{col(c)}{bottom}")
         ws.add_data_validation(dv)

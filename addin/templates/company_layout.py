@@ -21,7 +21,8 @@ class Column:
 
     field: str
     heading: str
-    kind: str = "text"  # text, decimal, int, bool, json (a list), or a choice list "a|b|c"
+    kind: str = "text"  # text, decimal, int, bool, ids (comma-separated), json (a list),
+    # or a choice list "a|b|c"
     required: bool = True
     width: float = 16
 
@@ -77,6 +78,7 @@ TABLES: tuple[Table, ...] = (
             Column("allow_negative", "Negative allowed", kind="bool", width=12),
             Column("period_rollup", "Period roll-up", kind="sum|last|average", width=13),
             Column("description", "Description", required=False, width=30),
+            Column("derived_from", "Derived from", kind="ids", required=False, width=20),
         ),
     ),
     Table(

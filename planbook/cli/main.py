@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 import planbook
-from planbook.cli import scenario, token
+from planbook.cli import actuals, excel, scenario, token
 from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
@@ -24,6 +24,7 @@ from planbook.cli.status import status
 from planbook.cli.tag import tag
 from planbook.cli.template import template
 from planbook.cli.validate import validate
+from planbook.cli.variance import variance_command
 from planbook.extras import missing_extra
 
 app = typer.Typer(
@@ -52,6 +53,9 @@ app.command()(verify)
 app.command()(serve)
 app.add_typer(token.app)
 app.add_typer(scenario.app)
+app.add_typer(actuals.app)
+app.command("variance")(variance_command)
+app.add_typer(excel.app)
 
 
 def _version(value: bool) -> None:
