@@ -196,6 +196,9 @@ def test_push_workbook_on_a_stale_base_says_who_changed_what(where, demo, tmp_pa
         assert "version 1" in run("pull", "--out", path, "--team", TEAM, *where.reads(who))
     edit(alice, {"Budget!A5": "travel", "Budget!D5": 100})
     assert "Pushed version 2" in run("push", alice, *where.args("alice"))
+    # the same edited file again: its own first push is no conflict, and no new version
+    out = run("push", alice, *where.args("alice"))
+    assert "Nothing to push: version 2 already holds exactly what alice.xlsx pushes" in out
     edit(bob, {"Budget!A5": "travel", "Budget!D5": 200})
     out = run("push", bob, *where.args("bob"), code=1)
     assert "part 'team:sales-na' was changed by alice at " in out
@@ -227,6 +230,7 @@ def test_push_and_pull_company_workbook(where, demo, tmp_path):
     assert "Nothing changed" in run("push", path, *where.args("finance"))
     edit(path, {"Plan!B6": "Cirrus Analytics FY27"})
     assert "Pushed version 2" in run("push", path, *where.args("finance"))
+    assert "Nothing to push: version 2 already holds" in run("push", path, *where.args("finance"))
     store = where.store()
     assert store.plan("cirrus").name == "Cirrus Analytics FY27"
     store.close()
