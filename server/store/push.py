@@ -69,6 +69,10 @@ def push(conn: Connection, request: PushRequest, *, author: str) -> tuple[Versio
             f"the plan definition is for plan {plan.id!r}, not {request.plan_id!r}",
             loc=("company", "id"),
         )
+    if request.positions is not None:  # checked before they are serialized
+        problems = check_positions(plan, request.positions, source=request.source)
+        if problems:
+            raise PlanValidationError(problems, subject=request.source)
     blobs = _new_blobs(conn, plan, request, head_parts)
     written = {
         p: b for p, b in blobs.items() if p not in head_parts or head_parts[p].hash != b.hash
@@ -214,8 +218,6 @@ def _validate(
             loc=("clear",),
         )
     problems: list[Problem] = []
-    if request.positions is not None:
-        problems += check_positions(plan, request.positions, source=request.source)
     if request.facts is not None and len(request.facts):
         problems += validate_facts(plan, request.facts, source=request.source)
     if request.company is not None:
