@@ -141,7 +141,7 @@ def _team_facts(
     store: StoreAPI, plan: Plan, book: TeamWorkbook, how: WorkbookPush, base: int
 ) -> pd.DataFrame:
     """The workbook's scenario plus the team's other budget scenarios as of ``base``."""
-    budget = [s.id for s in plan.scenarios if not s.actuals]
+    budget = [s.id for s in plan.scenarios if not s.actuals and s.base is None]
     stored = store.facts(plan.id, base, FactFilter(teams=[book.team], scenarios=budget))
     stored = _plain(stored)
     mine = stored["scenario"] == book.scenario

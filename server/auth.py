@@ -15,6 +15,7 @@ tokens can be created through the API. Roles:
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -129,6 +130,24 @@ class Principal:
             f"{action} needs the role finance or admin; your token is {self.role}",
             loc=("action",),
         )
+
+    def check_body(self, path: str) -> None:
+        """Refuse a request body this caller may never send to ``path``, before it is read:
+        every body under ``/api/v1`` is a write (none a viewer may make); tokens and imports
+        are admin's, tags admin's and finance's. The route still checks the write itself."""
+        if not path.startswith("/api/v1/"):
+            return  # the Office.js calls: every role
+        for pattern, roles, doing in _BODY_RULES:
+            if pattern.search(path):
+                self.require(*roles, doing=doing)
+                return
+
+
+_BODY_RULES = (
+    (re.compile(r"^/api/v1/(import|tokens)/?$"), ("admin",), "creating tokens or importing"),
+    (re.compile(r"^/api/v1/plans/[^/]+/tags(/|$)"), ("admin", "finance"), "moving a tag"),
+    (re.compile(r"^/api/v1/"), ("admin", "finance", "lead"), "changing the store"),
+)
 
 
 class TokenFinder(Protocol):

@@ -1,5 +1,6 @@
-"""The demo company as a realistic history in a store: set-up, each team's first draft,
-submissions, a returned budget and its fix, approval, a ``board-approved`` tag, actuals."""
+"""The demo company as a realistic history in a store: set-up, each team's first draft
+(tagged ``first-drafts``), submissions, a returned budget and its fix, approval, a
+``board-approved`` tag, actuals."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ def load_demo(
             )
         )
         lead.change_status(plan_id=plan.id, team=team.id, action="submit")
+    finance.set_tag(plan_id=plan.id, name="first-drafts", ref=version.number)
     progress(f"returning {returned} and its fix")
     version = _return_and_fix(store, plan, facts[(facts["team"] == returned) & ~is_actual], version)
     for team in plan.teams:

@@ -16,10 +16,12 @@ from server.store.errors import (
     InvalidRequest,
     NotAuthenticated,
     NotFound,
+    ServiceBusy,
     StoreError,
     StoreNotEmpty,
     StoreUnavailable,
     TooLarge,
+    TooSlow,
 )
 from server.store.parts import (
     ACTUALS,
@@ -56,6 +58,7 @@ __all__ = [
     "PartInfo",
     "Progress",
     "PushRequest",
+    "ServiceBusy",
     "StatusChange",
     "StoreAPI",
     "StoreError",
@@ -64,6 +67,7 @@ __all__ = [
     "TagInfo",
     "TokenInfo",
     "TooLarge",
+    "TooSlow",
     "VersionInfo",
     "actual_rows",
     "from_json",
