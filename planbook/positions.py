@@ -27,8 +27,8 @@ def empty_positions() -> pd.DataFrame:
 
 def check_positions(plan: Plan, positions: pd.DataFrame, *, source: str) -> list[Problem]:
     """Every problem of a positions table against a plan: columns, known teams and
-    scenarios, start months in the calendar, salaries as non-negative numbers, each
-    (scenario, team, position) once."""
+    scenarios, start months in the calendar, salaries as non-negative numbers, no control
+    characters, each (scenario, team, position) once."""
     missing = [c for c in POSITION_COLUMNS if c not in positions.columns]
     if missing:
         return [Problem((source, "positions"), f"no column {', '.join(missing)}")]
@@ -51,6 +51,9 @@ def check_positions(plan: Plan, positions: pd.DataFrame, *, source: str) -> list
             problems.append(
                 Problem((*at, "annual_salary"), f"{salary!r} is not a non-negative amount")
             )
+        texts = (scenario, team, position, _role, _level, start, salary)
+        if any(ch < " " or ch == "\x7f" for value in texts for ch in value):
+            problems.append(Problem(at, "a value holds a control character (NUL, tab, ...)"))
         key = (scenario, team, position)
         if not position or key in seen:
             problems.append(Problem((*at, "position"), f"position {position!r} is empty or twice"))

@@ -41,10 +41,12 @@ def test_positions_push_is_checked_and_a_lead_pushes_only_its_own(api, demo):
     bad = _positions(demo, "sales-na")
     bad["start"][0] = "2031-01"
     bad["annual_salary"][1] = "lots"
+    bad["role"][2] = "AE\x00"
     answer = client.post(f"{P}/versions", json={"base": 2, "positions": bad}, headers=h["lead"])
     assert answer.status_code == 422
     msgs = " ".join(e["msg"] for e in answer.json()["errors"])
     assert "'2031-01' is not a month" in msgs and "'lots' is not a non-negative amount" in msgs
+    assert "control character" in msgs
     uneven = {"scenario": ["base"], "team": []}
     answer = client.post(f"{P}/versions", json={"base": 2, "positions": uneven}, headers=h["lead"])
     assert answer.status_code == 422
