@@ -53,9 +53,14 @@ def load_demo(
         rows = facts[(facts["team"] == team.id) & ~is_actual]
         draft = _padded(plan, rows) if team.id == returned else rows
         lead = store.acting_as(_lead(plan, team.id))
+        positions = demo.positions[demo.positions["team"] == team.id]
         version, _ = lead.push(
             PushRequest(
-                plan.id, base=version.number, message=f"{team.name}: first draft", facts=draft
+                plan.id,
+                base=version.number,
+                message=f"{team.name}: first draft",
+                facts=draft,
+                positions=positions,
             )
         )
         lead.change_status(plan_id=plan.id, team=team.id, action="submit")

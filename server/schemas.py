@@ -73,6 +73,11 @@ class PushIn(_Body):
     clear: list[str] = Field(
         default=[], description="Parts to empty: team:<id> or actuals.", examples=[[]]
     )
+    positions: dict[str, list[Any]] | None = Field(
+        default=None,
+        description="Positions (scenario, team, position, role, level, start, annual_salary; "
+        "columnar, values as text): each team present replaces its positions part.",
+    )
     replace_team: bool = Field(
         default=False,
         strict=True,

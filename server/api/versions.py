@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from planbook.errors import FactsFileError, PlanValidationError, Problem
 from planbook.facts import read_facts
 from planbook.model import Plan
+from planbook.positions import positions_from_columns
 from planbook.validation import parse_plan
 from server.api.answers import AnswerCache
 from server.api.deps import Ctx
@@ -78,6 +79,7 @@ def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> Pu
         facts=facts,
         clear=tuple(body.clear),
         replace_team=body.replace_team,
+        positions=positions_from_columns(body.positions) if body.positions is not None else None,
     )
     version, created = ctx.store.push(request)
     response.status_code = 201 if created else 200

@@ -10,15 +10,26 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
+from planbook.positions import empty_positions
 from server.store.contract import ALL_FACTS, FactFilter
 from server.store.errors import NotFound
-from server.store.parts import ACTUALS, COMPANY, decode_facts, decode_plan, is_team_part, team_of
+from server.store.parts import (
+    ACTUALS,
+    COMPANY,
+    decode_facts,
+    decode_plan,
+    decode_positions,
+    is_team_part,
+    positions_part,
+    team_of,
+)
 from server.store.records import PartInfo, VersionInfo
 from server.store.schema import BlobRow, PlanRow, Tag, VersionPart, VersionRow
 
@@ -271,3 +282,11 @@ def _filter(table: pa.Table, wanted: FactFilter) -> pa.Table:
         mask = pc.invert(hide) if mask is None else pc.and_(mask, pc.invert(hide))
     table = table if mask is None else table.filter(mask)
     return table.select(list(FACT_COLUMNS))
+
+
+def positions_of(conn: Connection, plan_id: str, number: int, team: str) -> pd.DataFrame:
+    """One team's stored positions in a version (no rows when it stores none)."""
+    part = parts_of(conn, plan_id, number).get(positions_part(team))
+    if part is None:
+        return empty_positions()
+    return decode_positions(blob_data(conn, [part.hash])[part.hash])

@@ -119,6 +119,12 @@ class Store:
         """A version's facts as a canonical frame, filtered."""
         return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
 
+    def positions(self, plan_id: str, ref: str | int, team: str) -> pd.DataFrame:
+        """One team's positions in a version, every value as text."""
+        with transaction(self.engine) as conn:
+            number = read.resolve(conn, plan_id, ref)
+            return read.positions_of(conn, plan_id, number, team)
+
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         """Versions newest first, with the parts each changed."""
         with transaction(self.engine) as conn:
