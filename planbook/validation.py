@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from planbook.calendar import FiscalCalendar, is_period
+from planbook.dependencies import dependency_problems
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import AMOUNT_TYPE, canonical_dtypes, fact_keys, plain_decimal
 from planbook.kpis import opening_problems
@@ -104,6 +105,7 @@ def validate_plan(plan: Plan) -> list[Problem]:
             complete=True,
         )
     problems += opening_problems(plan)
+    problems += dependency_problems(plan)
     for i, goal in enumerate(plan.goals):
         problems += _goal_problems(i, goal.metric, goal.due, goal.team, plan, calendar)
     seen_envelopes: set[tuple[str, str]] = set()

@@ -249,6 +249,7 @@ _CONSTANT_ASSUMPTIONS = (
     ("recruiting_per_hire", "Recruiting cost per hire", "currency", "6500"),
     ("training_per_head", "Training per head per month", "currency", "75"),
     ("commission_rate", "Commission on new ARR", "percent", "0.1"),
+    ("hires_per_recruiter", "Hires one recruiter makes a month", "ratio", "5"),
 )
 
 
