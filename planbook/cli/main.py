@@ -9,6 +9,7 @@ from rich.markup import escape
 
 import planbook
 from planbook.cli import actuals, token
+from planbook.cli.align import align_command
 from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
@@ -52,6 +53,7 @@ app.command()(serve)
 app.add_typer(token.app)
 app.add_typer(actuals.app)
 app.command("variance")(variance_command)
+app.command("align")(align_command)
 
 
 def _version(value: bool) -> None:
