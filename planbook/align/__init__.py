@@ -32,6 +32,8 @@ __all__ = [
     "AlignmentSettings",
     "Finding",
     "alignment_report",
+    "approval_blockers",
+    "approval_teams",
     "blocking_for",
     "findings_frame",
 ]
@@ -69,6 +71,20 @@ def alignment_report(
     )
     order = {rule: i for i, rule in enumerate(RULES)}
     return sorted(found, key=lambda f: (order[f.rule], f.team or "", f.period))
+
+
+def approval_teams(plan: Plan, team: str) -> list[str]:
+    """The teams whose facts decide whether ``team`` may be approved: itself and the teams
+    it declared it waits for."""
+    return [team, *sorted({d.on_team for d in plan.dependencies if d.team == team} - {team})]
+
+
+def approval_blockers(
+    plan: Plan, facts: pd.DataFrame, team: str, settings: AlignmentSettings | None = None
+) -> list[Finding]:
+    """The blocking findings that stop ``team``'s approval. ``facts`` need hold only the
+    teams of :func:`approval_teams` (the team-level rules read nothing else)."""
+    return blocking_for(alignment_report(plan, facts, settings), plan, team)
 
 
 def blocking_for(findings: list[Finding], plan: Plan, team: str) -> list[Finding]:

@@ -51,3 +51,29 @@ def test_align_refuses_an_unknown_team(db):
     assert "--team nope: not a team of plan cirrus" in run(
         "align", "--db", db, "--team", "nope", code=1
     )
+
+
+def test_approving_past_blocking_findings_needs_force(tmp_path, demo):
+    path = str(tmp_path / "planbook.db")
+    store = Store.open(path, actor="finance")
+    try:
+        store.push(PushRequest("cirrus", base=None, company=demo.plan, facts=demo.facts))
+    finally:
+        store.close()
+    for team in ("cs-support", "sales-na"):
+        run("status", team, "submit", "--db", path)
+    refused = run("status", "cs-support", "approve", "--db", path, code=1)
+    assert "team 'cs-support' has 1 blocking alignment finding: Team Support budgets" in refused
+    assert "approve with --force" in refused
+    run("status", "sales-na", "approve", "--db", path)  # no blocking findings: no force needed
+    run("status", "cs-support", "approve", "--force", "-c", "tax fix in Q3", "--db", path)
+    store = Store.open(path, actor="t")
+    try:
+        statuses = store.statuses("cirrus")
+    finally:
+        store.close()
+    assert statuses["cs-support"].status == "approved"
+    assert statuses["cs-support"].comment == (
+        "forced past blocking findings (payroll-tax FY2027): tax fix in Q3"
+    )
+    assert statuses["sales-na"].comment == ""
