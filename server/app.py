@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 import planbook
-from server.api import admin, diff, versions, workflow
+from server.api import admin, diff, reports, versions, workflow
 from server.errors import install_error_handlers
 from server.limits import BodyLimit
 from server.settings import Settings
@@ -45,7 +45,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.store = store
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (versions, workflow, admin, diff):
+    for module in (versions, workflow, admin, diff, reports):
         app.include_router(module.router)
     app.add_middleware(
         BodyLimit, limit=settings.max_body_bytes, import_limit=settings.max_import_bytes
