@@ -1,7 +1,7 @@
 """``python -m benchmarks``: every benchmark group, one table.
 
 Options: ``--repeat N`` (default 3), ``--only GROUP`` (facts, roll-ups, workbooks,
-functions, diff or store), and ``--small`` (a 60-team, 40-account, 12-month plan instead of
+functions, diff, reports or store), and ``--small`` (a 60-team, 40-account, 12-month plan instead of
 company scale, to try the runner quickly). The store group prints its own table of pulls,
 pushes and storage growth (see docs/store-benchmarks.md).
 """
@@ -13,7 +13,7 @@ import itertools
 
 from rich.console import Console
 
-from benchmarks import diff, facts, functions, store, workbooks
+from benchmarks import diff, facts, functions, reports, store, workbooks
 from benchmarks.runner import run
 
 GROUPS = {
@@ -22,6 +22,7 @@ GROUPS = {
     "workbooks": workbooks.cases,
     "functions": functions.cases,
     "diff": diff.cases,
+    "reports": reports.cases,
 }
 
 
