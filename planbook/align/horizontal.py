@@ -43,8 +43,8 @@ def _rate(plan: Plan, assumption: str) -> dict[str, Decimal]:
 
 def _years(plan: Plan) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
-    for p in plan.calendar.periods:
-        out[plan.calendar.fiscal_year(p)].append(p)
+    for month, year in plan.calendar.labels("year").items():
+        out[year].append(month)
     return out
 
 
@@ -100,8 +100,8 @@ def _capacity(
     heads = sums(facts, scenario=s.scenario, account=s.heads, by=("line", "period"))
     per_recruiter = _rate(plan, s.hires_per_recruiter)
     quarters: dict[str, list[str]] = defaultdict(list)
-    for p in plan.calendar.periods:
-        quarters[plan.calendar.quarter(p)].append(p)
+    for month, quarter in plan.calendar.labels("quarter").items():
+        quarters[quarter].append(month)
     findings = []
     for quarter, months in quarters.items():
         wanted = sum((n for (_, m), n in hires.items() if m in months), Decimal(0))
@@ -150,9 +150,10 @@ def loaded_cost_findings(plan: Plan, facts: pd.DataFrame, s: AlignmentSettings) 
 
 def _per_year(plan: Plan, cells: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Decimal]:
     out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    year_of = plan.calendar.labels("year")
     for (team, month), value in cells.items():
-        if month in plan.calendar:
-            out[team, plan.calendar.fiscal_year(month)] += value
+        if month in year_of:
+            out[team, year_of[month]] += value
     return out
 
 
@@ -166,8 +167,9 @@ def _tools(
     )
     expected = _per_year(plan, {k: n * rate[k[1]] for k, n in heads.items()})
     findings = []
+    years = list(_years(plan))
     for team in plan.teams:
-        for year in _years(plan):
+        for year in years:
             got, want = (
                 tools.get((team.id, year), Decimal(0)),
                 expected.get((team.id, year), Decimal(0)),

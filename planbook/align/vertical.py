@@ -43,14 +43,15 @@ def envelope_findings(
     company over the sum of their envelopes by fiscal year."""
     request = monthly_costs(plan, facts, scenario=settings.scenario)
     envelope = _envelopes(plan, settings.scenario)
-    calendar = plan.calendar
+    quarter_of = plan.calendar.labels("quarter")
     years: dict[str, list[str]] = defaultdict(list)
-    for p in calendar.periods:
-        years[calendar.fiscal_year(p)].append(p)
+    for month, year in plan.calendar.labels("year").items():
+        years[year].append(month)
     findings: list[Finding] = []
     for team in plan.teams:
+        name = f"Team {team.name}"
         for year, months in years.items():
-            findings += _team_year(team.id, year, months, request, envelope, plan)
+            findings += _team_year(team.id, name, year, months, request, envelope, quarter_of)
     department_of = {t.id: t.department for t in plan.teams}
     for year, months in years.items():
         by_department: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -82,18 +83,23 @@ def envelope_findings(
 
 
 def _team_year(
-    team: str, year: str, months: list[str], request: Cells, envelope: Cells, plan: Plan
+    team: str,
+    name: str,
+    year: str,
+    months: list[str],
+    request: Cells,
+    envelope: Cells,
+    quarter_of: dict[str, str],
 ) -> list[Finding]:
     def total(cells: Cells, span: list[str]) -> Decimal:
         return sum((cells.get((team, m), Decimal(0)) for m in span), Decimal(0))
 
-    name = f"Team {plan.team(team).name}"
     req, env = total(request, months), total(envelope, months)
     if req > env:
         return [_over("team-envelope", BLOCKING, team, year, req, env, name)]
     quarters: dict[str, list[str]] = defaultdict(list)
     for m in months:
-        quarters[plan.calendar.quarter(m)].append(m)
+        quarters[quarter_of[m]].append(m)
     out = []
     for quarter, span in quarters.items():
         req, env = total(request, span), total(envelope, span)
@@ -126,6 +132,8 @@ def _over(
 def goal_findings(plan: Plan, facts: pd.DataFrame, settings: AlignmentSettings) -> list[Finding]:
     """Goals without an owner team; company targets the bottom-up plan does not meet."""
     findings = []
+    targets = sorted({g.metric for g in plan.goals if g.metric in settings.target_metrics})
+    values = _kpis(plan, facts, settings, targets) if targets else None
     for i, goal in enumerate(plan.goals):
         if goal.team is None:
             findings.append(
@@ -142,19 +150,37 @@ def goal_findings(plan: Plan, facts: pd.DataFrame, settings: AlignmentSettings) 
                 )
             )
         if goal.metric in settings.target_metrics:
-            found = _target(plan, facts, settings, goal.id)
+            found = _target(plan, facts, settings, goal.id, values)
             if found is not None:
                 findings.append(found)
     return findings
 
 
+def _kpis(
+    plan: Plan, facts: pd.DataFrame, settings: AlignmentSettings, metrics: list[str]
+) -> pd.DataFrame | None:
+    """Every target metric by month at once; None when one cannot be computed."""
+    try:
+        return kpis(plan, facts, scenarios=[settings.scenario], metrics=metrics, grain="month")
+    except PlanValidationError:
+        return None
+
+
 def _target(
-    plan: Plan, facts: pd.DataFrame, settings: AlignmentSettings, goal_id: str
+    plan: Plan,
+    facts: pd.DataFrame,
+    settings: AlignmentSettings,
+    goal_id: str,
+    computed: pd.DataFrame | None,
 ) -> Finding | None:
     goal = next(g for g in plan.goals if g.id == goal_id)
     try:
-        values = kpis(
-            plan, facts, scenarios=[settings.scenario], metrics=[goal.metric], grain="month"
+        values = (
+            computed[computed["metric"] == goal.metric]
+            if computed is not None
+            else kpis(
+                plan, facts, scenarios=[settings.scenario], metrics=[goal.metric], grain="month"
+            )
         )
     except PlanValidationError as exc:
         reason = "; ".join(p.msg for p in exc.problems)
