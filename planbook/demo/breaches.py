@@ -30,7 +30,7 @@ from planbook.facts import KEY_COLUMNS, facts_from_records, normalize
 from planbook.headcount import headcount_facts
 from planbook.model import Dependency, Envelope, Goal, Plan
 
-__all__ = ["plant_breaches"]
+__all__ = ["LOADED_COST_BREACHES", "PLANTED_TEAMS", "plant_breaches"]
 
 D = Decimal
 ENGINEER_HIRES = 8
@@ -44,6 +44,8 @@ HEADROOM = D("1.01")
 
 Cells = dict[tuple[str, str, str, str], Decimal]  # (team, account, line, period)
 PLANTED_TEAMS = ("product-eng", "sales-dev", "cs-support", "sales-emea", "product-mgmt")
+LOADED_COST_BREACHES = ("cs-support", "sales-emea", "product-mgmt")
+"""Teams whose base payroll does not follow their positions on purpose (tax, band, merit)."""
 
 
 def plant_breaches(
