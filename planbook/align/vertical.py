@@ -8,9 +8,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from planbook.align.findings import BLOCKING, WARNING, AlignmentSettings, Finding, money
 from planbook.errors import PlanValidationError
+from planbook.facts import KEY_COLUMNS, facts_from_arrow, facts_to_arrow
 from planbook.kpis import kpis
 from planbook.model import Plan
 
@@ -161,9 +164,40 @@ def _kpis(
 ) -> pd.DataFrame | None:
     """Every target metric by month at once; None when one cannot be computed."""
     try:
-        return kpis(plan, facts, scenarios=[settings.scenario], metrics=metrics, grain="month")
+        return kpis(
+            plan,
+            by_department(plan, facts),
+            scenarios=[settings.scenario],
+            metrics=metrics,
+            grain="month",
+        )
     except PlanValidationError:
         return None
+
+
+def by_department(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts summed to one team per department (its first): company KPIs read
+    departments (sales and marketing spend), never single teams, so they come out the same
+    from far fewer rows."""
+    first: dict[str, str] = {}
+    for team in plan.teams:
+        first.setdefault(team.department, team.id)
+    department = {t.id: t.department for t in plan.teams}
+    table = facts_to_arrow(facts)
+    column = table.column("team").combine_chunks()
+    names = [first.get(department.get(v, ""), v) for v in column.dictionary.to_pylist()]
+    columns = {c: table.column(c).cast(pa.string()) for c in KEY_COLUMNS if c != "team"}
+    columns["team"] = pc.take(pa.array(names, pa.string()), column.indices)
+    grouped = (
+        pa.table({**columns, "amount": table.column("amount")})
+        .group_by(list(KEY_COLUMNS))
+        .aggregate([("amount", "sum")])
+    )
+    return facts_from_arrow(
+        pa.table(
+            {c: grouped.column(c) for c in KEY_COLUMNS} | {"amount": grouped.column("amount_sum")}
+        )
+    )
 
 
 def _target(
