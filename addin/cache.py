@@ -4,8 +4,10 @@ A :class:`VersionCache` answers for one store (a service URL or an embedded data
 plan. The first question about a version fetches it once — its definition and facts, with a
 conditional GET (``If-None-Match``) when a copy is already in the cache folder — and every
 later question is an in-memory lookup. Numbered versions never change, so a snapshot stays
-valid; a tag or ``latest`` is resolved at the first fetch and re-checked only by
-:meth:`VersionCache.check`. When the service cannot be reached, snapshots already in memory
+valid and is cached by its number; a tag or ``latest`` is resolved again when its resolution
+is older than :data:`TAG_TTL_SECONDS` (a cheap question; the facts are fetched only when it
+names another number) or after :meth:`VersionCache.refresh` (the Refresh button).
+When the service cannot be reached, snapshots already in memory
 or in the cache folder still answer, marked offline.
 """
 
@@ -14,7 +16,9 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -49,6 +53,8 @@ __all__ = ["Offline", "Snapshot", "VersionCache", "open_cache"]
 
 MAX_SNAPSHOTS = 3
 """Versions kept in memory at once (a company-scale version is a few hundred MiB)."""
+TAG_TTL_SECONDS = 30.0
+"""How long what a tag or ``latest`` names is trusted before it is asked again."""
 
 
 class Offline(StoreUnavailable):
@@ -86,7 +92,9 @@ class VersionCache:
         self.folder = Path(settings.cache) if settings.cache else None
         self._door: StoreAPI | None = None
         self._retries = retries
-        self._refs: dict[str, int] = {}
+        self._refs: dict[str, tuple[int, float]] = {}
+        """What each ref named and when it was resolved (numbers never expire)."""
+        self.clock: Callable[[], float] = time.monotonic
         self._snapshots: OrderedDict[int, Snapshot] = OrderedDict()
         self.offline = False
         self.fetches = 0
@@ -131,20 +139,36 @@ class VersionCache:
     def snapshot(self, ref: str | int | None = None) -> Snapshot:
         """The version ``ref`` (default: the pin), fetched once."""
         ref = str(ref if ref not in (None, "") else self.settings.version or "latest")
-        number = self._refs.get(ref)
+        number = self._resolved(ref)
         if number is not None and number in self._snapshots:
             self._snapshots.move_to_end(number)
             return self._snapshots[number]
         with self._lock:  # one fetch of a version, however many cells ask at once
-            number = self._refs.get(ref)
+            number = self._resolved(ref)
             if number is not None and number in self._snapshots:
                 return self._snapshots[number]
             snapshot = self._load(ref)
-            self._refs[ref] = snapshot.info.number
+            self._refs[ref] = (snapshot.info.number, self.clock())
             self._snapshots[snapshot.info.number] = snapshot
             while len(self._snapshots) > MAX_SNAPSHOTS:
                 self._snapshots.popitem(last=False)
             return snapshot
+
+    def _resolved(self, ref: str) -> int | None:
+        """The number ``ref`` names, if known and still trusted (see the module docstring)."""
+        known = self._refs.get(ref)
+        if known is None:
+            return None
+        number, at = known
+        if ref.isdigit() or self.clock() - at < TAG_TTL_SECONDS:
+            return number
+        return None
+
+    def refresh(self) -> None:
+        """Forget what tags and ``latest`` named: the next question resolves them again.
+        Snapshots stay (a version never changes)."""
+        with self._lock:
+            self._refs = {k: v for k, v in self._refs.items() if k.isdigit()}
 
     def _load(self, ref: str) -> Snapshot:
         try:
@@ -183,7 +207,8 @@ class VersionCache:
         return Snapshot(info, plan, facts, datetime.now(UTC), from_disk=from_disk)
 
     def _offline_copy(self, ref: str, exc: StoreUnavailable) -> Snapshot:
-        number = self._refs.get(ref) or self._disk_refs().get(ref)
+        known = self._refs.get(ref)
+        number = known[0] if known else self._disk_refs().get(ref)
         if number is None and ref.isdigit():
             number = int(ref)
         if number is not None and number in self._snapshots:

@@ -52,6 +52,11 @@ class Session:
         self.settings = self.settings.pinned(version)
         self.cache = VersionCache(self.settings, as_caller=False)
 
+    def refresh(self) -> None:
+        """Resolve tags and ``latest`` again on the next call (the Refresh button); versions
+        already fetched stay cached by number."""
+        self.cache.refresh()
+
     def record(self, function: str, code: str, message: str) -> None:
         """Remember an error for ``pb_errors``."""
         record = ErrorRecord(datetime.now(UTC), function, code, message, _caller_name())

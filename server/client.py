@@ -170,6 +170,7 @@ class Client:
             "base": request.base,
             "message": request.message,
             "clear": list(request.clear),
+            "replace_team": request.replace_team,
         }
         if request.company is not None:
             body["company"] = request.company.model_dump(mode="json")
@@ -185,7 +186,11 @@ class Client:
         data = self._json(
             "POST",
             f"/plans/{request.plan_id}/versions/facts",
-            params={"base": request.base, "message": request.message},
+            params={
+                "base": request.base,
+                "message": request.message,
+                "replace_team": request.replace_team,
+            },
             content=sink.getvalue(),
             headers={"Content-Type": "application/vnd.apache.parquet"},
         )

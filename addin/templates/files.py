@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
+from addin.templates.cached import write_cached_values
 from addin.templates.company import company_workbook
 from addin.templates.team import team_template
 from planbook.model import Plan
@@ -23,6 +24,7 @@ def save_workbook(wb: Workbook, path: str | Path) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        write_cached_values(Path(tmp), wb)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)

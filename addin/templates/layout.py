@@ -37,6 +37,13 @@ def col(n: int) -> str:
     return letter
 
 
+def rows_with_room(used: int, minimum: int) -> int:
+    """Input rows for ``used`` filled (or expected) rows with room to grow: half as many
+    again and at least 20 more, rounded up to a multiple of 10, never fewer than ``minimum``."""
+    wanted = used + max(20, used // 2)
+    return max(minimum, -(-wanted // 10) * 10)
+
+
 def headcount_driven(accounts: HeadcountAccounts | None = None) -> tuple[str, ...]:
     """The accounts the Headcount sheet computes; spend lines may not use them."""
     a = accounts or HeadcountAccounts()

@@ -102,7 +102,7 @@ def _at_a_glance(ws: Worksheet, layout: TeamLayout) -> None:
             fmt = style.COUNT
         else:
             formula = f"=SUM({SUMMARY}!{months.format(row=rows[key])})"
-            fmt = style.MONEY
+            fmt = style.MONEY_WHOLE
         style.formula_cell(ws, r, 2, formula, fmt)
         ws.cell(row=r, column=2).alignment = Alignment(horizontal="left")
 

@@ -10,6 +10,7 @@ sheet), which a data validation keeps from being typed over.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -134,17 +135,31 @@ SET_BY_FINANCE = (
 )
 
 
-def refuse_typing(title: str, message: str) -> DataValidation:
-    """A data validation that refuses every typed entry (a custom rule that is never true)
-    with an error ``title`` and ``message``; programmatic writes are not validated."""
+def validation(
+    kind: str, *, title: str, message: str, prompt: bool = True, **rule: Any
+) -> DataValidation:
+    """A data validation that Excel enforces: a wrong entry is refused (error style "stop")
+    with an error box titled ``title`` that says ``message`` (what is expected); the same
+    text is the input prompt shown when the cell is selected (unless ``prompt`` is false).
+    ``rule`` holds the rest of the rule (``formula1``, ``operator``, ``allow_blank`` ...)."""
     return DataValidation(
-        type="custom",
-        formula1="FALSE",
-        allow_blank=False,
+        type=kind,
         showErrorMessage=True,
         errorStyle="stop",
         errorTitle=title,
         error=message,
+        showInputMessage=prompt,
+        promptTitle=title if prompt else None,
+        prompt=message if prompt else None,
+        **rule,
+    )
+
+
+def refuse_typing(title: str, message: str) -> DataValidation:
+    """A data validation that refuses every typed entry (a custom rule that is never true)
+    with an error ``title`` and ``message``; programmatic writes are not validated."""
+    return validation(
+        "custom", title=title, message=message, prompt=False, formula1="FALSE", allow_blank=False
     )
 
 

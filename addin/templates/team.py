@@ -12,11 +12,11 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.metadata import TEAM_KIND, TEMPLATE_VERSION, Metadata, check_version, write_metadata
 from addin.templates import style
+from addin.templates.cached import remember
 from addin.templates.layout import (
     BUDGET,
     BUDGET_COLUMNS,
@@ -25,15 +25,15 @@ from addin.templates.layout import (
     TeamLayout,
     col,
     headcount_driven,
+    rows_with_room,
 )
 from addin.templates.reference import accounts_sheet, assumptions_sheet, define, instructions_sheet
 from addin.templates.settings_sheet import settings_sheet
 from addin.templates.summary import summary_sheet
+from addin.templates.team_values import Person, team_values
 from planbook.errors import PlanbookError
+from planbook.headcount import HeadcountAccounts
 from planbook.model import Plan, Team
-
-Person = tuple[str, str, str, str, Decimal]
-"""(position, role, level, start month, annual salary) of one Headcount row."""
 
 
 def team_template(
@@ -47,7 +47,11 @@ def team_template(
     headcount_rows: int = 60,
     budget_rows: int = 80,
 ) -> Workbook:
-    """The budget template of one team, blank or filled with its facts and positions."""
+    """The budget template of one team, blank or filled with its facts and positions.
+
+    It has at least ``headcount_rows`` position rows and ``budget_rows`` spend lines, and
+    room to grow beyond the positions (or the heads its facts plan) and the lines it holds
+    (:func:`~addin.templates.layout.rows_with_room`)."""
     team = _team(plan, team_id)
     check_version(version)
     if scenario not in {s.id for s in plan.scenarios}:
@@ -56,12 +60,13 @@ def team_template(
         )
     lines = _budget_lines(plan, facts, team_id, scenario)
     people = _positions(positions, team_id, scenario)
+    heads = max(len(people), _heads(facts, team_id, scenario))
     layout = TeamLayout(
         plan,
         team,
         scenario,
-        headcount_rows=max(headcount_rows, len(people) + 10),
-        budget_rows=max(budget_rows, len(lines) + 10),
+        headcount_rows=rows_with_room(heads, headcount_rows),
+        budget_rows=rows_with_room(len(lines), budget_rows),
     )
     wb = Workbook()
     instructions_sheet(wb, layout, version)
@@ -72,6 +77,7 @@ def team_template(
     accounts_sheet(wb, layout)
     settings_sheet(wb, plan.id)
     write_metadata(wb, team_metadata(layout, version))
+    remember(wb, team_values(layout, people, lines))
     wb.properties.creator = "Planbook"
     wb.properties.title = f"{team.name}: budget request ({plan.name}, {scenario})"
     return wb
@@ -116,6 +122,19 @@ def _budget_lines(
         lines.setdefault((str(account), str(line)), {})[str(period)] = Decimal(amount)
     keys = sorted(lines, key=lambda k: (order.get(k[0], len(order)), k[1]))
     return [(a, line, lines[(a, line)]) for a, line in keys]
+
+
+def _heads(facts: pd.DataFrame | None, team: str, scenario: str) -> int:
+    """The most heads on payroll the team's facts plan in any month (0 without facts)."""
+    if facts is None or facts.empty:
+        return 0
+    heads = HeadcountAccounts().heads
+    mine = facts[
+        (facts["team"] == team) & (facts["scenario"] == scenario) & (facts["account"] == heads)
+    ]
+    if mine.empty:
+        return 0
+    return int(mine.groupby("period", observed=True)["amount"].sum().map(Decimal).max())
 
 
 def _positions(positions: pd.DataFrame | None, team: str, scenario: str) -> list[Person]:
@@ -227,15 +246,22 @@ def _headcount_totals(ws: Worksheet, layout: TeamLayout) -> None:
 
 def _headcount_validations(ws: Worksheet, layout: TeamLayout) -> None:
     top, bottom = layout.headcount_first_row, layout.headcount_last_row
-    start = DataValidation(type="list", formula1="Periods", allow_blank=True)
-    start.error = "Pick a month of the plan, or leave empty for people already on the payroll."
-    start.errorTitle = "Start month"
-    start.add(f"D{top}:D{bottom}")
-    salary = DataValidation(
-        type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+    start = style.validation(
+        "list",
+        title="Start month",
+        message="Pick a month of the plan, or leave empty for people already on the payroll.",
+        formula1="Periods",
+        allow_blank=True,
     )
-    salary.error = "Enter the annual base salary in plan currency, e.g. 98000."
-    salary.errorTitle = "Annual salary"
+    start.add(f"D{top}:D{bottom}")
+    salary = style.validation(
+        "decimal",
+        title="Annual salary",
+        message="Enter the annual base salary in plan currency (a number, 0 or more), e.g. 98000.",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+    )
     salary.add(f"E{top}:E{bottom}")
     ws.add_data_validation(start)
     ws.add_data_validation(salary)
@@ -302,19 +328,23 @@ def _budget_totals(ws: Worksheet, layout: TeamLayout) -> None:
 
 def _budget_validations(ws: Worksheet, layout: TeamLayout) -> None:
     top, bottom = layout.budget_first_row, layout.budget_last_row
-    account = DataValidation(type="list", formula1="BudgetAccounts", allow_blank=True)
-    account.error = "Pick an account from the list (the chart of accounts, Accounts sheet)."
-    account.errorTitle = "Account"
+    account = style.validation(
+        "list",
+        title="Account",
+        message="Pick an account id from the list (the chart of accounts, Accounts sheet).",
+        formula1="BudgetAccounts",
+        allow_blank=True,
+    )
     account.add(f"A{top}:A{bottom}")
-    amount = DataValidation(
-        type="decimal",
+    amount = style.validation(
+        "decimal",
+        title="Amount",
+        message="Enter an amount in plan currency (a number), e.g. 1250.50.",
         operator="between",
         formula1="-1000000000000",
         formula2="1000000000000",
         allow_blank=True,
     )
-    amount.error = "Enter an amount in plan currency, e.g. 1250.50."
-    amount.errorTitle = "Amount"
     last = col(layout.budget_first_column + len(layout.periods) - 1)
     amount.add(f"{col(layout.budget_first_column)}{top}:{last}{bottom}")
     ws.add_data_validation(account)

@@ -48,15 +48,26 @@ def template(
         Path | None,
         typer.Option(help="File to write; a folder when writing several team templates."),
     ] = None,
+    people: Annotated[
+        int,
+        typer.Option(min=0, help="Size the Headcount sheet for this many people (plus room)."),
+    ] = 0,
+    lines: Annotated[
+        int,
+        typer.Option(min=0, help="Size the Budget sheet for this many spend lines (plus room)."),
+    ] = 0,
 ) -> None:
     """Write a workbook template: a team's budget, or the company AOP workbook.
 
-    Blank unless --facts/--positions pre-fill a team's numbers. Several team templates
+    Blank unless --facts/--positions pre-fill a team's numbers. A team template has room for
+    60 people and 80 spend lines, or for what it holds, --people and --lines, with half as
+    many again (at least 20 rows) to grow into. Several team templates
     (--all-teams or --team repeated) go into the folder --out as team-<id>.xlsx.
     """
     # The excel extra: imported when used, so that `planbook --help` needs only the core.
     from addin.templates import company_workbook, team_template
     from addin.templates.files import save_workbook, team_file
+    from addin.templates.layout import rows_with_room
     from addin.workbook_pull import read_positions
 
     plan = _plan(plan_file, demo)
@@ -77,7 +88,14 @@ def template(
     several = len(teams) > 1
     for team_id in teams:
         wb = team_template(
-            plan, team_id, scenario=scenario, version=version, facts=facts, positions=positions
+            plan,
+            team_id,
+            scenario=scenario,
+            version=version,
+            facts=facts,
+            positions=positions,
+            headcount_rows=max(60, rows_with_room(people, 0)) if people else 60,
+            budget_rows=max(80, rows_with_room(lines, 0)) if lines else 80,
         )
         target = (
             (out or Path(".")) / team_file(team_id) if several else out or Path(team_file(team_id))

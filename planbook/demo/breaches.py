@@ -172,9 +172,9 @@ def _goals(plan: Plan) -> tuple[Goal, ...]:
         ),
         Goal(
             id="burn-multiple",
-            description="Burn multiple at most 2",
+            description="Burn multiple at most 2.5",
             metric="burn_multiple",
-            target=D("2"),
+            target=D("2.5"),
             direction="at_most",
             due=last,
             owner="Tom Becker",

@@ -101,19 +101,42 @@ def test_the_cli_runs_without_xlwings_importable():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
 
 
-def test_a_moved_tag_pin_is_reported_and_still_answers_from_the_snapshot(db, demo):
+def test_a_moved_tag_pin_is_followed_within_30_seconds_and_on_refresh(db, demo):
     store = Store.open(db)
     store.acting_as("cfo").set_tag(plan_id="cirrus", name="board", ref=2)
     store.close()
     session = session_on(db, version="board")
+    now = [1000.0]
+    session.cache.clock = lambda: now[0]
     before = call("pb_get", "software-tools", "sales-na", "2026-03")
     _push_new_version(db, demo)
     store = Store.open(db)
     store.acting_as("cfo").set_tag(plan_id="cirrus", name="board", ref=3)
     store.close()
+    now[0] += 10  # within 30 s: the tag is not asked again
+    assert call("pb_get", "software-tools", "sales-na", "2026-03") == before
     info = _info(call("pb_version"))
     assert info["pinned"] == "board" and info["version"] == 2
     assert info["pin now"] == 3 and info["stale"] is True
+    now[0] += 21  # 31 s after the first answer: resolved again, the new version answers
+    after = call("pb_get", "software-tools", "sales-na", "2026-03")
+    assert after[0][0] == before[0][0] + 1000
+    assert _info(call("pb_version"))["version"] == 3
+    fetches = session.cache.fetches
+    store = Store.open(db)
+    store.acting_as("cfo").set_tag(plan_id="cirrus", name="board", ref=2)
+    store.close()
+    session.refresh()  # the Refresh button: no wait, and version 2 is still in memory
     assert call("pb_get", "software-tools", "sales-na", "2026-03") == before
-    session.pin("latest")
-    assert call("pb_get", "software-tools", "sales-na", "2026-03")[0][0] == before[0][0] + 1000
+    assert session.cache.fetches == fetches
+
+
+def test_a_numbered_pin_is_never_asked_again(db, demo):
+    session = session_on(db, version="2")
+    now = [0.0]
+    session.cache.clock = lambda: now[0]
+    before = call("pb_get", "software-tools", "sales-na", "2026-03")
+    _push_new_version(db, demo)
+    now[0] += 3600
+    assert call("pb_get", "software-tools", "sales-na", "2026-03") == before
+    assert session.cache.fetches == 1

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from addin.libreoffice import convert
 from addin.reader import read_company_workbook, read_team_workbook
 from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook
 from addin.templates.layout import TeamLayout, headcount_driven
-from addin.templates.summary import summary_columns, summary_rows
+from addin.templates.summary import summary_columns, summary_lines, summary_rows
 from planbook.consolidate import request_vs_envelope
 from planbook.demo import build_demo
 from planbook.facts import normalize
@@ -130,10 +131,14 @@ def test_summary_formulas_compute_the_core_totals(recalculated):
             return envelope[period]
         if key == "remaining":
             return envelope[period] - total((*personnel, *costs))
+        if key.startswith("line:"):
+            (line,) = [li for li in summary_lines(layout) if li.key == key]
+            return sum((core(k, period) for k in line.keys), Decimal(0))
         return total([key])
 
     ws = wb["Summary"]
-    rows = {k: r for k, r in summary_rows(layout).items() if k != "heads"}
+    every = summary_rows(layout)
+    rows = {k: r for k, r in every.items() if k != "heads" and not k.startswith("heading:")}
     for j, (label, months) in enumerate(summary_columns(layout)):
         column = layout.summary_first_column + j
         for key, r in rows.items():
@@ -181,3 +186,33 @@ def test_instructions_glance_matches_core_request_vs_envelope(recalculated):
     assert _money(found["Envelope"]) == rows.loc[team, "envelope"]
     assert _money(found["Cost request"]) == rows.loc[team, "request"]
     assert _money(found["Remaining"]) == rows.loc[team, "remaining"]
+
+
+def test_cached_values_are_what_libreoffice_computes(recalculated):
+    """The generator's cached values (read with python-calamine, which reads cached values and
+    computes nothing) equal LibreOffice's recalculation in every formula cell."""
+    _, _, out, wb, layout = recalculated
+    source = out.parent.parent / "in" / out.name
+    if len(layout.periods) == 12:
+        pytest.skip("this workbook was filled with openpyxl, which keeps no cached values")
+    formulas = openpyxl.load_workbook(source)
+    cached = CalamineWorkbook.from_path(str(source))
+    differ, compared = [], 0
+    for ws in formulas.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        values = cached.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                compared += 1
+                mine = values[c.row - 1][c.column - 1]
+                theirs = wb[ws.title].cell(row=c.row, column=c.column).value
+                if isinstance(theirs, int | float) and not isinstance(theirs, bool):
+                    same = isinstance(mine, int | float) and abs(mine - theirs) < 0.005
+                else:
+                    same = (mine or "") == (theirs or "")
+                if not same:
+                    differ.append(f"{ws.title}!{c.coordinate}: {mine!r} != {theirs!r}")
+    assert differ == [] and compared > 5000
