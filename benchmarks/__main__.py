@@ -1,10 +1,10 @@
 """``python -m benchmarks``: every benchmark group, one table.
 
 Options: ``--repeat N`` (default 3), ``--only GROUP`` (facts, roll-ups, workbooks,
-functions, diff, store, service or reports), and ``--small`` (a 60-team, 40-account, 12-month
-plan instead of
-company scale, to try the runner quickly). The store group prints its own table of pulls,
-pushes and storage growth (see docs/store-benchmarks.md).
+functions, diff, engine, reports, store, service or addin), and ``--small`` (a 60-team,
+40-account, 12-month plan instead of company scale, to try the runner quickly). The store
+group prints its own table of pulls, pushes and storage growth (see
+docs/store-benchmarks.md).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import itertools
 
 from rich.console import Console
 
-from benchmarks import diff, facts, functions, reports, service, store, workbooks
+from benchmarks import addin_web, diff, engine, facts, functions, reports, service, store, workbooks
 from benchmarks.runner import run
 
 GROUPS = {
@@ -23,6 +23,7 @@ GROUPS = {
     "workbooks": workbooks.cases,
     "functions": functions.cases,
     "diff": diff.cases,
+    "engine": engine.cases,
     "reports": reports.cases,
 }
 
@@ -30,11 +31,14 @@ GROUPS = {
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=sorted([*GROUPS, "store", "service"]))
+    parser.add_argument("--only", choices=sorted([*GROUPS, "store", "service", "addin"]))
     parser.add_argument("--small", action="store_true")
     args = parser.parse_args()
     size: dict[str, int] = dict(teams=60, accounts=40, months=12) if args.small else {}
     console = Console(width=200)
+    if args.only == "addin":  # the Office.js add-in end to end (Chromium, HTTPS)
+        console.print(addin_web.run(**size, repeat=args.repeat), markup=False)
+        return
     if args.only not in ("store", "service"):
         chosen = [GROUPS[args.only]] if args.only else list(GROUPS.values())
         cases = itertools.chain.from_iterable(group(**size) for group in chosen)

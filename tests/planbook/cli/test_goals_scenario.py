@@ -75,3 +75,11 @@ def test_scenario_list_show_compare(db):
 def test_scenario_unknown_is_named(db):
     assert "'what'" in run("scenario", "show", "what", "--db", db, code=1)
     assert "'x'" in run("scenario", "compare", "--db", db, "--scenario", "base,x", code=1)
+
+
+def test_unknown_filter_values_are_named_not_an_empty_table(db, tmp_path):
+    out = run("consolidate", "--db", db, "--filter", "team=nope", code=1)
+    assert "team 'nope' is not in plan 'cirrus'" in out
+    out = run("pull", "--db", db, "--scenario", "base,nope", "--out", tmp_path / "f.csv", code=1)
+    assert "scenario 'nope'" in out and not (tmp_path / "f.csv").exists()
+    assert "Wrote" in run("pull", "--db", db, "--scenario", "base,aggressive", tmp_path / "g.csv")
