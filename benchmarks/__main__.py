@@ -1,7 +1,7 @@
 """``python -m benchmarks``: every benchmark group, one table.
 
 Options: ``--repeat N`` (default 3), ``--only GROUP`` (facts, roll-ups, workbooks,
-functions, diff, engine, store, pulls, service or addin), and ``--small`` (a 60-team,
+functions, diff, engine, reports, store, pulls, service or addin), and ``--small`` (a 60-team,
 40-account, 12-month plan instead of company scale, to try the runner quickly). The store
 group prints its own table of pulls, pushes and storage growth (see docs/store-benchmarks.md);
 pulls (over HTTP) and service (memory under large bodies) print theirs.
@@ -14,7 +14,18 @@ import itertools
 
 from rich.console import Console
 
-from benchmarks import addin_web, diff, engine, facts, functions, pulls, service, store, workbooks
+from benchmarks import (
+    addin_web,
+    diff,
+    engine,
+    facts,
+    functions,
+    pulls,
+    reports,
+    service,
+    store,
+    workbooks,
+)
 from benchmarks.runner import run
 
 GROUPS = {
@@ -24,6 +35,7 @@ GROUPS = {
     "functions": functions.cases,
     "diff": diff.cases,
     "engine": engine.cases,
+    "reports": reports.cases,
 }
 
 

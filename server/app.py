@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 import planbook
 from server import console
-from server.api import admin, diff, engine, positions, versions, workflow
+from server.api import admin, diff, engine, positions, reports, versions, workflow
 from server.api.answers import AnswerCache
 from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
@@ -51,7 +51,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.settings = settings
     app.state.answers = AnswerCache(settings.pull_cache_bytes)
     install_error_handlers(app)
-    for module in (versions, workflow, admin, diff, engine, positions):
+    for module in (versions, workflow, admin, diff, engine, positions, reports):
         app.include_router(module.router)
     console.install(app)
     rules = BodyRules(

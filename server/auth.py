@@ -278,10 +278,12 @@ class ActingStore:
         return self.store.push(request)
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
         self.principal.check_status(team, action)
-        return self.store.change_status(plan_id=plan_id, team=team, action=action, comment=comment)
+        return self.store.change_status(
+            plan_id=plan_id, team=team, action=action, comment=comment, force=force
+        )
 
     def set_tag(self, *, plan_id: str, name: str, ref: str | int) -> TagInfo:
         self.principal.require("admin", "finance", doing="moving a tag")

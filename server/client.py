@@ -276,10 +276,10 @@ class Client:
         return out
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
         """Submit, approve, return or reopen (the service records the token's name)."""
-        body = {"action": action, "comment": comment}
+        body: dict[str, object] = {"action": action, "comment": comment, "force": force}
         data = self._json("POST", f"/plans/{plan_id}/teams/{team}/status", json=body)
         return from_json(StatusChange, data)
 

@@ -68,7 +68,7 @@ def load_demo(
     progress(f"returning {returned} and its fix")
     version = _return_and_fix(store, plan, facts[(facts["team"] == returned) & ~is_actual], version)
     for team in plan.teams:
-        finance.change_status(plan_id=plan.id, team=team.id, action="approve")
+        finance.change_status(plan_id=plan.id, team=team.id, action="approve", force=True)
     finance.set_tag(plan_id=plan.id, name="board-approved", ref=version.number)
     progress("actuals")
     version, _ = finance.push(

@@ -118,6 +118,11 @@ class PushOut(BaseModel):
 class StatusIn(_Body):
     action: Literal["submit", "approve", "return", "reopen"]
     comment: str = Field(default="", max_length=2000, examples=["travel is over the envelope"])
+    force: bool = Field(
+        default=False,
+        description="Approve although the alignment report has blocking findings for the "
+        "team (recorded in the status change's comment).",
+    )
 
 
 class StatusOut(BaseModel):

@@ -175,9 +175,10 @@ class StoreAPI(Protocol):
         ...
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
-        """Submit, approve, return or reopen a team's budget."""
+        """Submit, approve, return or reopen a team's budget. Approving a team with blocking
+        alignment findings needs ``force``, and the change records that it was forced."""
         ...
 
     def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:

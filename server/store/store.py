@@ -145,13 +145,20 @@ class Store:
             return workflow.statuses(conn, plan_id, [t.id for t in plan.teams])
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
-        """Submit, approve, return or reopen a team's budget."""
+        """Submit, approve, return or reopen a team's budget (approving past blocking
+        alignment findings needs ``force``)."""
         _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
             return workflow.change_status(
-                conn, plan_id=plan_id, team=team, action=action, actor=self.actor, comment=comment
+                conn,
+                plan_id=plan_id,
+                team=team,
+                action=action,
+                actor=self.actor,
+                comment=comment,
+                force=force,
             )
 
     def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:
