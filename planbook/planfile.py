@@ -111,7 +111,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
     out: dict[str, Any] = {k: data[k] for k in ("id", "name", "currency", "start", "months")}
     for section in _SECTION_ORDER:
         items = []
-        for item in data[section]:
+        for item in data.get(section, ()):
             item = {k: v for k, v in item.items() if v not in ("", None, False)}
             for key in ("values", "amounts"):
                 if key in item:
