@@ -14,6 +14,7 @@ from addin.functions.convert import (
     Cell,
     FunctionError,
     excel_function,
+    refuse_error,
     table,
     text,
 )
@@ -56,6 +57,8 @@ def pb_get(
     check_visible(snapshot.plan, key[1], key[2])
     value = snapshot.index.get(*key)
     if value is None:
+        for part, what in zip(key[:3], ("scenario", "team", "account"), strict=True):
+            refuse_error(part, what)
         _check_known(snapshot.plan, key)
         return 0.0
     return value
@@ -82,7 +85,6 @@ def _check_known(plan: Any, key: tuple[str, str, str, str]) -> None:
 @xw.arg("scenario", doc="Scenario id (default base).")
 @xw.arg("months", doc="Months to include (blank: all).")
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_table(
     rows: Cell = "team",
@@ -119,7 +121,6 @@ def pb_table(
 
 @xw.func
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_version(version: Cell = None) -> Any:
     """The pinned version: its number, time, author and message, what the pin (a tag)
@@ -148,7 +149,6 @@ def pb_version(version: Cell = None) -> Any:
 
 
 @xw.func
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_errors() -> Any:
     """The last errors the pb_ functions returned, newest first, with their messages."""
