@@ -222,6 +222,14 @@ class Client:
     def facts_if_changed(self, plan_id: str, number: int, etag: str | None) -> tuple[str, bytes]:
         """``(etag, parquet)`` of a version's facts, or ``(etag, b"")`` when ``etag`` still
         matches (304: the copy the caller holds is current)."""
+        etag, content, _ = self.facts_download(plan_id, number, etag)
+        return etag, content
+
+    def facts_download(
+        self, plan_id: str, number: int, etag: str | None
+    ) -> tuple[str, bytes, FactFilter]:
+        """Like :meth:`facts_if_changed`, with what the token's role hides from the answer
+        (``hidden_accounts`` except for ``own_teams``; :data:`ALL_FACTS` when nothing)."""
         headers = {"If-None-Match": etag} if etag else {}
         response = self._send(
             "GET",
@@ -229,9 +237,10 @@ class Client:
             params={"format": "parquet"},
             headers=headers,
         )
+        hidden = _hidden(response.headers)
         if response.status_code == 304:
-            return etag or "", b""
-        return response.headers.get("ETag", ""), response.content
+            return etag or "", b"", hidden
+        return response.headers.get("ETag", ""), response.content, hidden
 
     def facts(
         self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
@@ -351,6 +360,13 @@ class Client:
     def revoke_token(self, token_id: int) -> TokenInfo:
         """Revoke a token."""
         return from_json(TokenInfo, self._json("DELETE", f"/tokens/{token_id}"))
+
+
+def _hidden(headers: httpx.Headers) -> FactFilter:
+    """What the service's ``X-Planbook-Hidden`` / ``X-Planbook-Own-Teams`` headers say."""
+    hidden = [a for a in headers.get("X-Planbook-Hidden", "").split(",") if a]
+    own = [t for t in headers.get("X-Planbook-Own-Teams", "").split(",") if t]
+    return FactFilter(hidden_accounts=hidden, own_teams=own) if hidden else ALL_FACTS
 
 
 def _checked(response: httpx.Response) -> httpx.Response:

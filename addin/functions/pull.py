@@ -54,7 +54,7 @@ def pb_get(
         account if isinstance(account, str) else text(account, "account"),
         to_period(period),
     )
-    check_visible(snapshot.plan, key[1], key[2])
+    check_visible(snapshot, key[1], key[2])
     value = snapshot.index.get(*key)
     if value is None:
         for part, what in zip(key[:3], ("scenario", "team", "account"), strict=True):
@@ -106,7 +106,7 @@ def pb_table(
     filters = filters_of(plan, scenario=scenario, account=account, team=team, months=months)
     long = consolidate(
         plan,
-        visible(plan, narrowed(plan, snapshot.facts, filters)),
+        visible(snapshot, narrowed(plan, snapshot.facts, filters)),
         by=by if period_grain else [*by, across],
         period=period_grain or "total",
         filters=filters,
