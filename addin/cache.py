@@ -154,6 +154,8 @@ class VersionCache:
                 return self._snapshots[number]
             snapshot = self._load(ref)
             self._refs[ref] = (snapshot.info.number, self.clock())
+            if not snapshot.offline:
+                self._remember(ref, snapshot.info.number)
             self._snapshots[snapshot.info.number] = snapshot
             while len(self._snapshots) > MAX_SNAPSHOTS:
                 self._snapshots.popitem(last=False)
@@ -292,9 +294,15 @@ class VersionCache:
             },
         }
         self._path(info.number, "json").write_text(json.dumps(meta))
-        refs = self._disk_refs() | {self.settings.version or "latest": info.number}
-        refs[str(info.number)] = info.number
-        (self.folder / f"{self.settings.plan}.refs.json").write_text(json.dumps(refs))
+
+    def _remember(self, ref: str, number: int) -> None:
+        """Record on disk what ``ref`` named, for answers while offline."""
+        if self.folder is None or not self._path(number, "json").is_file():
+            return
+        refs = self._disk_refs()
+        if refs.get(ref) != number:
+            refs |= {ref: number, str(number): number}
+            (self.folder / f"{self.settings.plan}.refs.json").write_text(json.dumps(refs))
 
 
 def open_cache(settings: AddinSettings) -> VersionCache:

@@ -127,7 +127,7 @@ def pb_version(version: Cell = None) -> Any:
     names now, the latest version, and whether the pin is stale (a newer version exists) or
     the service is offline."""
     session = current()
-    ref = session.settings.version if version is None else text(version, "version")
+    ref = session.pinned() if version is None else text(version, "version")
     snapshot = session.snapshot(ref)
     now = session.cache.check(snapshot, ref)
     info = snapshot.info
