@@ -92,6 +92,7 @@ def team_request(
         facts=facts if len(facts) else None,
         clear=() if len(facts) else (team_part(book.team),),
         source=wb.name,
+        replace_team=True,  # the facts are the team's whole budget, its scenario replaced
     )
     return request, book
 
@@ -135,7 +136,7 @@ def _team_facts(
     store: StoreAPI, plan: Plan, book: TeamWorkbook, how: WorkbookPush, base: int
 ) -> pd.DataFrame:
     """The workbook's scenario plus the team's other budget scenarios as of ``base``."""
-    budget = [s.id for s in plan.scenarios if not s.actuals]
+    budget = [s.id for s in plan.scenarios if not s.actuals and s.base is None]
     stored = store.facts(plan.id, base, FactFilter(teams=[book.team], scenarios=budget))
     stored = _plain(stored)
     mine = stored["scenario"] == book.scenario

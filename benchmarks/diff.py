@@ -6,6 +6,9 @@
 2. A diff where one team changed: in the 300-team plan against the same in a 12-team plan
    (the team part is the same size; goal: about the same time).
 3. A diff where one team changed against the same DuckDB join of the whole versions.
+4. The web console's diff page (``GET /console/plans/{plan}/diff``: the report in one
+   scenario, the bridge as SVG, 50 lines) against the same diff and report made directly on
+   the store (goal: within 1.5x; the page adds rendering, not work).
 
 Both stores are SQLite files in a temporary folder, filled before timing starts.
 """
@@ -13,7 +16,7 @@ Both stores are SQLite files in a temporary folder, filled before timing starts.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,10 +24,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from fastapi.testclient import TestClient
 
 from benchmarks.runner import Case
 from planbook.demo import Demo, build_demo
+from planbook.diff import DiffScope
 from planbook.facts import AMOUNT_TYPE, KEY_COLUMNS, facts_to_arrow
+from server.app import create_app
+from server.diffreport import diff_report
+from server.settings import Settings
 from server.store import PushRequest
 from server.store.compare import diff_versions
 from server.store.store import Store
@@ -128,3 +136,38 @@ def cases(*, teams: int = 300, accounts: int = 200, months: int = 36) -> Iterato
         lambda: duckdb_diff(base, single),
         goal="<= 0.5x",
     )
+    yield Case(
+        "diff",
+        "console diff page, 1% changed (HTML, bridge SVG, 50 lines)",
+        rows,
+        console_page(path / "big.db", plan_id, a="2", b="3"),
+        "the same diff and report on the store",
+        lambda: _report(store, plan_id, a=2, b=3),
+        goal="<= 1.5x",
+    )
+
+
+def _report(store: Store, plan_id: str, *, a: int, b: int) -> dict[str, object]:
+    """What the console's diff page computes, made directly (see server.console.diffview)."""
+    found = diff_versions(store, plan_id=plan_id, a=a, b=b, scope=DiffScope(scenarios=("base",)))
+    return diff_report(
+        store, found, bridge_by="department", scenario="base", limit=50, largest_first=True
+    )
+
+
+def console_page(db: Path, plan_id: str, *, a: str, b: str) -> Callable[[], object]:
+    """A signed-in console client's request for the diff page (in process)."""
+    secret = "benchmark-secret-" + "x" * 16
+    app = create_app(Settings(db=f"sqlite:///{db}", secret=secret), migrate=False)
+    client = TestClient(app)
+    form = client.get("/console/signin").text
+    csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    client.post("/console/signin", data={"csrf": csrf, "token": secret})
+
+    def page() -> object:
+        answer = client.get(f"/console/plans/{plan_id}/diff", params={"from": a, "to": b})
+        if answer.status_code != 200 or "<svg" not in answer.text:
+            raise RuntimeError(f"the console's diff page answered {answer.status_code}")
+        return answer
+
+    return page

@@ -6,6 +6,7 @@ arithmetic of its own.
 """
 
 from planbook.calendar import FiscalCalendar, is_period, shift_period
+from planbook.confidential import confidential_accounts
 from planbook.consolidate import (
     DIMENSIONS,
     PERIOD_GRAINS,
@@ -123,6 +124,7 @@ __all__ = [
     "check_facts",
     "compare_facts",
     "compare_scenario",
+    "confidential_accounts",
     "consolidate",
     "cost_by_team",
     "diff_facts",

@@ -26,6 +26,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "alembic",
         "pydantic_settings",
         "httpx",
+        "jinja2",
     ),
     "postgres": ("psycopg",),
 }

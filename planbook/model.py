@@ -16,7 +16,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from planbook.calendar import MAX_MONTHS, MIN_MONTHS, FiscalCalendar
 
@@ -26,9 +34,12 @@ __all__ = [
     "Account",
     "AccountType",
     "Assumption",
+    "AssumptionOverride",
     "Department",
     "Envelope",
+    "FactOverride",
     "Goal",
+    "Milestone",
     "Plan",
     "Scenario",
     "Team",
@@ -142,7 +153,10 @@ class Account(_Model):
 
     ``pnl_sign`` is how the account's amounts enter the P&L: +1 for income, -1 for cost (costs
     are entered as positive amounts). Headcount and metric accounts stay out of the P&L and
-    have no ``pnl_line``. ``confidential`` marks accounts (salaries) that only some roles see.
+    have no ``pnl_line``. ``confidential`` marks accounts (salaries) that only some roles see;
+    ``derived_from`` names the accounts this one is computed from (payroll taxes from
+    salaries), so that an account derived from a confidential one is confidential too
+    (:func:`planbook.confidential.confidential_accounts`).
     ``period_rollup`` says how months combine into quarters and years: ``sum`` for flows
     (spend, hires), ``last`` for balances (heads on payroll, customers at month end),
     ``average`` for levels (a price).
@@ -158,6 +172,7 @@ class Account(_Model):
     allow_negative: bool = False
     period_rollup: Literal["sum", "last", "average"] = "sum"
     description: str = ""
+    derived_from: tuple[Id, ...] = ()
 
 
 class Department(_Model):
@@ -177,13 +192,57 @@ class Team(_Model):
     lead: str = ""
 
 
+class FactOverride(_Model):
+    """A change to a slice of a scenario's facts: ``percent`` scales by (1 + value), ``add``
+    adds value, ``set`` replaces. ``team`` (a team or department), ``account`` (an account or
+    P&L line), ``line`` and ``period`` (a month, fiscal quarter, half or year) select; none
+    selects all."""
+
+    kind: Literal["percent", "add", "set"]
+    value: Decimal
+    team: str | None = None
+    account: str | None = None
+    period: str | None = None
+    line: str | None = None
+
+
+class AssumptionOverride(_Model):
+    """A change to a company assumption (a driver) in a scenario: ``percent`` scales by
+    (1 + value), ``add`` adds value (churn +1 point is ``add 0.01``), ``set`` replaces, in the
+    months ``period`` selects (a month, fiscal quarter, half or year; none: every month)."""
+
+    assumption: Id
+    kind: Literal["percent", "add", "set"]
+    value: Decimal
+    period: str | None = None
+
+
 class Scenario(_Model):
-    """A named set of numbers; ``actuals`` holds what really happened."""
+    """A named set of numbers; ``actuals`` holds what really happened.
+
+    A scenario either has facts of its own, or is a what-if on ``base``: the base's facts
+    and drivers with ``facts`` overrides, then ``assumptions`` overrides applied (see
+    :mod:`planbook.engine`). A scenario with facts of its own may still override
+    assumptions: its bookings and revenue are then driven with them.
+    """
 
     id: Id
     name: str = Field(min_length=1)
     description: str = ""
     actuals: bool = False
+    base: Id | None = None
+    facts: tuple[FactOverride, ...] = ()
+    assumptions: tuple[AssumptionOverride, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # A scenario without overrides serializes as it always did, so a stored company
+        # part hashes the same as before scenarios could carry overrides.
+        data: dict[str, object] = handler(self)
+        for key in ("base", "facts", "assumptions"):
+            if data.get(key) in (None, (), []):
+                data.pop(key, None)
+        return data
 
 
 BUILTIN_SCENARIOS: tuple[Scenario, ...] = (
@@ -216,11 +275,20 @@ class Assumption(_Model):
     description: str = ""
 
 
+class Milestone(_Model):
+    """A step on a goal's timeline: reach ``target`` by ``due`` (a month, usually a quarter's
+    last)."""
+
+    due: str
+    target: Decimal
+
+
 class Goal(_Model):
     """A SMART top-down goal: reach ``target`` on ``metric`` by ``due``.
 
     ``metric`` is a known KPI (see :data:`KNOWN_METRICS`) or an account id. ``team`` is the
-    team or department accountable, or ``None`` for the whole company.
+    team or department accountable, or ``None`` for the whole company. ``milestones`` are
+    the execution timeline (quarterly in an AOP), checked the same way as the goal.
     """
 
     id: Id
@@ -231,6 +299,15 @@ class Goal(_Model):
     due: str
     owner: str = Field(min_length=1)
     team: str | None = None
+    milestones: tuple[Milestone, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Without milestones a goal serializes (and hashes) as it did before they existed.
+        data: dict[str, object] = handler(self)
+        if data.get("milestones") in ((), []):
+            data.pop("milestones", None)
+        return data
 
 
 class Envelope(_Model):

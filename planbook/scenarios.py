@@ -1,7 +1,7 @@
 """What-if scenarios: overrides applied to a scenario's facts, compared with the original.
 
-An :class:`Override` selects facts by team or department, account or P&L line, and month or
-fiscal quarter/half/year, and changes them: ``percent`` scales by (1 + value), ``add`` adds
+An :class:`Override` selects facts by team or department, account or P&L line, line, and
+month or fiscal quarter/half/year, and changes them: ``percent`` scales by (1 + value), ``add`` adds
 value to each fact, ``set`` replaces each fact with value. Overrides apply in order; results
 are rounded to the account's unit (cents for currency, whole customers, ...), half away from
 zero as Excel's ROUND does. No fact is created or removed, so keys stay those of the source.
@@ -44,6 +44,7 @@ class Override:
     team: str | None = None
     account: str | None = None
     period: str | None = None
+    line: str | None = None
 
 
 def apply_overrides(
@@ -105,6 +106,8 @@ def _selected(plan: Plan, facts: pd.DataFrame, override: Override) -> np.ndarray
     if override.account is not None:
         accounts = [a.id for a in plan.accounts if override.account in (a.id, a.pnl_line)]
         mask &= facts["account"].isin(accounts).to_numpy()
+    if override.line is not None:
+        mask &= (facts["line"].astype(str) == override.line).to_numpy()
     if override.period is not None:
         calendar = plan.calendar
         months = [

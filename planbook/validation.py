@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from planbook.calendar import FiscalCalendar, is_period
+from planbook.engine import scenario_problems
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import AMOUNT_TYPE, canonical_dtypes, fact_keys, plain_decimal
 from planbook.kpis import opening_problems
@@ -87,6 +88,15 @@ def validate_plan(plan: Plan) -> list[Problem]:
                     f"cost account {account.id!r} is in {account.unit}; costs are in currency",
                 )
             )
+        problems += [
+            Problem(
+                ("accounts", i, "derived_from"),
+                f"account {account.id!r} is derived from {source!r}, which is not in the "
+                f"chart of accounts; expected one of {_choices(account_ids)}",
+            )
+            for source in account.derived_from
+            if source not in account_ids
+        ]
     for i, assumption in enumerate(plan.assumptions):
         if assumption.id in account_ids:
             problems.append(
@@ -106,6 +116,11 @@ def validate_plan(plan: Plan) -> list[Problem]:
     problems += opening_problems(plan)
     for i, goal in enumerate(plan.goals):
         problems += _goal_problems(i, goal.metric, goal.due, goal.team, plan, calendar)
+        for j, milestone in enumerate(goal.milestones):
+            if milestone.due not in calendar:
+                loc = ("goals", i, "milestones", j, "due")
+                problems.append(Problem(loc, _outside(milestone.due, calendar)))
+    problems += scenario_problems(plan)
     seen_envelopes: set[tuple[str, str]] = set()
     for i, envelope in enumerate(plan.envelopes):
         if envelope.team not in team_ids:

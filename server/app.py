@@ -6,12 +6,16 @@ the database, so several workers or hosts can serve one PostgreSQL store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
 import planbook
-from server.api import admin, diff, versions, workflow
+from server import console
+from server.api import admin, diff, engine, versions, workflow
+from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
-from server.limits import BodyLimit
+from server.limits import BodyGate, BodyRules
 from server.settings import Settings
 from server.store.store import Store
 
@@ -45,12 +49,27 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.state.store = store
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (versions, workflow, admin, diff):
+    for module in (versions, workflow, admin, diff, engine):
         app.include_router(module.router)
-    app.add_middleware(
-        BodyLimit, limit=settings.max_body_bytes, import_limit=settings.max_import_bytes
+    console.install(app)
+    rules = BodyRules(
+        limit=settings.max_body_bytes,
+        import_limit=settings.max_import_bytes,
+        large_bytes=settings.large_body_bytes,
+        max_large=settings.max_large_bodies,
+        idle_seconds=settings.body_idle_seconds,
+        body_seconds=settings.body_seconds,
+        form_prefixes=(console.PREFIX + "/",),
     )
+    app.add_middleware(BodyGate, authenticate=_authenticator(store, settings), rules=rules)
     return app
+
+
+def _authenticator(store: Store, settings: Settings) -> Callable[[str | None], Principal]:
+    def principal(header: str | None) -> Principal:
+        return authenticate(store, header, secret=settings.secret)
+
+    return principal
 
 
 def app_from_env() -> FastAPI:

@@ -15,6 +15,7 @@ tokens can be created through the API. Roles:
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 import pyarrow as pa
 
+from planbook.confidential import confidential_accounts
 from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
@@ -110,6 +112,24 @@ class Principal:
             loc=("action",),
         )
 
+    def check_body(self, path: str) -> None:
+        """Refuse a request body this caller may never send to ``path``, before it is read:
+        every body under ``/api/v1`` is a write (none a viewer may make); tokens and imports
+        are admin's, tags admin's and finance's. The route still checks the write itself."""
+        if not path.startswith("/api/v1/"):
+            return  # the Office.js calls: every role
+        for pattern, roles, doing in _BODY_RULES:
+            if pattern.search(path):
+                self.require(*roles, doing=doing)
+                return
+
+
+_BODY_RULES = (
+    (re.compile(r"^/api/v1/(import|tokens)/?$"), ("admin",), "creating tokens or importing"),
+    (re.compile(r"^/api/v1/plans/[^/]+/tags(/|$)"), ("admin", "finance"), "moving a tag"),
+    (re.compile(r"^/api/v1/"), ("admin", "finance", "lead"), "changing the store"),
+)
+
 
 class TokenFinder(Protocol):
     """What authentication needs of a store: the live token with a secret."""
@@ -142,7 +162,7 @@ def hidden_filter(principal: Principal, plan: Plan, wanted: FactFilter) -> FactF
     """The filter with the confidential accounts this caller may not see."""
     if principal.sees_confidential:
         return wanted
-    hidden = [a.id for a in plan.accounts if a.confidential]
+    hidden = sorted(confidential_accounts(plan))
     return FactFilter(
         scenarios=wanted.scenarios,
         teams=wanted.teams,

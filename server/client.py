@@ -170,6 +170,7 @@ class Client:
             "base": request.base,
             "message": request.message,
             "clear": list(request.clear),
+            "replace_team": request.replace_team,
         }
         if request.company is not None:
             body["company"] = request.company.model_dump(mode="json")
@@ -185,7 +186,11 @@ class Client:
         data = self._json(
             "POST",
             f"/plans/{request.plan_id}/versions/facts",
-            params={"base": request.base, "message": request.message},
+            params={
+                "base": request.base,
+                "message": request.message,
+                "replace_team": request.replace_team,
+            },
             content=sink.getvalue(),
             headers={"Content-Type": "application/vnd.apache.parquet"},
         )
@@ -219,17 +224,12 @@ class Client:
         table = pq.read_table(io.BytesIO(response.content))
         return int(response.headers["X-Planbook-Version"]), table
 
-    def facts_if_changed(self, plan_id: str, number: int, etag: str | None) -> tuple[str, bytes]:
-        """``(etag, parquet)`` of a version's facts, or ``(etag, b"")`` when ``etag`` still
-        matches (304: the copy the caller holds is current)."""
-        etag, content, _ = self.facts_download(plan_id, number, etag)
-        return etag, content
-
     def facts_download(
         self, plan_id: str, number: int, etag: str | None
     ) -> tuple[str, bytes, FactFilter]:
-        """Like :meth:`facts_if_changed`, with what the token's role hides from the answer
-        (``hidden_accounts`` except for ``own_teams``; :data:`ALL_FACTS` when nothing)."""
+        """``(etag, parquet, hidden)`` of a version's facts, with ``b""`` when ``etag`` still
+        matches (304: the copy the caller holds is current); ``hidden`` is what the token's
+        role leaves out (``hidden_accounts`` except for ``own_teams``; :data:`ALL_FACTS`)."""
         headers = {"If-None-Match": etag} if etag else {}
         response = self._send(
             "GET",

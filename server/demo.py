@@ -1,5 +1,6 @@
-"""The demo company as a realistic history in a store: set-up, each team's first draft,
-submissions, a returned budget and its fix, approval, a ``board-approved`` tag, actuals."""
+"""The demo company as a realistic history in a store: set-up, each team's first draft
+(tagged ``first-drafts``), submissions, a returned budget and its fix, approval, a
+``board-approved`` tag, actuals."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from planbook.confidential import confidential_accounts
 from planbook.demo import Demo
 from planbook.model import AccountType, Plan
 from server.store.contract import PushRequest
@@ -25,7 +27,8 @@ def _lead(plan: Plan, team: str) -> str:
 
 def _padded(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
     """A first draft that asks for too much: an off-site on the team's largest opex account."""
-    opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX and not a.confidential}
+    hidden = confidential_accounts(plan)
+    opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX and a.id not in hidden}
     base = facts[(facts["scenario"] == "base") & facts["account"].isin(opex)]
     if base.empty:
         return facts
@@ -56,6 +59,7 @@ def load_demo(
             )
         )
         lead.change_status(plan_id=plan.id, team=team.id, action="submit")
+    finance.set_tag(plan_id=plan.id, name="first-drafts", ref=version.number)
     progress(f"returning {returned} and its fix")
     version = _return_and_fix(store, plan, facts[(facts["team"] == returned) & ~is_actual], version)
     for team in plan.teams:

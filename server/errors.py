@@ -17,9 +17,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from planbook.errors import PlanbookError, PlanValidationError
-from server.store import Conflict, StoreError, StoreUnavailable, to_json
+from server.store import Conflict, ServiceBusy, StoreError, StoreUnavailable, to_json
 
-__all__ = ["error_body", "install_error_handlers"]
+__all__ = ["error_body", "install_error_handlers", "store_error_response"]
 
 log = logging.getLogger("planbook.server")
 UNAVAILABLE = "database unavailable; try again shortly"
@@ -33,6 +33,11 @@ def error_body(loc: tuple[Any, ...] | list[Any], msg: str) -> dict[str, Any]:
 
 def _store_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StoreError)
+    return store_error_response(exc)
+
+
+def store_error_response(exc: StoreError) -> JSONResponse:
+    """The JSON answer to a store error (its status, body and headers)."""
     body = error_body(exc.loc, exc.msg) | {"kind": type(exc).__name__}
     headers = {}
     if isinstance(exc, Conflict):
@@ -41,10 +46,11 @@ def _store_error(_: Request, exc: Exception) -> JSONResponse:
             {"loc": ["parts", d.part], "msg": d.sentence(exc.base)} for d in exc.details
         ]
         body["conflicts"] = [to_json(d) for d in exc.details]
-    if isinstance(exc, StoreUnavailable):  # its reason may name the database's host: logged
-        log.warning("database unavailable: %s", exc.msg)
-        body = error_body((), UNAVAILABLE) | {"kind": type(exc).__name__}
+    if isinstance(exc, StoreUnavailable):
         headers["Retry-After"] = "1"
+    if isinstance(exc, StoreUnavailable) and not isinstance(exc, ServiceBusy):
+        log.warning("database unavailable: %s", exc.msg)  # the reason may name the host
+        body = error_body((), UNAVAILABLE) | {"kind": type(exc).__name__}
     if exc.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=exc.status, headers=headers)
@@ -72,6 +78,9 @@ def _request_error(_: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:  # FastAPI could not decode the body (not UTF-8, say)
+        msg = "the body cannot be read: send JSON text in UTF-8"
+        return JSONResponse(error_body(("body",), msg), status_code=422)
     return JSONResponse(
         error_body((), str(exc.detail)), status_code=exc.status_code, headers=exc.headers
     )

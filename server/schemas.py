@@ -57,7 +57,8 @@ class ConflictOut(ErrorOut):
 
 class PushIn(_Body):
     """A push. ``facts`` are columnar (one list per column, amounts as exact decimal text);
-    each team present replaces that team's budget part. ``company`` is a plan definition."""
+    they replace the (team, scenario) slices they hold and leave every other slice as it
+    was, unless ``replace_team`` is true. ``company`` is a plan definition."""
 
     base: int | None = Field(
         default=None,
@@ -71,6 +72,13 @@ class PushIn(_Body):
     facts: dict[str, list[Any]] | None = Field(default=None, examples=[_FACTS_EXAMPLE])
     clear: list[str] = Field(
         default=[], description="Parts to empty: team:<id> or actuals.", examples=[[]]
+    )
+    replace_team: bool = Field(
+        default=False,
+        strict=True,
+        description="True: each team's facts replace that team's whole budget (or its "
+        "whole actuals), removing the scenarios they leave out. False (the default): they "
+        "replace only the (team, scenario) slices they hold.",
     )
 
 

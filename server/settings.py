@@ -41,6 +41,33 @@ class Settings(BaseSettings):
         default=8 * 1024 * 1024 * 1024, ge=1024, description="Largest store import accepted."
     )
 
+    large_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=0,
+        description="A body above this size (or sent chunked) counts as large.",
+    )
+    max_large_bodies: int = Field(
+        default=2,
+        ge=1,
+        description="Large bodies a worker receives and handles at once; more get 503.",
+    )
+    body_idle_seconds: float = Field(
+        default=30.0, gt=0, description="A body that stalls this long gets 408 and is dropped."
+    )
+    body_seconds: float = Field(
+        default=300.0, gt=0, description="A body still arriving after this long gets 408."
+    )
+
+    max_connections: int = Field(
+        default=500,
+        ge=1,
+        description="Open connections a worker serves at once (uvicorn's limit_concurrency); "
+        "a request beyond them gets 503.",
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="An idle kept-alive connection is closed after this."
+    )
+
     def check_secret(self) -> None:
         """Refuse a default, empty or short secret outside dev mode."""
         if self.dev:

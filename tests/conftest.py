@@ -9,8 +9,10 @@ from contextlib import ExitStack
 
 import pytest
 from hypothesis import HealthCheck, settings
+from playwright.sync_api import Browser
 
 from planbook.demo import Demo, build_demo
+from tests import browser as browsers
 from tests import pg
 
 # Timing is not what property tests check: a loaded 2-core CI machine must not fail them.
@@ -40,6 +42,16 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
             raise pytest.fail.Exception(str(exc), pytrace=False) from None
         request.config.stash[PG_ORIGIN] = server.origin
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for the session (tests/browser.py); open a context per test."""
+    try:
+        with browsers.chromium() as launched:
+            yield launched
+    except browsers.BrowserUnavailable as exc:
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -1,6 +1,7 @@
 """The KPI function: one SaaS KPI of a scenario in a month, quarter, half or year.
 
-A thin wrapper over :func:`planbook.kpis`; its results are kept on the version's snapshot,
+A thin wrapper over the engine's :func:`planbook.engine.scenario_kpis` (what-ifs resolved,
+bookings driven); its results are kept on the version's snapshot,
 so a sheet of KPI cells computes each scenario and grain once.
 """
 
@@ -16,7 +17,8 @@ from addin.functions.convert import NA, REF, Cell, FunctionError, excel_function
 from addin.functions.convert import period as to_period
 from addin.functions.slices import visible
 from addin.session import current
-from planbook import KPI_METRICS, PlanValidationError, kpis
+from planbook import KPI_METRICS, PlanValidationError
+from planbook.engine import scenario_kpis
 
 __all__ = ["pb_kpi"]
 
@@ -86,7 +88,7 @@ def _values(snapshot: Snapshot, scenario: str, grain: str, metric: str) -> "pd.S
 def _compute(
     snapshot: Snapshot, facts: pd.DataFrame, scenario: str, grain: str, metrics: list[str] | None
 ) -> pd.DataFrame:
-    return kpis(snapshot.plan, facts, scenarios=[scenario], metrics=metrics, grain=grain)
+    return scenario_kpis(snapshot.plan, facts, scenarios=[scenario], metrics=metrics, grain=grain)
 
 
 def _series(result: pd.DataFrame, metric: str) -> "pd.Series[float]":

@@ -7,6 +7,7 @@ reported at the cell it came from (``Teams!C7``), all at once.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -188,6 +189,17 @@ def _convert(value: Any, column: Column, at: str, problems: list[Problem]) -> An
             problems.append(amount)
             return None
         return amount if column.kind == "decimal" else int(amount)
+    if column.kind == "ids":
+        return tuple(i.strip() for i in text(value).split(",") if i.strip())
+    if column.kind == "json":
+        try:
+            parsed = json.loads(text(value))
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, list):
+            problems.append(Problem((at,), f"{shown(value)} is not a JSON list; write [...]"))
+            return None
+        return parsed
     if column.kind == "bool":
         if isinstance(value, bool):
             return value

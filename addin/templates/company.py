@@ -8,6 +8,7 @@ workbook back into a :class:`~planbook.model.Plan`, naming the cell of every pro
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
@@ -99,7 +100,10 @@ def _table_sheet(wb: Workbook, plan: Plan, table: Table) -> None:
     for r, record in enumerate(records, start=HEADER_ROW + 1):
         for c, column in enumerate(table.columns, start=1):
             style.input_cell(ws, r, c, _format(column.kind))
-            style.literal(ws.cell(row=r, column=c, value=record.get(column.field)))
+            value = record.get(column.field)
+            if column.kind == "json":
+                value = _json_cell(value)
+            style.literal(ws.cell(row=r, column=c, value=value))
         by_month = record.get(table.by_month, {}) if table.by_month else {}
         for i, period in enumerate(periods, start=len(table.columns) + 1):
             style.input_cell(ws, r, i, "General")
@@ -122,7 +126,16 @@ def _record(item: Any) -> dict[str, Any]:
     for key, value in data.items():
         if hasattr(value, "value"):  # enums as their text
             data[key] = value.value
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            data[key] = ", ".join(value) or None  # ids, as the reader takes them
     return data
+
+
+def _json_cell(value: Any) -> str | None:
+    """A list of overrides or milestones as compact JSON text (decimals as text)."""
+    if not value:
+        return None
+    return json.dumps(value, default=str, separators=(",", ":"))
 
 
 def _format(kind: str) -> str:

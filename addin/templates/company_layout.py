@@ -21,7 +21,8 @@ class Column:
 
     field: str
     heading: str
-    kind: str = "text"  # text, decimal, int, bool, or a choice list "a|b|c"
+    kind: str = "text"  # text, decimal, int, bool, ids (comma-separated), json (a list),
+    # or a choice list "a|b|c"
     required: bool = True
     width: float = 16
 
@@ -77,6 +78,7 @@ TABLES: tuple[Table, ...] = (
             Column("allow_negative", "Negative allowed", kind="bool", width=12),
             Column("period_rollup", "Period roll-up", kind="sum|last|average", width=13),
             Column("description", "Description", required=False, width=30),
+            Column("derived_from", "Derived from", kind="ids", required=False, width=20),
         ),
     ),
     Table(
@@ -87,6 +89,9 @@ TABLES: tuple[Table, ...] = (
             Column("name", "Name", width=30),
             Column("description", "Description", required=False, width=44),
             Column("actuals", "Actuals", kind="bool", width=10),
+            Column("base", "What-if on", required=False, width=14),
+            Column("facts", "Fact overrides (JSON)", kind="json", required=False, width=30),
+            Column("assumptions", "Driver overrides (JSON)", kind="json", required=False, width=30),
         ),
     ),
     Table(
@@ -112,6 +117,7 @@ TABLES: tuple[Table, ...] = (
             Column("due", "Due", width=10),
             Column("owner", "Owner", width=24),
             Column("team", "Team or department", required=False, width=18),
+            Column("milestones", "Milestones (JSON)", kind="json", required=False, width=30),
         ),
     ),
     Table(

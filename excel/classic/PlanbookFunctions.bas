@@ -17,6 +17,11 @@ Function PB_GET(account, team, period, Optional scenario As Variant, Optional ve
     PB_GET = PlanbookCall("pb_get", Array(account, team, period, scenario, WorkbookPin(version)))
 End Function
 
+' Goal attainment as a table with headers: each goal and milestone in each scenario, with its target, projected value, gap and met or missed at its due month.
+Function PB_GOALS(Optional scenario As Variant, Optional goal As Variant, Optional milestones As Variant, Optional version As Variant)
+    PB_GOALS = PlanbookCall("pb_goals", Array(scenario, goal, milestones, WorkbookPin(version)))
+End Function
+
 ' One SaaS KPI (ARR, NRR, logo churn, ACV, LTV, CAC, burn multiple, runway ...) of a scenario in a month, quarter, half or year, from the pinned version; formulas as docs/kpis.md states them. #N/A where the KPI is not defined (no new customers, not enough months yet).
 Function PB_KPI(metric, period, Optional scenario As Variant, Optional version As Variant)
     PB_KPI = PlanbookCall("pb_kpi", Array(metric, period, scenario, WorkbookPin(version)))
@@ -42,6 +47,7 @@ Public Sub RegisterPlanbookFunctions()
     Application.MacroOptions Macro:="PB_CONSOLIDATE", Description:="Roll facts up by team or department, account or P&L line, and month, quarter, half or year, as a table with headers. Balances count at the period's end.", Category:="Planbook"
     Application.MacroOptions Macro:="PB_ERRORS", Description:="The last errors the pb_ functions returned, newest first, with their messages.", Category:="Planbook"
     Application.MacroOptions Macro:="PB_GET", Description:="One planned amount: an account of a team in a month, summed over its lines, from the pinned version. 0 where nothing was planned; #REF! for an unknown account, team or month.", Category:="Planbook"
+    Application.MacroOptions Macro:="PB_GOALS", Description:="Goal attainment as a table with headers: each goal and milestone in each scenario, with its target, projected value, gap and met or missed at its due month.", Category:="Planbook"
     Application.MacroOptions Macro:="PB_KPI", Description:="One SaaS KPI (ARR, NRR, logo churn, ACV, LTV, CAC, burn multiple, runway ...) of a scenario in a month, quarter, half or year, from the pinned version; formulas as docs/kpis.md states them. #N/A where the KPI is not defined (no new customers, not eno", Category:="Planbook"
     Application.MacroOptions Macro:="PB_SCENARIO", Description:="A what-if: overrides (percent or absolute, by team, account or period) applied to a scenario, rolled up beside the base with the delta.", Category:="Planbook"
     Application.MacroOptions Macro:="PB_TABLE", Description:="A table of any slice as a dynamic array with headers: e.g. teams x months of one account, or accounts x quarters of one team. Sums lines; balances (headcount) count at the period's end. One formula instead of thousands of PB_GET cells.", Category:="Planbook"

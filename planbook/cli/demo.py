@@ -3,6 +3,7 @@ history of versions, and show what it plans."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -76,6 +77,7 @@ def demo(
             dump_plan(company.plan, out / "plan.yaml")
             write_facts(company.facts, out / f"facts.{facts_format}")
             company.positions.to_csv(out / "positions.csv", index=False)
+            _write_books(company, out)
     _summary(company.plan, company.facts)
     _next_steps(company, db, loaded.number, out, facts_format)
 
@@ -102,6 +104,15 @@ def _load(company: Demo, db: str) -> VersionInfo | None:
             return load_demo(
                 store, company, lambda step: spinner.update(f"Loading the demo: {step}...")
             )
+
+
+def _write_books(company: Demo, out: Path) -> None:
+    """The sample GL export of the next month to close and its mapping (docs/actuals.md)."""
+    from planbook.demo.actuals import sample_export, sample_mapping
+
+    (out / "gl-mapping.yaml").write_text(sample_mapping(company.plan), encoding="utf-8")
+    with contextlib.suppress(UsageError):  # every month has actuals: none left to close
+        (out / "gl-export.csv").write_text(sample_export(company), encoding="utf-8")
 
 
 def _summary(plan: Plan, facts: pd.DataFrame) -> None:
@@ -146,8 +157,10 @@ def _next_steps(company: Demo, db: str, last: int, out: Path | None, facts_forma
     )
     if out is not None:
         console.print(
-            f"Wrote {out / 'plan.yaml'}, {out / f'facts.{facts_format}'} and "
-            f"{out / 'positions.csv'}."
+            f"Wrote {out / 'plan.yaml'}, {out / f'facts.{facts_format}'}, "
+            f"{out / 'positions.csv'} and a sample GL export of the next month to close with "
+            f"its mapping: planbook actuals import {out / 'gl-export.csv'} --mapping "
+            f"{out / 'gl-mapping.yaml'}"
         )
     console.print(
         "Next: [bold]planbook log[/], [bold]planbook status[/], [bold]planbook tag[/], or "

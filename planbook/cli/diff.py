@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -69,7 +70,10 @@ def diff(
     lines: Annotated[
         int, typer.Option(min=0, help="Changed lines shown in the table, largest first.")
     ] = 30,
-    output: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output: Annotated[str, typer.Option("--format", help="table, json, csv or xlsx.")] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The workbook --format xlsx writes.")
+    ] = None,
     plan: PlanOption = None,
     db: DbOption = "planbook.db",
     server: ServerOption = None,
@@ -80,13 +84,16 @@ def diff(
     plan definition changes; and who changed what in between.
 
     Only the parts whose content differs are read. `--format json` gives the whole report,
-    `--format csv` every changed line.
+    `--format csv` every changed line, `--format xlsx --out FILE` the Excel report (summary
+    with a bridge chart, changed lines, by team, definitions, who changed what).
     """
     from planbook.diff import PCT_COLUMNS
     from server.diffreport import BRIDGE_BY, diff_report, line_records
     from server.store.compare import diff_versions
 
-    _choice("--format", output, ("table", "json", "csv"))
+    _choice("--format", output, ("table", "json", "csv", "xlsx"))
+    if (output == "xlsx") != (out is not None):
+        raise UsageError("--out FILE goes with --format xlsx (and --format xlsx needs --out)")
     _choice("--by", by, ("team", "department"))
     _choice("--bridge-by", bridge_by, (*BRIDGE_BY, "none"))
     scope = DiffScope(
@@ -100,6 +107,13 @@ def diff(
     with backend(db=db, server=server, token=token) as store:
         plan_id = resolve_plan(store, plan)
         found = diff_versions(store, plan_id=plan_id, a=a, b=b, scope=scope)
+        if out is not None:
+            from addin.templates.diff_report import diff_workbook
+
+            scenario_id = scope.scenarios[0] if scope.scenarios else "base"
+            written = diff_workbook(store, found, out, scenario=scenario_id)
+            console.print(f"Wrote the diff report to {written}")
+            return
         if output == "csv":
             import pandas as pd
 

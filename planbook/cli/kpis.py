@@ -20,8 +20,9 @@ from planbook.cli.connect import (
     backend,
     listed,
 )
+from planbook.engine import scenario_kpis
 from planbook.errors import UsageError
-from planbook.kpis import KPI_GRAINS, KPI_METRICS, kpis
+from planbook.kpis import KPI_GRAINS, KPI_METRICS
 from planbook.model import Plan, Unit
 
 
@@ -63,8 +64,9 @@ def kpis_command(
         plan_id = plan or only_plan(store, hint="name the plan with --plan")
         number = store.version(plan_id, version).number
         definition = store.plan(plan_id, number)
-        facts = store.facts(plan_id, number, FactFilter(scenarios=scenarios))
-    result = kpis(definition, facts, scenarios=scenarios, metrics=metrics, grain=period)
+        wanted = _with_bases(definition, scenarios)
+        facts = store.facts(plan_id, number, FactFilter(scenarios=wanted))
+    result = scenario_kpis(definition, facts, scenarios=scenarios, metrics=metrics, grain=period)
     if output == "json":
         payload = {
             "plan": plan_id,
@@ -83,6 +85,18 @@ def kpis_command(
         console.print(_table(_wide(result), title=title))
         for note in _notes(definition, metrics):
             console.print(note)
+
+
+def _with_bases(plan: Plan, scenarios: list[str]) -> list[str]:
+    """The scenarios and, for each what-if, the scenarios it is built on."""
+    by_id = {s.id: s for s in plan.scenarios}
+    out = list(scenarios)
+    for scenario in scenarios:
+        base = by_id[scenario].base if scenario in by_id else None
+        while base is not None and base not in out:
+            out.append(base)
+            base = by_id[base].base if base in by_id else None
+    return out
 
 
 def _wide(result: pd.DataFrame) -> pd.DataFrame:

@@ -8,12 +8,13 @@ import typer
 from rich.markup import escape
 
 import planbook
-from planbook.cli import token
+from planbook.cli import actuals, excel, scenario, token
 from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
 from planbook.cli.demo import demo
 from planbook.cli.diff import diff
+from planbook.cli.goals import goals_command
 from planbook.cli.kpis import kpis_command
 from planbook.cli.log import log
 from planbook.cli.pull import pull
@@ -23,6 +24,7 @@ from planbook.cli.status import status
 from planbook.cli.tag import tag
 from planbook.cli.template import template
 from planbook.cli.validate import validate
+from planbook.cli.variance import variance_command
 from planbook.extras import missing_extra
 
 app = typer.Typer(
@@ -37,6 +39,7 @@ app.command()(demo)
 app.command()(validate)
 app.command("consolidate")(consolidate_command)
 app.command("kpis")(kpis_command)
+app.command("goals")(goals_command)
 app.command()(template)
 app.command()(push)
 app.command()(pull)
@@ -49,6 +52,10 @@ app.command("import")(import_)
 app.command()(verify)
 app.command()(serve)
 app.add_typer(token.app)
+app.add_typer(scenario.app)
+app.add_typer(actuals.app)
+app.command("variance")(variance_command)
+app.add_typer(excel.app)
 
 
 def _version(value: bool) -> None:

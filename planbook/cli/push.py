@@ -68,13 +68,28 @@ def push(
             "headcount lines: keep those lines, or replace (remove) them.",
         ),
     ] = None,
+    replace_team: Annotated[
+        bool,
+        typer.Option(
+            "--replace-team",
+            help="Each team in the file replaces that team's whole budget (or its actuals): "
+            "scenarios the file leaves out are removed. Without it, the file replaces only "
+            "the (team, scenario) slices it holds.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what the push would replace; store nothing."),
+    ] = False,
     plan: PlanOption = None,
     author: AuthorOption = None,
     db: DbOption = "planbook.db",
     server: ServerOption = None,
     token: TokenOption = None,
 ) -> None:
-    """Push facts as a new version: each team in the file replaces that team's part.
+    """Push facts as a new version: the file's rows replace the (team, scenario) slices they
+    hold; every other slice stays (--replace-team: each team's whole budget). Shows what it
+    replaces (lines before and after) first; --dry-run stops there.
 
     A filled team workbook (.xlsx) replaces its scenario of that team's budget, based on the
     version it was pulled from; a company AOP workbook replaces the plan definition. A push
@@ -83,8 +98,11 @@ def push(
     problem; either way nothing is stored.
     """
     if facts_file is not None and facts_file.suffix.lower() == ".xlsx":
-        if plan_file or clear:
-            raise UsageError("push a workbook on its own, without --plan-file or --clear")
+        if plan_file or clear or replace_team:
+            raise UsageError(
+                "push a workbook on its own, without --plan-file, --clear or --replace-team "
+                "(a team workbook replaces its own scenario of its team)"
+            )
         from planbook.cli.workbook_push import WorkbookPush  # the excel extra: when used
 
         how = WorkbookPush(
@@ -95,7 +113,7 @@ def push(
             hints=CLI_HINTS,
         )
         with backend(db=db, server=server, token=token, create=True, author=author) as store:
-            _push_workbook(store, facts_file, how)
+            _push_workbook(store, facts_file, how, dry_run=dry_run)
         return
     if headcount:
         raise UsageError("--headcount applies to a team workbook (.xlsx) only")
@@ -115,11 +133,12 @@ def push(
             facts=facts,
             clear=tuple(c if c == "actuals" else team_part(c) for c in clear or []),
             source=facts_file.name if facts_file else "facts",
+            replace_team=replace_team,
         )
-        _send(store, request)
+        _send(store, request, dry_run=dry_run)
 
 
-def _push_workbook(store: StoreAPI, path: Path, how: WorkbookPush) -> None:
+def _push_workbook(store: StoreAPI, path: Path, how: WorkbookPush, *, dry_run: bool) -> None:
     """Read a workbook (every problem names its cell) and push what it holds."""
     from planbook.cli.workbook_push import workbook_request
 
@@ -128,7 +147,7 @@ def _push_workbook(store: StoreAPI, path: Path, how: WorkbookPush) -> None:
     if request is None:
         return
     try:
-        _send(store, request)
+        _send(store, request, dry_run=dry_run)
     except PlanValidationError as exc:
         hint = Problem(
             (),
@@ -139,8 +158,14 @@ def _push_workbook(store: StoreAPI, path: Path, how: WorkbookPush) -> None:
         raise PlanValidationError([*exc.problems, hint], subject=exc.subject) from None
 
 
-def _send(store: StoreAPI, request: PushRequest) -> None:
-    """Push and say what happened."""
+def _send(store: StoreAPI, request: PushRequest, *, dry_run: bool) -> None:
+    """Show what the push replaces, then push (unless a dry run) and say what happened."""
+    from planbook.cli.push_preview import show_effect  # reads the store: the service extra
+
+    show_effect(store, request)
+    if dry_run:
+        console.print("Dry run: nothing was stored.")
+        return
     plan_id = request.plan_id
     with console.status(f"Pushing to plan {plan_id}..."):
         version, created = store.push(request)

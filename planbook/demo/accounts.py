@@ -52,6 +52,10 @@ churned-arr            | Churned ARR                    | metric    | currency
 pipeline-generated     | Pipeline generated             | metric    | currency
 """
 
+_DERIVED = {"payroll-taxes": ("salaries",), "benefits": ("salaries",), "bonus": ("salaries",)}
+"""Accounts computed from others: from salaries, so as confidential as salaries are (a rate
+of 7.65% would give every salary back from the payroll taxes)."""
+
 
 def _named_accounts() -> tuple[Account, ...]:
     accounts = []
@@ -67,6 +71,7 @@ def _named_accounts() -> tuple[Account, ...]:
                 pnl_line=cells[4] or None,
                 confidential="c" in cells[5].split(),
                 period_rollup="last" if "last" in cells[5].split() else "sum",
+                derived_from=_DERIVED.get(cells[0], ()),
                 pnl_sign=-1 if kind.is_cost else 1,
             )
         )

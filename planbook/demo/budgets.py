@@ -3,10 +3,11 @@
 Deterministic from a seed. Every team plans positions (people on the payroll and hires by
 month); headcount drives salaries, payroll taxes and benefits (see
 :mod:`planbook.headcount`) and the per-head lines (software, travel, training, equipment,
-recruiting). Departments add their programs; sales teams book new ARR and logos, customer
-success books churn and expansion, finance books revenue from the ARR roll-forward. The
-conservative and aggressive scenarios move hires, programs and bookings; actuals cover the
-first months only. Envelopes follow from the base requests, some generous, some tight.
+recruiting). Departments add their programs. Bookings, churn, expansion, revenue and cost
+of revenue come from the driver model (:mod:`planbook.drivers`) over those programs and the
+sales team's reps. The conservative and aggressive scenarios move hires and programs and
+override drivers (see :mod:`planbook.demo.company`); actuals cover the first months only.
+Envelopes follow from the base requests, some generous, some tight.
 
 Everything is vectorized, so 300 teams x 200 accounts x 36 months build in seconds.
 """
@@ -22,6 +23,8 @@ import pandas as pd
 from planbook.calendar import is_period
 from planbook.demo.accounts import NAMED_ACCOUNTS
 from planbook.demo.company import DEPARTMENTS, HEADCOUNT_DRIVEN, ROLES, demo_company
+from planbook.drivers import DRIVEN_ACCOUNTS, driven_facts
+from planbook.engine import scenario_view
 from planbook.errors import UsageError
 from planbook.facts import KEY_COLUMNS, facts_from_cents, normalize
 from planbook.headcount import headcount_facts, team_staffing
@@ -29,10 +32,10 @@ from planbook.model import Envelope, Plan
 
 __all__ = ["Demo", "build_demo"]
 
-SCENARIO_FACTORS = {  # (hires kept / added, programs, bookings, churn)
-    "base": (0.0, 1.0, 1.0, 1.0),
-    "conservative": (-0.3, 0.9, 0.85, 1.15),
-    "aggressive": (0.25, 1.12, 1.25, 0.9),
+SCENARIO_PROGRAMS = {  # marketing and other programs, against base
+    "base": 1.0,
+    "conservative": 0.9,
+    "aggressive": 1.12,
 }
 # Typical monthly spend of one team on a program account, in dollars.
 TYPICAL_MONTHLY = {
@@ -58,18 +61,7 @@ TYPICAL_MONTHLY = {
     "bonus": 40_000,
 }
 GENERATED_PROGRAM_MONTHLY = 4_000
-METRIC_ACCOUNTS = (
-    "new-customers",
-    "new-arr",
-    "commissions",
-    "churned-customers",
-    "churned-arr",
-    "expansion-arr",
-    "pipeline-generated",
-    "rev-subscription",
-    "rev-services",
-    "cogs-payment-fees",
-)
+METRIC_ACCOUNTS = DRIVEN_ACCOUNTS  # booked by the driver model, not as programs
 
 
 @dataclass(frozen=True)
@@ -151,7 +143,6 @@ def build_demo(
     rows = _Rows(periods)
     _per_head_lines(plan, positions, rows)
     _programs(plan, rng, rows, actual_months)
-    _bookings_and_revenue(plan, rng, rows, actual_months, int(opening_arr))
     generated = rows.frame()
     generated = generated[
         (generated["scenario"] != "actuals") | generated["period"].isin(periods[:actual_months])
@@ -163,6 +154,7 @@ def build_demo(
         ],
         ignore_index=True,
     )
+    facts = pd.concat([facts, *_driven(plan, facts, periods[:actual_months])], ignore_index=True)
     facts = normalize(facts[facts["amount"] != 0])
     plan = plan.model_copy(update={"envelopes": _envelopes(plan, facts, rng)})
     return Demo(plan=plan, facts=facts, positions=positions)
@@ -286,7 +278,7 @@ def _programs(plan: Plan, rng: np.random.Generator, rows: _Rows, actual_months: 
     base = level[:, None] * growth * season * noise
     periods = list(plan.calendar.periods)
     actual = base * rng.normal(1, 0.06, (n, m))
-    for scenario, (_, programs, _, _) in SCENARIO_FACTORS.items():
+    for scenario, programs in SCENARIO_PROGRAMS.items():
         dollars = np.round(base * programs / 100) * 100
         for (team, account), row in zip(pairs, dollars, strict=True):
             rows.add(scenario, team, account, "", periods, row.astype(np.int64) * 100)
@@ -301,60 +293,16 @@ def _programs(plan: Plan, rng: np.random.Generator, rows: _Rows, actual_months: 
         )
 
 
-def _bookings_and_revenue(
-    plan: Plan, rng: np.random.Generator, rows: _Rows, actual_months: int, opening_arr: int
-) -> None:
-    """New ARR and logos (sales), churn and expansion (customer success), revenue (finance)."""
-    m = plan.months
-    periods = list(plan.calendar.periods)
-    closers = [t.id for t in plan.teams if t.department == "sales" and t.id != "sales-dev"]
-    success = [t.id for t in plan.teams if t.department == "customer-success"]
-    close_share = rng.dirichlet(np.full(len(closers), 4.0))
-    success_share = rng.dirichlet(np.full(len(success), 4.0))
-    commission = float(plan.assumption("commission_rate").values[periods[0]])
-    acv = np.linspace(29_500, 32_500, m)
-    wiggle = rng.normal(1, 0.05, m)
-    scenarios = dict(SCENARIO_FACTORS)
-    scenarios["actuals"] = (0, 1, float(rng.normal(0.97, 0.02)), float(rng.normal(1.05, 0.03)))
-    for scenario, (_, _, bookings, churn) in scenarios.items():
-        new_arr = opening_arr * 0.045 * 1.03 ** np.arange(m) * wiggle * bookings
-        arr = np.empty(m + 1)
-        arr[0] = opening_arr
-        churned = np.empty(m)
-        expansion = np.empty(m)
-        for i in range(m):
-            churned[i] = arr[i] * 0.0085 * churn
-            expansion[i] = arr[i] * 0.009
-            arr[i + 1] = arr[i] + new_arr[i] + expansion[i] - churned[i]
-        subscription = (arr[:-1] + arr[1:]) / 2 / 12
-        n_months = actual_months if scenario == "actuals" else m
-        span = periods[:n_months]
-
-        def book(
-            team: str,
-            account: str,
-            values: np.ndarray,
-            *,
-            whole: bool = False,
-            scenario: str = scenario,
-            span: list[str] = span,
-        ) -> None:
-            values = values[: len(span)]
-            cents = np.round(values) * 100 if whole else np.round(values * 100)
-            rows.add(scenario, team, account, "", span, cents.astype(np.int64))
-
-        for team, share in zip(closers, close_share, strict=True):
-            book(team, "new-arr", new_arr * share)
-            book(team, "new-customers", np.maximum(1, new_arr * share / acv), whole=True)
-            book(team, "commissions", new_arr * share * commission)
-        book("sales-dev", "pipeline-generated", new_arr * 3.5)
-        for team, share in zip(success, success_share, strict=True):
-            book(team, "churned-arr", churned * share)
-            book(team, "churned-customers", churned * share / acv.mean(), whole=True)
-            book(team, "expansion-arr", expansion * share)
-        book("finance", "rev-subscription", subscription)
-        book("finance", "rev-services", subscription * 0.04)
-        book("finance", "cogs-payment-fees", subscription * 1.04 * 0.012)
+def _driven(plan: Plan, facts: pd.DataFrame, actual_periods: list[str]) -> list[pd.DataFrame]:
+    """Bookings, revenue and cost of revenue of every scenario, from the driver model
+    (:mod:`planbook.drivers`): the built-in plans with their own drivers, the actuals with
+    the plan's drivers over what was really spent and hired."""
+    driven = list(DRIVEN_ACCOUNTS)
+    out = [scenario_view(plan, facts, s).facts for s in SCENARIO_PROGRAMS]
+    out = [f[f["account"].isin(driven)] for f in out]
+    actual = driven_facts(plan, facts, scenario="actuals")
+    out.append(actual[actual["period"].isin(actual_periods)])
+    return out
 
 
 def _envelopes(plan: Plan, facts: pd.DataFrame, rng: np.random.Generator) -> tuple[Envelope, ...]:

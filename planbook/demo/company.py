@@ -16,14 +16,17 @@ from planbook.errors import UsageError
 from planbook.model import (
     BUILTIN_SCENARIOS,
     Assumption,
+    AssumptionOverride,
     Department,
     Goal,
+    Milestone,
     Plan,
+    Scenario,
     Team,
     Unit,
 )
 
-__all__ = ["DEPARTMENTS", "ROLES", "demo_company", "demo_teams"]
+__all__ = ["DEPARTMENTS", "ROLES", "demo_company", "demo_scenarios", "demo_teams"]
 
 D = Decimal
 
@@ -188,7 +191,7 @@ def demo_company(
         departments=departments,
         teams=team_list,
         accounts=demo_accounts(accounts),
-        scenarios=BUILTIN_SCENARIOS,
+        scenarios=demo_scenarios(),
         assumptions=_assumptions(calendar, opening_arr),
         goals=(
             Goal(
@@ -198,6 +201,7 @@ def demo_company(
                 target=opening_arr * 2,
                 due=last,
                 owner="Ava Sinclair (CEO)",
+                milestones=_arr_milestones(calendar, opening_arr),
             ),
             Goal(
                 id="logo-churn",
@@ -240,6 +244,54 @@ def demo_company(
     )
 
 
+def demo_scenarios() -> tuple[Scenario, ...]:
+    """The built-in scenarios; conservative and aggressive also override drivers."""
+
+    def change(assumption: str, kind: str, value: str) -> AssumptionOverride:
+        return AssumptionOverride.model_validate(
+            {"assumption": assumption, "kind": kind, "value": value}
+        )
+
+    overrides = {
+        "conservative": (
+            change("churn_rate", "add", "0.003"),
+            change("win_rate", "add", "-0.02"),
+            change("new_logo_acv", "percent", "-0.04"),
+        ),
+        "aggressive": (
+            change("churn_rate", "add", "-0.001"),
+            change("win_rate", "add", "0.02"),
+            change("price_index", "percent", "0.05"),
+        ),
+    }
+    builtin = tuple(
+        s.model_copy(update={"assumptions": overrides.get(s.id, ())}) for s in BUILTIN_SCENARIOS
+    )
+    marketing_cut = Scenario.model_validate(
+        {
+            "id": "marketing-cut",
+            "name": "Marketing programs -10%",
+            "description": "What if every marketing program is cut by a tenth? (docs/engine.md)",
+            "base": "base",
+            "facts": [{"kind": "percent", "value": "-0.1", "account": "Marketing programs"}],
+        }
+    )
+    return (*builtin, marketing_cut)
+
+
+def _arr_milestones(calendar: FiscalCalendar, opening_arr: Decimal) -> tuple[Milestone, ...]:
+    """A straight line from opening ARR to double it, checked at each quarter's end but the
+    last (the goal's own due month)."""
+    periods = calendar.periods
+    ends = [i for i, p in enumerate(periods) if i + 1 < len(periods)]
+    ends = [i for i in ends if calendar.quarter(periods[i]) != calendar.quarter(periods[i + 1])]
+    step = opening_arr / len(periods)
+    return tuple(
+        Milestone(due=periods[i], target=(opening_arr + step * (i + 1)).quantize(D(1)))
+        for i in ends
+    )
+
+
 # Company assumptions that hold all plan long: id, name, unit, value.
 _CONSTANT_ASSUMPTIONS = (
     ("payroll_tax_rate", "Employer payroll tax rate", "percent", "0.0765"),
@@ -249,6 +301,16 @@ _CONSTANT_ASSUMPTIONS = (
     ("recruiting_per_hire", "Recruiting cost per hire", "currency", "6500"),
     ("training_per_head", "Training per head per month", "currency", "75"),
     ("commission_rate", "Commission on new ARR", "percent", "0.1"),
+    # The driver model (planbook.drivers, docs/engine.md).
+    ("cost_per_pipeline_dollar", "Marketing programs per dollar of pipeline", "ratio", "0.125"),
+    ("win_rate", "Share of pipeline won", "percent", "0.23"),
+    ("quota_per_rep", "Annual new-ARR quota of a ramped rep", "currency", "1000000"),
+    ("ramp_months", "Months a new rep takes to reach quota", "count", "3"),
+    ("churn_rate", "ARR and customers lost a month", "percent", "0.0085"),
+    ("expansion_rate", "Expansion ARR a month, of ARR", "percent", "0.009"),
+    ("services_rate", "Services revenue per subscription dollar", "percent", "0.04"),
+    ("payment_fee_rate", "Payment fees per revenue dollar", "percent", "0.012"),
+    ("hosting_per_customer", "Production hosting per customer a month", "currency", "400"),
 )
 
 
@@ -284,6 +346,22 @@ def _assumptions(calendar: FiscalCalendar, opening_arr: Decimal) -> tuple[Assump
             values={p: D("45") if i < 12 else D("49") for i, p in enumerate(periods)},
         ),
         Assumption(id="fx_eur_usd", name="USD per EUR", unit=Unit.RATIO, values=fx),
+        Assumption(
+            id="price_index",
+            name="Prices against plan start",
+            unit=Unit.RATIO,
+            values={p: D("1") if i < 12 else D("1.088889") for i, p in enumerate(periods)},
+            description="Follows the list price per seat: $45, then $49 from the second year",
+        ),
+        Assumption(
+            id="new_logo_acv",
+            name="Contract value of a new customer",
+            unit=Unit.CURRENCY,
+            values={
+                p: D(29500 + 3000 * i // max(1, len(periods) - 1)) for i, p in enumerate(periods)
+            },
+            description="Rises from $29,500 to $32,500 over the plan as the product moves upmarket",
+        ),
         Assumption(
             id="opening_arr",
             name="ARR at plan start",

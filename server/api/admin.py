@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 import planbook
 from server.api.deps import Ctx
-from server.api.versions import ERRORS
+from server.api.versions import BODY_ERRORS, ERRORS, WRITE_ERRORS
 from server.schemas import (
     ErrorItem,
     ErrorOut,
@@ -38,7 +38,7 @@ def health(request: Request) -> HealthOut:
     return HealthOut(version=planbook.__version__, schema_current=is_current(store.engine))
 
 
-@router.post("/tokens", status_code=201, responses=ERRORS)
+@router.post("/tokens", status_code=201, responses=BODY_ERRORS)
 def create_token(body: TokenIn, ctx: Ctx) -> TokenCreated:
     """Create a token (admin). The secret is in this answer only."""
     info, secret = ctx.store.create_token(name=body.name, role=body.role, teams=tuple(body.teams))
@@ -51,7 +51,7 @@ def list_tokens(ctx: Ctx) -> list[TokenOut]:
     return [TokenOut.of(t) for t in ctx.store.tokens()]
 
 
-@router.delete("/tokens/{token_id}", responses=ERRORS)
+@router.delete("/tokens/{token_id}", responses=WRITE_ERRORS)
 def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Ctx) -> TokenOut:
     """Revoke a token (admin); it stops working at once."""
     return TokenOut.of(ctx.store.revoke_token(token_id))
@@ -86,9 +86,13 @@ def _remove(path: FilePath) -> None:
 
 @router.post(
     "/import",
-    responses=ERRORS | {409: {"model": ErrorOut, "description": "The store is not empty."}},
+    responses=BODY_ERRORS
+    | {409: {"model": ErrorOut, "description": "The store is not empty (StoreNotEmpty)."}},
     openapi_extra={
-        "requestBody": {"content": {"application/zip": {}}, "required": True},
+        "requestBody": {
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            "required": True,
+        },
     },
 )
 async def import_store(request: Request, ctx: Ctx) -> ImportOut:

@@ -40,7 +40,9 @@ def context(
     tabs and line breaks)."""
     store: Store = request.app.state.store
     settings: Settings = request.app.state.settings
-    principal = authenticate(store, authorization, secret=settings.secret)
+    principal: Principal | None = getattr(request.state, "principal", None)  # BodyGate's
+    if principal is None:
+        principal = authenticate(store, authorization, secret=settings.secret)
     for name, value in request.path_params.items():
         check_text(str(value), loc=("path", name))
     for name, value in request.query_params.multi_items():

@@ -32,8 +32,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "The token's role does not allow this."},
     404: {"model": ErrorOut, "description": "No such plan, version or tag."},
     422: {"model": ErrorOut, "description": "The request is invalid; every problem listed."},
-    503: {"model": ErrorOut, "description": "The store is busy; retry."},
+    503: {
+        "model": ErrorOut,
+        "description": "The database is busy or unreachable, or the service is receiving as "
+        "many large bodies as it takes at once (ServiceBusy); retry after Retry-After.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+    },
 }
+"""The errors every route with a token can answer (server/errors.py makes each body)."""
+WRITE_ERRORS = ERRORS | {
+    409: {"model": ErrorOut, "description": "Another writer changed the same row at once."}
+}
+"""... and those of a route that writes."""
+BODY_ERRORS = WRITE_ERRORS | {
+    408: {"model": ErrorOut, "description": "The body stalled or took too long (TooSlow)."},
+    413: {"model": ErrorOut, "description": "The body is larger than the service accepts."},
+}
+"""... and those of a route that takes a body (server/limits.py: 401 and 403 come before
+the body is read)."""
 
 
 @router.get("/plans", responses=ERRORS)
@@ -45,7 +61,7 @@ def list_plans(ctx: Ctx) -> list[str]:
 @router.post(
     "/plans/{plan}/versions",
     status_code=201,
-    responses=ERRORS | {200: {"model": PushOut}, 409: {"model": ConflictOut}},
+    responses=BODY_ERRORS | {200: {"model": PushOut}, 409: {"model": ConflictOut}},
 )
 def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> PushOut:
     """Push a new version: 201 with the version, 200 if nothing changed, 409 if a part it
@@ -60,6 +76,7 @@ def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> Pu
         company=company,
         facts=facts,
         clear=tuple(body.clear),
+        replace_team=body.replace_team,
     )
     version, created = ctx.store.push(request)
     response.status_code = 201 if created else 200
@@ -69,13 +86,14 @@ def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> Pu
 @router.post(
     "/plans/{plan}/versions/facts",
     status_code=201,
-    responses=ERRORS
-    | {200: {"model": PushOut}, 409: {"model": ConflictOut}, 413: {"model": ErrorOut}},
+    responses=BODY_ERRORS | {200: {"model": PushOut}, 409: {"model": ConflictOut}},
     openapi_extra={
         "requestBody": {
             "required": True,
             "description": "Facts as a Parquet file (the fact columns; exact decimal amounts).",
-            "content": {"application/vnd.apache.parquet": {}},
+            "content": {
+                "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}
+            },
         }
     },
 )
@@ -86,26 +104,36 @@ async def push_facts(
     response: Response,
     base: Annotated[int, Query(ge=0, description="The version the changes are based on.")],
     message: Annotated[str, Query(max_length=2000)] = "",
+    replace_team: Annotated[
+        bool,
+        Query(
+            description="Each team's rows replace that team's whole budget (or actuals); "
+            "by default they replace only the (team, scenario) slices they hold."
+        ),
+    ] = False,
 ) -> PushOut:
     """Push facts sent as Parquet (the fast way for large pushes); otherwise the same as
     ``POST /plans/{plan}/versions``."""
-    facts = _parquet_facts(await request.body())
-    push = PushRequest(plan, base=base, message=message, facts=facts)
+    with tempfile.TemporaryDirectory(prefix="planbook-push-") as folder:
+        path = FilePath(folder) / "body.parquet"
+        with path.open("wb") as file:  # streamed to disk: the body is never held whole
+            async for chunk in request.stream():
+                file.write(chunk)
+        facts = await run_in_threadpool(_parquet_facts, path)
+    push = PushRequest(plan, base=base, message=message, facts=facts, replace_team=replace_team)
     version, created = await run_in_threadpool(ctx.store.push, push)
     response.status_code = 201 if created else 200
     return PushOut(created=created, version=VersionOut.of(version))
 
 
-def _parquet_facts(body: bytes) -> pd.DataFrame:
-    """Facts from a Parquet body, read exactly as ``planbook push`` reads a file."""
-    with tempfile.TemporaryDirectory(prefix="planbook-push-") as folder:
-        path = FilePath(folder) / "body.parquet"
-        path.write_bytes(body)
-        try:
-            return read_facts(path)
-        except FactsFileError as exc:
-            msg = str(exc).replace(str(path), "the body")
-            raise PlanValidationError([Problem(("body",), msg)], subject="facts") from None
+def _parquet_facts(path: FilePath) -> pd.DataFrame:
+    """Facts from a Parquet body saved at ``path``, read exactly as ``planbook push`` reads a
+    file (its errors name "the body", not the server's temporary path)."""
+    try:
+        return read_facts(path)
+    except FactsFileError as exc:
+        msg = str(exc).replace(str(path), "the body")
+        raise PlanValidationError([Problem(("body",), msg)], subject="facts") from None
 
 
 def _company(data: dict[str, Any] | None) -> Plan | None:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from server.api.deps import Ctx
-from server.api.versions import ERRORS, PlanId
+from server.api.versions import BODY_ERRORS, ERRORS, WRITE_ERRORS, PlanId
 from server.schemas import StatusIn, StatusOut, TagIn, TagOut
 from server.store import team_part
 
@@ -35,7 +35,7 @@ def status_history(
     return [StatusOut.of(c) for c in changes]
 
 
-@router.post("/plans/{plan}/teams/{team}/status", responses=ERRORS)
+@router.post("/plans/{plan}/teams/{team}/status", responses=BODY_ERRORS)
 def change_status(plan: PlanId, team: TeamId, body: StatusIn, ctx: Ctx) -> StatusOut:
     """Submit (team lead of the team, or finance), approve, return (with a comment) or
     reopen (finance) a team's budget."""
@@ -57,13 +57,13 @@ def tag_history(plan: PlanId, ctx: Ctx) -> list[TagOut]:
     return [TagOut.of(t) for t in ctx.store.tag_history(plan)]
 
 
-@router.put("/plans/{plan}/tags/{name}", responses=ERRORS)
+@router.put("/plans/{plan}/tags/{name}", responses=BODY_ERRORS)
 def set_tag(plan: PlanId, name: TagName, body: TagIn, ctx: Ctx) -> TagOut:
     """Pin or move a tag (finance or admin); the move is recorded."""
     return TagOut.of(ctx.store.set_tag(plan_id=plan, name=name, ref=body.version))
 
 
-@router.delete("/plans/{plan}/tags/{name}", responses=ERRORS)
+@router.delete("/plans/{plan}/tags/{name}", responses=WRITE_ERRORS)
 def delete_tag(plan: PlanId, name: TagName, ctx: Ctx) -> TagOut:
     """Remove a tag (finance or admin); the removal is recorded."""
     return TagOut.of(ctx.store.delete_tag(plan_id=plan, name=name))

@@ -16,10 +16,12 @@ from server.store.errors import (
     InvalidRequest,
     NotAuthenticated,
     NotFound,
+    ServiceBusy,
     StoreError,
     StoreNotEmpty,
     StoreUnavailable,
     TooLarge,
+    TooSlow,
 )
 from server.store.parts import ACTUALS, COMPANY, actual_rows, is_team_part, team_of, team_part
 from server.store.records import (
@@ -47,6 +49,7 @@ __all__ = [
     "PartInfo",
     "Progress",
     "PushRequest",
+    "ServiceBusy",
     "StatusChange",
     "StoreAPI",
     "StoreError",
@@ -55,6 +58,7 @@ __all__ = [
     "TagInfo",
     "TokenInfo",
     "TooLarge",
+    "TooSlow",
     "VersionInfo",
     "actual_rows",
     "from_json",

@@ -123,8 +123,8 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], nam
         raise _not_export(name, f"a row of table {table.name} does not fit ({reason})") from None
 
 
-def _not_export(name: str, why: str) -> InvalidRequest:
-    return InvalidRequest(f"{name}: not a Planbook export: {why}")
+def _not_export(name: str, why: str, *, loc: tuple[str | int, ...] = ()) -> InvalidRequest:
+    return InvalidRequest(f"{name}: not a Planbook export: {why}", loc=loc)
 
 
 _BLOB_FIELDS = {"hash": str, "kind": str, "rows": int, "size": int}
@@ -147,9 +147,18 @@ def _check_manifest(manifest: dict[str, Any], name: str) -> None:
         table = known.get(table_name)
         if table is None or not isinstance(rows, list):
             raise _not_export(name, f"{table_name!r} is not a table of rows")
-        for row in rows:
-            if not isinstance(row, dict) or not set(row) <= set(table.columns.keys()):
-                raise _not_export(name, f"a row of table {table_name} has unknown columns")
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise _not_export(name, f"row {i + 1} of table {table_name} is not an object")
+            unknown = sorted(set(row) - set(table.columns.keys()))
+            if unknown:
+                raise _not_export(
+                    name,
+                    f"row {i + 1} of table {table_name} has the unknown column "
+                    f"{', '.join(map(repr, unknown))}; its columns are "
+                    f"{', '.join(table.columns.keys())}",
+                    loc=("store.json", "tables", table_name, i + 1, unknown[0]),
+                )
             for column, value in row.items():
                 prose = column in ("message", "comment")
                 if isinstance(value, str) and control_character(value, prose=prose):

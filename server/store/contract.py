@@ -66,9 +66,11 @@ def login_name() -> str:
 @dataclass(frozen=True)
 class PushRequest:
     """What a push writes. ``base`` is the version the changes were made on (None only for
-    the first version of a new plan). ``facts`` replace the parts they touch (each team
-    present, and actuals); ``clear`` empties parts outright (``team:<id>`` or ``actuals``).
-    The author is the door's actor (see the module docstring)."""
+    the first version of a new plan). ``facts`` replace the (team, scenario) slices they
+    hold, every other slice stays; with ``replace_team`` each team's rows replace that
+    team's whole budget (or its whole actuals) instead (:mod:`planbook.slices`). ``clear``
+    empties parts outright (``team:<id>`` or ``actuals``). The author is the door's actor
+    (see the module docstring)."""
 
     plan_id: str
     base: int | None
@@ -77,6 +79,7 @@ class PushRequest:
     facts: pd.DataFrame | None = None
     clear: tuple[str, ...] = ()
     source: str = "facts"
+    replace_team: bool = False
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

@@ -12,7 +12,10 @@
         ├── NotAuthenticated       no token, or an unknown or revoked one       -> 401
         ├── AccessDenied           the token's role may not do this            -> 403
         ├── TooLarge               the request body is over the limit           -> 413
+        ├── TooSlow                the request body stalled or took too long    -> 408
         └── StoreUnavailable       the database is busy or unreachable; retry  -> 503
+            ├── ServiceBusy        the service is receiving as many large bodies
+            │                      as it allows at once; retry                  -> 503
             └── Offline            (addin.cache) the service cannot be reached and the
                                    add-in's cache holds no copy of the version asked for
 
@@ -36,10 +39,12 @@ __all__ = [
     "InvalidRequest",
     "NotAuthenticated",
     "NotFound",
+    "ServiceBusy",
     "StoreError",
     "StoreNotEmpty",
     "StoreUnavailable",
     "TooLarge",
+    "TooSlow",
 ]
 
 
@@ -100,6 +105,16 @@ class StoreUnavailable(StoreError):
     """The database is locked, busy or unreachable; the same request may succeed later."""
 
     status = 503
+
+
+class TooSlow(StoreError):
+    """The request body stopped arriving (or took longer than the service allows)."""
+
+    status = 408
+
+
+class ServiceBusy(StoreUnavailable):
+    """The service is already receiving as many large request bodies as it allows at once."""
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,12 @@ def company_blob(plan: Plan) -> Blob:
     """The company part of a plan as canonical JSON: sorted keys, and every decimal in its
     shortest exact form, so equal plans hash equally (``0.04`` and ``0.040000`` are one
     value, whichever a workbook cell or a YAML file wrote)."""
+    dumped = plan.model_dump(mode="python")
+    for account in dumped["accounts"]:
+        if not account["derived_from"]:
+            del account["derived_from"]  # as before the field existed: the same hash
     data = json.dumps(
-        _canonical(plan.model_dump(mode="python")),
+        _canonical(dumped),
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

@@ -5,20 +5,20 @@ PostgreSQL), checks every part the push names against the base version (409 if a
 changed it since, even when the pushed content equals the head's: the caller did not see
 that change; and 409 for a written part that is approved and locked), validates the facts
 against the plan definition of the version they land in (every problem, nothing stored),
-then stores the new blobs, the version and its parts, and moves the head. All or nothing.
+puts the pushed (team, scenario) slices in place of the stored ones (or whole teams, when
+the request says ``replace_team``: :mod:`planbook.slices`), then stores the new blobs, the
+version and its parts, and moves the head. All or nothing.
 """
 
 from __future__ import annotations
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import empty_facts, facts_from_arrow
 from planbook.model import Plan
+from planbook.slices import replace_slices
 from planbook.validation import validate_facts, validate_plan
 from server.store.contract import PushRequest
 from server.store.errors import Conflict, ConflictDetail, InvalidRequest, NotFound
@@ -134,25 +134,22 @@ def _new_blobs(
     if request.company is not None:
         blobs[COMPANY] = company_blob(request.company)
     if request.facts is not None and len(request.facts):
-        for part, facts in split_facts(plan, request.facts).items():
-            if part == ACTUALS and ACTUALS in head_parts:
-                facts = _merged_actuals(conn, head_parts[ACTUALS], facts)
+        pushed = split_facts(plan, request.facts)
+        merged = [p for p in pushed if p in head_parts and head_parts[p].rows]
+        if request.replace_team:
+            merged = [p for p in merged if p == ACTUALS]
+        data = blob_data(conn, [head_parts[p].hash for p in merged])
+        for part, facts in pushed.items():
+            if part in merged:
+                current = decode_facts(data[head_parts[part].hash])
+                # actuals hold every team: replace_team replaces the pushed teams' actuals
+                facts = replace_slices(current, facts, replace_team=request.replace_team)
             blobs[part] = facts_blob(facts)
     for part in request.clear:
         if part in blobs:
             raise InvalidRequest(f"part {part!r} is both cleared and written", loc=("clear",))
         blobs[part] = facts_blob(empty_facts())
     return blobs
-
-
-def _merged_actuals(conn: Connection, current: PartInfo, pushed: pd.DataFrame) -> pd.DataFrame:
-    """Pushed actuals replace the actuals of the teams they name; other teams' stay."""
-    table = decode_facts(blob_data(conn, [current.hash])[current.hash])
-    teams = pa.array(sorted(set(pushed["team"].astype(str))), pa.string())
-    kept = table.filter(pc.invert(pc.is_in(table.column("team").cast(pa.string()), teams)))
-    if not kept.num_rows:
-        return pushed
-    return pd.concat([facts_from_arrow(kept), pushed], ignore_index=True)
 
 
 def _check_conflicts(

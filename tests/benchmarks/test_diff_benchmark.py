@@ -7,7 +7,7 @@ from benchmarks.diff import cases
 
 
 def test_diff_benchmark_cases_agree_at_small_scale():
-    found = list(cases(teams=12, accounts=40, months=12))
+    *found, console = list(cases(teams=12, accounts=40, months=12))
     assert len(found) == 3
     for case in found:
         subject, baseline = case.subject(), case.baseline()
@@ -17,3 +17,5 @@ def test_diff_benchmark_cases_agree_at_small_scale():
             assert baseline.num_rows == len(changes)
             assert set(baseline.column("delta").to_pylist()) == {Decimal(1)}
     assert len(found[1].subject().compared_parts) == 1
+    page, report = console.subject(), console.baseline()
+    assert f"<b>{report['summary']['changed']}</b> changed" in page.text

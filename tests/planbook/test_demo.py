@@ -32,7 +32,13 @@ def test_shape_of_the_company(demo):
         "ga",
     ]
     assert len(plan.teams) == 12 and len(plan.accounts) == 40 and plan.months == 12
-    assert {s.id for s in plan.scenarios} == {"base", "conservative", "aggressive", "actuals"}
+    assert {s.id for s in plan.scenarios} == {
+        "base",
+        "conservative",
+        "aggressive",
+        "actuals",
+        "marketing-cut",
+    }
     assert set(demo.facts["scenario"].unique()) == {"base", "conservative", "aggressive", "actuals"}
     assert {g.id for g in plan.goals} >= {"double-arr", "logo-churn", "acv", "ltv"}
     assert {a.id for a in plan.accounts if a.confidential} == {"salaries", "commissions", "bonus"}

@@ -24,8 +24,16 @@ def free_port() -> int:
 class LiveServer:
     """``planbook serve --db URL --workers N`` on a free port; stop() or kill() it."""
 
-    def __init__(self, db_url: str, *, workers: int = 1, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        workers: int = 1,
+        log: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.db_url = db_url
+        self.env = env or {}
         self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -33,7 +41,7 @@ class LiveServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> LiveServer:
-        env = os.environ | {"PLANBOOK_SECRET": SECRET, "PLANBOOK_DEV": "0"}
+        env = os.environ | {"PLANBOOK_SECRET": SECRET, "PLANBOOK_DEV": "0"} | self.env
         command = [sys.executable, "-c", "from planbook.cli.main import main; main()"]
         command += ["serve", "--db", self.db_url, "--port", str(self.port)]
         command += ["--workers", str(self.workers)]

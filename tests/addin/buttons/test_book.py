@@ -48,6 +48,7 @@ def test_button_logs_an_unexpected_error_with_its_traceback(button, book, caplog
         raise KeyError("an internal detail")
 
     monkeypatch.setattr(VersionCache, "snapshot", broken)
+    monkeypatch.setattr(VersionCache, "source", broken)  # the diff reads through the door
     (alert,) = alerts(run_button(book(), button))
     assert UNEXPECTED in alert
     assert "internal detail" not in alert and "KeyError" not in alert

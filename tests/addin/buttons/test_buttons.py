@@ -3,7 +3,7 @@ from the JSON the Office.js add-in sends (xw.Book(json=...)); actions checked, n
 
 from __future__ import annotations
 
-from planbook import diff_facts
+from planbook import PCT_COLUMNS, diff_facts
 from server.store import PushRequest
 from server.store.store import Store
 from tests.addin.book_json import book_of, run_button
@@ -36,20 +36,17 @@ def test_diff_button_writes_a_sheet_of_every_changed_line(tmp_path, demo, monkey
     assert {"func": "addSheet", "name": "Diff v2-v3"}.items() <= _flat(actions[0]).items()
     values = [a["values"] for a in actions if a["func"] == "setValues"]
     assert "2 (finance@cirrus) to version 3 (lead@cirrus)" in values[0][0][0]
-    header, *lines = values[1]
-    assert header == [
-        "scenario",
-        "team",
-        "account",
-        "line",
-        "period",
-        "change",
-        "old",
-        "new",
-        "delta",
-    ]
+    assert "13 parts unchanged" in values[0][0][0]  # the store diff skipped them unread
+    bridge, (header, *lines), history = values[1:]
+    assert bridge[0][0].startswith("bridge of operating income (base")
+    steps = [row[1] for row in bridge[1:]]
+    assert [row[0] for row in bridge[1:]] == ["start", "sales", "end"]
+    assert steps[0] + steps[1] == steps[2] and steps[1] < 0  # costs up 5 a line
+    assert header == list(PCT_COLUMNS)
     assert len(lines) == len(expected) > 0
-    assert {line[-1] for line in lines} == {5.0}
+    assert {line[8] for line in lines} == {5.0}
+    assert history[0] == ["version", "when (UTC)", "who", "message"]
+    assert [row[0] for row in history[1:]] == [3] and history[1][2] == "lead@cirrus"
     assert not [a for a in actions if a["func"] == "alert"]
 
 

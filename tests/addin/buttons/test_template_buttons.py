@@ -218,7 +218,8 @@ def test_diff_button_runs_on_a_template(filled, db):
     assert not alerts(actions)
     added = [a for a in actions if a["func"] == "addSheet"]
     assert len(added) == 1
-    header, *lines = [a["values"] for a in actions if a["func"] == "setValues"][1]
+    blocks = [a["values"] for a in actions if a["func"] == "setValues"]
+    header, *lines = next(b for b in blocks if b[0][0] == "scenario")  # the changed lines
     assert lines and {line[header.index("change")] for line in lines} == {"added"}
     assert {line[header.index("old")] for line in lines} == {""}
 
@@ -363,7 +364,8 @@ def test_buttons_served_by_the_service_act_as_the_caller(filled, db, demo):
         settings = [["PLANBOOK_DIFF_FROM", 1.0], ["PLANBOOK_DIFF_TO", 2.0]]
         actions = run("lead-emea", "diff_versions", book_payload(filled["bare"], settings=settings))
     confidential = {a.id for a in demo.plan.accounts if a.confidential}
-    header, *lines = [a["values"] for a in actions if a["func"] == "setValues"][1]
+    blocks = [a["values"] for a in actions if a["func"] == "setValues"]
+    header, *lines = next(b for b in blocks if b[0][0] == "scenario")  # the changed lines
     team, account = header.index("team"), header.index("account")
     assert lines and confidential
     secret = {line[team] for line in lines if line[account] in confidential}

@@ -116,6 +116,11 @@ def test_functions_answer_each_caller_what_their_token_may_see(tmp_path, demo):
         finance = _call(client, tokens["finance"], "pb_get", *other)[0][0]
         assert finance > 0
         assert _call(client, tokens["viewer"], "pb_get", *own) == [[na]]
+        # derived from salaries, so as confidential (payroll taxes / 7.65% = the salary)
+        taxes = ("payroll-taxes", "sales-na", "2026-03")
+        assert _call(client, tokens["viewer"], "pb_get", *taxes) == [[na]]
+        assert _call(client, lead, "pb_get", *taxes)[0][0] > 0
+        assert _call(client, lead, "pb_get", "payroll-taxes", "sales-emea", "2026-03") == [[na]]
         assert _call(client, lead, "pb_get", "travel", "sales-emea", "2026-03")[0][0] >= 0
         table = _call(client, lead, "pb_table", "team", "year", "salaries", None)
         assert [row[0] for row in table[1:]] == ["sales-na"]

@@ -138,3 +138,54 @@ def test_diff_bad_input_names_what_is_wrong(db, args, message):
 def test_diff_without_a_store_says_so(tmp_path: Path):
     result = runner.invoke(app, ["diff", "1", "2", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_diff_xlsx_is_the_report_a_cfo_forwards(db, tmp_path):
+    """The demo's story in the Excel report, with its figures; LibreOffice opens it."""
+    from openpyxl import load_workbook
+
+    from addin.libreoffice import convert
+
+    out = tmp_path / "diff.xlsx"
+    printed = run(
+        "diff", "first-drafts", "board-approved", "--format", "xlsx", "-o", out, "--db", db
+    )
+    assert str(out) in printed.replace("\n", "")
+    book = load_workbook(out)
+    assert book.sheetnames == ["Summary", "Changed lines", "By team", "Definitions", "Who"]
+    summary = book["Summary"]
+    cells = {c.value: c for row in summary.iter_rows() for c in row if c.value is not None}
+    start = cells["start"].row
+    bridge = [
+        [_exact(summary.cell(r, c).value) for c in range(1, 6)] for r in range(start, start + 3)
+    ]
+    assert bridge == [
+        ["start", Decimal("-14866411.73"), 0, 0, Decimal("-14866411.73")],
+        ["sales", Decimal("66700"), Decimal("-14799711.73"), 0, Decimal("-66700")],
+        ["end", Decimal("-14799711.73"), 0, 0, Decimal("-14799711.73")],
+    ]
+    (chart,) = summary._charts
+    assert chart.grouping == "stacked" and chart.series[0].graphicalProperties.noFill
+    lines = book["Changed lines"]
+    rows = list(lines.iter_rows(min_row=5, values_only=True))
+    assert len(rows) == 12
+    assert {(r[1], r[3], r[5]) for r in rows} == {("sales-na", "team off-site (draft)", "removed")}
+    assert sum(_exact(r[8]) for r in rows) == Decimal("-66700")
+    assert len(lines.conditional_formatting) == 1  # green above 0, red below, on the deltas
+    pivot = list(book["By team"].iter_rows(min_row=4, values_only=True))
+    assert pivot[0][:3] == ("scenario", "department", "team") and len(pivot) == 2
+    assert pivot[1][:3] == ("base", "sales", "sales-na") and sum(map(_exact, pivot[1][3:])) == 66700
+    who = [c for row in book["Who"].iter_rows(values_only=True) for c in row if c]
+    assert "Sales North America: off-site removed" in who and "returned" in who
+    assert any(str(c).startswith("The off-site puts you over") for c in who)
+    assert convert(out, tmp_path / "pdf", "pdf").stat().st_size > 0
+
+
+def _exact(value):
+    """A number read back from a workbook (a float) as the decimal it was written as."""
+    return Decimal(str(value)) if isinstance(value, int | float) else value
+
+
+def test_diff_xlsx_needs_out(db):
+    output = run("diff", "1", "2", "--format", "xlsx", "--db", db, code=1)
+    assert "--out FILE" in output

@@ -142,3 +142,43 @@ def test_serve_refuses_a_default_secret(tmp_path, monkeypatch):
     monkeypatch.delenv("PLANBOOK_DEV", raising=False)
     out = run("serve", "--db", str(tmp_path / "s.db"), code=1)
     assert "refusing to start" in out and "PLANBOOK_SECRET" in out
+
+
+def _conservative_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "conservative.csv"
+    path.write_text(
+        "scenario,team,account,line,period,amount\n"
+        "conservative,finance,travel,,2026-02,100\n"
+        "conservative,finance,travel,,2026-03,100\n"
+    )
+    return path
+
+
+def _finance(db: str, tmp_path: Path, ref: str) -> dict[str, int]:
+    out = tmp_path / f"finance-{ref}.csv"
+    run("pull", str(out), "--team", "finance", "--version", ref, "--db", db)
+    return read_facts(out)["scenario"].astype(str).value_counts().to_dict()
+
+
+def test_push_replaces_only_its_slices_and_shows_them_first(db, tmp_path):
+    run("status", "finance", "reopen", "--db", db)
+    before = _finance(db, tmp_path, "latest")
+    path = _conservative_csv(tmp_path)
+    versions = run("log", "--db", db, "-n", "50")
+    out = run("push", str(path), "--base", "latest", "--dry-run", "--db", db)
+    assert "Dry run: nothing was stored" in out
+    assert f"finance │ conservative │ {before['conservative']:>12,} │           2 │ replaced" in out
+    assert f"finance │ base         │ {before['base']:>12,} │ {before['base']:>11,} │ kept" in out
+    assert run("log", "--db", db, "-n", "50") == versions
+    out = run("push", str(path), "--base", "latest", "--db", db)
+    assert "Replaces 1 slice of 1 team" in out and "Pushed version" in out
+    assert _finance(db, tmp_path, "latest") == before | {"conservative": 2}
+
+
+def test_push_replace_team_replaces_the_whole_budget(db, tmp_path):
+    run("status", "finance", "reopen", "--db", db)
+    before = _finance(db, tmp_path, "latest")
+    path = _conservative_csv(tmp_path)
+    out = run("push", str(path), "--base", "latest", "--replace-team", "--db", db)
+    assert "whole teams (--replace-team)" in out and "removed" in out
+    assert _finance(db, tmp_path, "latest") == {"conservative": 2, "actuals": before["actuals"]}

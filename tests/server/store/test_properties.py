@@ -40,7 +40,9 @@ def _with_amounts(rows: pd.DataFrame, amounts: list[Decimal], plan) -> pd.DataFr
 def test_push_then_pull_round_trips_exactly(seeded, demo, amounts, shuffle):
     rows = _with_amounts(team_facts(demo, "finance"), amounts, demo.plan)
     head = seeded.version("cirrus").number
-    version, _ = seeded.acting_as("p").push(PushRequest("cirrus", base=head, facts=rows))
+    version, _ = seeded.acting_as("p").push(
+        PushRequest("cirrus", base=head, facts=rows, replace_team=True)
+    )
     pulled = seeded.facts("cirrus", version.number, FactFilter(teams=["finance"], scenarios=BUDGET))
     assert same_facts(pulled, rows)
     order = list(range(len(rows)))

@@ -1,0 +1,190 @@
+"""Many custom-function calls answered in one request: the Office.js client collects the calls
+of one recalculation and sends them together (Microsoft's batching pattern).
+
+Each call runs the one Python definition of its function (:mod:`addin.functions`), as the
+caller (:mod:`addin.acting`: a confidential amount the token may not see is an error value
+with its reason). The workbook's own pin and every tag or ``latest`` a cell names are resolved
+against the store once per batch, so a moved tag shows in the next recalculation on every
+worker; numbered versions stay in the per-version cache (they never change). No state of the
+batch outlives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from addin.acting import acting_for
+from addin.functions.convert import VALUE, FunctionError, table
+from addin.functions.convert import _error as error_of
+from addin.session import current
+from addin.web.meta import Definition, definitions
+from server.auth import Principal
+from server.store import StoreError
+
+__all__ = ["Batch", "run_batch"]
+
+MAX_CALLS = 100_000
+"""Calls one request may carry (a recalculation of a large sheet is split by the client)."""
+
+
+@dataclass
+class Batch:
+    """One batch: the plan, the workbook's pin and the calls ``[name, [args...]]``."""
+
+    plan: str
+    pin: str
+    calls: list[Any]
+    refs: list[str] = field(default_factory=list)
+    """Other tags or numbers the client has seen: answered with what they resolve to now."""
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    """The client's recent errors (``at``, ``code``, ``message``): what ``PB.ERRORS`` lists.
+    The client holds them, so every worker answers the same."""
+    resolved: dict[str, int] = field(default_factory=dict)
+
+
+def _functions() -> dict[str, tuple[Definition, Callable[..., Any], list[str]]]:
+    out = {}
+    for d in definitions():
+        inner = getattr(d.function, "__wrapped__", d.function)  # errors are answered here
+        out[d.name] = (d, inner, [p[0] for p in d.params])
+    return out
+
+
+def run_batch(batch: Batch, principal: Principal, resolve: Callable[[str], int]) -> dict[str, Any]:
+    """Answer every call of ``batch`` as ``principal``: ``{"version": N, "results": [...]}``
+    with one ``{"value": ...}`` or ``{"error": "#N/A", "message": ...}`` per call, in order.
+    ``resolve`` turns a tag, ``latest`` or number into a version number."""
+    functions = _functions()
+    pin = batch.pin or "latest"
+
+    def version_of(ref: str) -> int:
+        if ref.isdigit():  # a number names one version for good: the cache checks it exists
+            return int(ref)
+        if ref not in batch.resolved:
+            batch.resolved[ref] = resolve(ref)
+        return batch.resolved[ref]
+
+    try:
+        pinned: int | None = version_of(pin)
+    except (StoreError, ValueError) as exc:
+        pinned, pin_error = None, _answer_error(exc)
+    results = []
+    with acting_for(principal):
+        for call in batch.calls:
+            if pinned is None:
+                results.append(pin_error)
+                continue
+            if isinstance(call, list) and call and str(call[0]).upper() == "ERRORS":
+                results.append({"value": _errors(batch.errors)})
+                continue
+            results.append(_one(functions, call, pinned, version_of))
+    for ref in batch.refs:
+        try:
+            version_of(ref)
+        except (StoreError, ValueError):
+            batch.resolved.pop(ref, None)
+    return {"version": pinned, "pin": pin, "results": results, "resolved": batch.resolved}
+
+
+def _one(
+    functions: dict[str, tuple[Definition, Callable[..., Any], list[str]]],
+    call: Any,
+    pinned: int,
+    version_of: Callable[[str], int],
+) -> dict[str, Any]:
+    try:
+        name, raw = call[0], call[1]
+        definition, fn, names = functions[str(name).upper()]
+    except (KeyError, IndexError, TypeError):
+        return {"error": VALUE, "message": f"there is no Planbook function {call!r:.60}"}
+    try:
+        if not isinstance(raw, list) or len(raw) > len(names):
+            raise FunctionError(VALUE, f"PB.{definition.name} takes at most {len(names)} arguments")
+        kwargs = {n: _argument(definition, n, a) for n, a in zip(names, raw, strict=False)}
+        if "version" in names:
+            ref = kwargs.get("version")
+            kwargs["version"] = version_of(str(pinned) if ref is None else _ref(ref))
+        return {"value": _json(fn(**{k: v for k, v in kwargs.items() if v is not None}))}
+    except Exception as exc:  # an error value with its reason, never a traceback
+        return _answer_error(exc)
+
+
+def _errors(records: list[dict[str, Any]]) -> Any:
+    """``PB.ERRORS()``: the caller's recent errors, newest first, as ``PB_ERRORS`` shows them."""
+    rows = [
+        (str(r.get("at", ""))[:19].replace("T", " "), "", r.get("code", ""), r.get("message", ""))
+        for r in records[:50]
+    ]
+    rows = rows or [("", "", "", "no errors")]
+    return _json(table(["time", "function", "error", "message"], rows))
+
+
+def _answer_error(exc: Exception) -> dict[str, Any]:
+    code, message = error_of(exc)
+    return {"error": code, "message": message}
+
+
+def _ref(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list):
+        raise FunctionError(VALUE, "version: a range was given where one value is expected")
+    return str(value).strip()
+
+
+def _argument(definition: Definition, name: str, value: Any) -> Any:
+    """One argument as the definitions take it: a 1x1 blank is omitted, a range's blanks are
+    None, an error value is refused (never read as a blank)."""
+    one_cell = isinstance(value, list) and len(value) == 1 and isinstance(value[0], list)
+    if one_cell and len(value[0]) == 1:
+        value = value[0][0]
+    if isinstance(value, list):
+        rows = [[_cell(definition, name, c) for c in row] for row in value]
+        return rows
+    return _cell(definition, name, value)
+
+
+def _cell(definition: Definition, name: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        code = str(value.get("error", "an error"))
+        raise FunctionError(
+            VALUE,
+            f"PB.{definition.name}: argument {name} is the error {code}; fix the cell it "
+            "refers to (an error is never read as a blank)",
+        )
+    return None if value == "" else value
+
+
+def _json(value: Any) -> Any:
+    """A result as JSON: Decimals as numbers, dates as Excel serial numbers, None blank."""
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"error": "#NUM!"}
+    if hasattr(value, "toordinal") and not isinstance(value, int | float | str):
+        return _serial(value)
+    return "" if value is None else value
+
+
+def _serial(value: Any) -> float:
+    if isinstance(value, dt.datetime):
+        delta = value.replace(tzinfo=None) - dt.datetime(1899, 12, 30)
+        return delta.days + delta.seconds / 86400
+    return float((value - dt.date(1899, 12, 30)).days)
+
+
+def resolver(plan: str) -> Callable[[str], int]:
+    """Resolve refs of ``plan`` against the service's own store (the cache's source)."""
+    cache = current().cache
+
+    def resolve(ref: str) -> int:
+        return cache.source().resolve(plan or cache.plan_id(), ref)
+
+    return resolve

@@ -1,0 +1,112 @@
+"""The custom functions' metadata in Microsoft's ``functions.json`` shape, read from the one
+Python definition of each worksheet function (:mod:`addin.functions`).
+
+Everything comes from the definitions themselves: the name (``pb_get`` -> ``GET``, shown by
+Excel as ``=PB.GET`` under the manifest's namespace), the docstring, the parameters and their
+defaults (:func:`inspect.signature`), each argument's help (the ``doc=`` of its ``arg``
+decorator) and whether it answers a table (``excel_function(tabular=True)``). The decorators
+are read from the source with :mod:`ast`, so no xlwings server part (PolyForm/PRO licensed)
+is needed to describe the functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+import addin.functions
+
+__all__ = ["NAMESPACE", "Definition", "definitions", "functions_json"]
+
+NAMESPACE = "PB"
+"""The manifest's namespace: Office.js formulas read ``=PB.GET(...)``."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One worksheet function as Office.js sees it."""
+
+    name: str  # Excel's name without the namespace: GET
+    python: str  # the Python name: pb_get
+    description: str
+    params: tuple[tuple[str, str, bool], ...]  # (name, help, optional)
+    tabular: bool
+
+    @property
+    def function(self) -> Any:
+        """The Python function itself."""
+        return getattr(addin.functions, self.python)
+
+
+def _decorators(module: ModuleType, python: str) -> tuple[dict[str, str], bool]:
+    """The ``arg`` docs and the ``tabular`` flag of the function's decorators."""
+    tree = ast.parse(inspect.getsource(module))
+    docs: dict[str, str] = {}
+    tabular = False
+    for node in tree.body:
+        if not (isinstance(node, ast.FunctionDef) and node.name == python):
+            continue
+        for deco in node.decorator_list:
+            if not isinstance(deco, ast.Call):
+                continue
+            keywords = {k.arg: k.value for k in deco.keywords}
+            first = deco.args[0] if deco.args else None
+            doc = keywords.get("doc")
+            if isinstance(first, ast.Constant) and isinstance(doc, ast.Constant):
+                docs[str(first.value)] = str(doc.value)
+            flag = keywords.get("tabular")
+            if isinstance(flag, ast.Constant) and flag.value is True:
+                tabular = True
+    return docs, tabular
+
+
+@cache
+def definitions() -> tuple[Definition, ...]:
+    """Every function of :mod:`addin.functions`, in ``__all__`` order."""
+    out = []
+    for python in addin.functions.__all__:
+        fn = getattr(addin.functions, python)
+        module = inspect.getmodule(inspect.unwrap(fn))
+        assert module is not None
+        docs, tabular = _decorators(module, python)
+        params = tuple(
+            (p.name, docs.get(p.name, p.name), p.default is not inspect.Parameter.empty)
+            for p in inspect.signature(fn).parameters.values()
+        )
+        description = " ".join((fn.__doc__ or "").split())
+        out.append(
+            Definition(python.removeprefix("pb_").upper(), python, description, params, tabular)
+        )
+    return tuple(out)
+
+
+def functions_json() -> dict[str, Any]:
+    """The metadata Excel loads (the manifest's ``Functions.Metadata.Url``)."""
+    functions = []
+    for d in definitions():
+        functions.append(
+            {
+                "id": d.name,
+                "name": d.name,
+                "description": d.description[:255] if len(d.description) > 255 else d.description,
+                "result": {"dimensionality": "matrix" if d.tabular else "scalar"},
+                "parameters": [
+                    {
+                        "name": name,
+                        "description": help_,
+                        "type": "any",
+                        "dimensionality": "matrix",
+                        "optional": optional,
+                    }
+                    for name, help_, optional in d.params
+                ],
+                # error-valued arguments reach the function, which refuses them with a reason
+                # instead of reading them as blanks
+                "options": {"allowErrorForDataTypeAny": True},
+            }
+        )
+    return {"functions": functions}

@@ -1,0 +1,125 @@
+"""The Office.js add-in's routes, all under ``/addin``: the manifest, task pane, script,
+functions metadata and icons (public: Excel fetches them without a token) and the calls
+(a Planbook token each): who am I, and a batch of custom-function calls.
+
+The buttons (Push budget, Pull plan, Diff versions) run through ``/xlwings/custom-scripts-call``
+(:mod:`addin.officejs`), which needs xlwings' server parts and a license key; ``/addin/me``
+says whether they are available and why not.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from addin.session import current
+from addin.web.batch import MAX_CALLS, Batch, resolver, run_batch
+from addin.web.manifest import ICON_SIZES, PREFIX, base_url, icon_png, manifest_xml
+from addin.web.meta import NAMESPACE, functions_json
+from server.api.deps import Ctx
+from server.store import NotFound
+
+__all__ = ["BatchIn", "router"]
+
+STATIC = resources.files("addin.web") / "static"
+TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
+PUBLIC_URL = "PLANBOOK_PUBLIC_URL"
+"""The deployment's public https:// address, for the manifest the service serves."""
+
+
+class BatchIn(BaseModel):
+    """One recalculation's calls: ``[["GET", [account, team, period, ...]], ...]``."""
+
+    plan: str = Field("", max_length=200, description="Plan id (blank: the service's plan).")
+    pin: str = Field("latest", max_length=200, description="The workbook's pinned version.")
+    calls: list[list[Any]] = Field(..., max_length=MAX_CALLS)
+    refs: list[str] = Field([], max_length=200, description="Tags the client has seen.")
+    errors: list[dict[str, Any]] = Field([], max_length=50, description="Its recent errors.")
+
+
+def router(buttons_reason: str | None) -> APIRouter:
+    """The routes; ``buttons_reason`` says why the buttons are unavailable (None: they are)."""
+    api = APIRouter(prefix=PREFIX, tags=["office.js add-in"])
+
+    @api.get("/manifest.xml")
+    def manifest(request: Request) -> Response:
+        """The add-in-only XML manifest for this deployment (``PLANBOOK_PUBLIC_URL``, else the
+        address the request came to)."""
+        url = os.environ.get(PUBLIC_URL) or str(request.base_url)
+        return Response(manifest_xml(base_url(url)), media_type="application/xml")
+
+    @api.get("/functions.json")
+    def metadata() -> dict[str, Any]:
+        """The custom functions' metadata (Microsoft's functions.json shape)."""
+        return functions_json()
+
+    @api.get("/taskpane.html")
+    def taskpane() -> Response:
+        """The task pane page (it also hosts the functions: one shared runtime)."""
+        return _static("taskpane.html")
+
+    @api.get("/help")
+    def help_page() -> Response:
+        """Where the manifest's help link points."""
+        return _static("help.html")
+
+    @api.get("/static/{name}")
+    def static(name: str) -> Response:
+        """The client's script, style sheet and icons."""
+        for size in ICON_SIZES:
+            if name == f"icon-{size}.png":
+                return Response(icon_png(size), media_type="image/png")
+        return _static(name)
+
+    @api.get("/me")
+    def me(ctx: Ctx) -> dict[str, Any]:
+        """Who the token is, their role, the service's plan, its tags and latest version,
+        and whether the buttons are available."""
+        session = current()
+        plan = session.cache.plan_id()
+        tags = [t.name for t in ctx.store.tags(plan)]
+        return {
+            "name": ctx.principal.name,
+            "role": ctx.principal.role,
+            "teams": list(ctx.principal.teams),
+            "plan": plan,
+            "latest": ctx.store.resolve(plan, "latest"),
+            "tags": tags,
+            "namespace": NAMESPACE,
+            "buttons": buttons_reason is None,
+            "buttons_reason": buttons_reason or "",
+        }
+
+    @api.post("/functions")
+    async def functions(ctx: Ctx, body: BatchIn) -> dict[str, Any]:
+        """Answer a batch of custom-function calls as the caller may see them: one result
+        (``value``, or ``error`` with ``message``) per call, in order."""
+        plan = current().cache.plan_id()
+        if body.plan and body.plan != plan:
+            raise NotFound(
+                f"this service answers plan {plan!r}, not {body.plan!r}; clear PLANBOOK_PLAN "
+                "in the workbook or use the service of that plan",
+                loc=("body", "plan"),
+            )
+        batch = Batch(plan, body.pin, body.calls, body.refs, body.errors)
+        return await run_in_threadpool(run_batch, batch, ctx.principal, resolver(plan))
+
+    return api
+
+
+def _static(name: str) -> Response:
+    path = STATIC / name
+    suffix = "." + name.rpartition(".")[2]
+    if "/" in name or name.startswith(".") or suffix not in TYPES or not path.is_file():
+        raise NotFound(f"there is no add-in file {name!r}", loc=("path", "name"))
+    return Response(path.read_bytes(), media_type=TYPES[suffix])
+
+
+def mount_routes(app: FastAPI, buttons_reason: str | None) -> None:
+    """Add the add-in's routes to ``app``."""
+    app.include_router(router(buttons_reason))

@@ -1,0 +1,351 @@
+/* Planbook's Office.js client: custom functions (batched) and the task pane.
+ * Our own code (MIT-compatible, part of Planbook); it uses only Microsoft's Office.js API.
+ * One shared runtime: the functions and the pane share the sign-in and the workbook's pin. */
+(function () {
+  "use strict";
+  var ROOT = new URL(".", document.currentScript ? document.currentScript.src : location.href)
+    .href.replace(/static\/$/, "");
+  var TOKEN_KEY = "planbook.token";
+  var PIN_KEY = "PLANBOOK_VERSION";
+  var FLUSH_MS = 20;          // collect the calls of one recalculation, then one request
+  var MAX_BATCH = 20000;      // calls per request
+  var WATCH_MS = 30000;       // tags and latest are re-checked this often
+  var state = { token: "", me: null, pin: "latest", queue: [], timer: null, refs: {}, errors: [] };
+
+  /* --- per-user storage (never the workbook) ---------------------------------------- */
+  function storage() {
+    if (window.OfficeRuntime && OfficeRuntime.storage) return OfficeRuntime.storage;
+    return {
+      getItem: function (k) { return Promise.resolve(localStorage.getItem(k)); },
+      setItem: function (k, v) { localStorage.setItem(k, v); return Promise.resolve(); },
+      removeItem: function (k) { localStorage.removeItem(k); return Promise.resolve(); },
+    };
+  }
+
+  /* --- the workbook's own pin, kept in the workbook's settings ----------------------- */
+  function readPin() {
+    var saved = Office.context.document.settings.get(PIN_KEY);
+    if (saved) return Promise.resolve(String(saved));
+    return Excel.run(function (ctx) {  // a template carries its pin in its xlwings.conf sheet
+      var sheet = ctx.workbook.worksheets.getItemOrNullObject("xlwings.conf");
+      return ctx.sync().then(function () {
+        if (sheet.isNullObject) return "latest";
+        var used = sheet.getUsedRange(true);
+        used.load("values");
+        return ctx.sync().then(function () {
+          var row = used.values.filter(function (r) { return String(r[0]).toUpperCase() === PIN_KEY; })[0];
+          return row && String(row[1]).trim() ? String(row[1]).trim() : "latest";
+        });
+      });
+    }).catch(function () { return "latest"; });
+  }
+
+  function savePin(pin) {
+    state.pin = pin || "latest";
+    Office.context.document.settings.set(PIN_KEY, state.pin);
+    return new Promise(function (resolve) { Office.context.document.settings.saveAsync(function () { resolve(); }); });
+  }
+
+  /* --- HTTP ---------------------------------------------------------------------------- */
+  function call(method, path, body) {
+    var headers = { "Authorization": "Bearer " + state.token };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(ROOT + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (r) {
+        return r.text().then(function (text) {
+          var data = null;
+          try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+          if (!r.ok) {
+            var msg = data && data.errors ? data.errors.map(function (e) { return e.msg; }).join("; ") : "the service answered " + r.status;
+            var err = new Error(msg); err.status = r.status; throw err;
+          }
+          return data;
+        });
+      });
+  }
+
+  /* --- custom functions: batched --------------------------------------------------------- */
+  function argument(value) {
+    if (value === undefined || value === null) return null;
+    if (Array.isArray(value)) return value.map(argument);
+    if (typeof value === "object") {
+      var code = value.code || (value.type === "Error" && value.errorType) || "#VALUE!";
+      return { error: String(code) };  // refused by the service with its reason
+    }
+    return value;
+  }
+
+  function excelError(code, message) {
+    var codes = CustomFunctions.ErrorCode;
+    var known = { "#N/A": codes.notAvailable, "#VALUE!": codes.invalidValue, "#REF!": codes.invalidReference,
+      "#NUM!": codes.invalidNumber, "#DIV/0!": codes.divisionByZero, "#NAME?": codes.invalidName, "#NULL!": codes.nullReference };
+    var errorCode = known[code] || codes.invalidValue;
+    state.errors.unshift({ at: new Date().toISOString(), code: code, message: message || "" });
+    state.errors.length = Math.min(state.errors.length, 50);
+    // Excel shows a message with #VALUE! and #N/A only; the pane lists the others
+    if (errorCode === codes.invalidValue || errorCode === codes.notAvailable) return new CustomFunctions.Error(errorCode, message);
+    return new CustomFunctions.Error(errorCode);
+  }
+
+  function resultValue(value) {
+    if (Array.isArray(value)) return value.map(resultValue);
+    if (value && typeof value === "object" && value.error) return excelError(value.error, value.message);
+    return value;
+  }
+
+  function enqueue(name, args) {
+    return new Promise(function (resolve, reject) {
+      state.queue.push({ name: name, args: args.map(argument), resolve: resolve, reject: reject });
+      if (!state.timer) state.timer = setTimeout(flush, FLUSH_MS);
+    });
+  }
+
+  function flush() {
+    state.timer = null;
+    var pending = state.queue; state.queue = [];
+    for (var i = 0; i < pending.length; i += MAX_BATCH) send(pending.slice(i, i + MAX_BATCH));
+  }
+
+  function send(items) {
+    if (!state.token) {
+      items.forEach(function (it) { it.reject(excelError("#N/A", "sign in to Planbook in its task pane (Home > Planbook)")); });
+      return Promise.resolve();
+    }
+    var body = { pin: state.pin, calls: items.map(function (it) { return [it.name, it.args]; }), refs: Object.keys(state.refs), errors: state.errors };
+    return call("POST", "functions", body).then(function (out) {
+      noteResolved(out.resolved || {});
+      out.results.forEach(function (r, i) {
+        if ("error" in r) items[i].reject(excelError(r.error, r.message));
+        else items[i].resolve(resultValue(r.value));
+      });
+      render();
+    }).catch(function (err) {
+      items.forEach(function (it) { it.reject(excelError("#N/A", err.message)); });
+    });
+  }
+
+  function noteResolved(resolved) {
+    Object.keys(resolved).forEach(function (k) { state.refs[k] = resolved[k]; });
+  }
+
+  function register() {
+    if (!window.CustomFunctions) return Promise.resolve([]);
+    return fetch(ROOT + "functions.json").then(function (r) { return r.json(); }).then(function (meta) {
+      meta.functions.forEach(function (f) {
+        var count = f.parameters.length;
+        CustomFunctions.associate(f.id, function () {
+          var args = Array.prototype.slice.call(arguments, 0, count);
+          return enqueue(f.id, args);
+        });
+      });
+      return meta.functions.map(function (f) { return f.id; });
+    });
+  }
+
+  /* --- tags and latest move: recalculate when what the workbook reads changed -------- */
+  function recalc() {
+    return Excel.run(function (ctx) {
+      ctx.workbook.application.calculate(Excel.CalculationType.full);
+      return ctx.sync();
+    });
+  }
+
+  function check(force) {
+    if (!state.token) return Promise.resolve(false);
+    var before = JSON.stringify(state.refs);
+    return call("POST", "functions", { pin: state.pin, calls: [], refs: Object.keys(state.refs) }).then(function (out) {
+      noteResolved(out.resolved || {});
+      state.version = out.version;
+      render();
+      if (force || JSON.stringify(state.refs) !== before) return recalc().then(function () { return true; });
+      return false;
+    });
+  }
+
+  /* --- the task pane ------------------------------------------------------------------ */
+  function $(id) { return document.getElementById(id); }
+
+  function say(kind, lines, cells) {
+    var box = $("messages");
+    if (!box) return;
+    box.className = "messages " + kind;
+    box.innerHTML = "";
+    lines.forEach(function (line) { var p = document.createElement("p"); p.textContent = line; box.appendChild(p); });
+    if (cells && cells.length) {
+      var ul = document.createElement("ul"); ul.className = "cells";
+      cells.forEach(function (c) { var li = document.createElement("li"); li.textContent = c; ul.appendChild(li); });
+      box.appendChild(ul);
+    }
+  }
+
+  function render() {
+    if (!$("who")) return;
+    var me = state.me;
+    $("signin").hidden = !!me;
+    $("signed").hidden = !me;
+    if (!me) return;
+    $("who").textContent = me.name;
+    $("role").textContent = me.role + (me.teams.length ? " (" + me.teams.join(", ") + ")" : "");
+    $("plan").textContent = me.plan;
+    $("pin").value = state.pin;
+    var number = state.refs[state.pin] || state.version;
+    $("reads").textContent = number ? "version " + number : "";
+    var list = $("pins"); list.innerHTML = "";
+    ["latest"].concat(me.tags).forEach(function (t) { var o = document.createElement("option"); o.value = t; list.appendChild(o); });
+    ["push", "pull", "diff"].forEach(function (b) { $(b).disabled = !me.buttons; $(b).title = me.buttons ? "" : me.buttons_reason; });
+    $("buttons-note").textContent = me.buttons ? "" : me.buttons_reason;
+  }
+
+  function signIn(token) {
+    state.token = token;
+    return call("GET", "me").then(function (me) {
+      state.me = me;
+      return storage().setItem(TOKEN_KEY, token).then(function () { render(); return check(false); });
+    }).catch(function (err) {
+      state.token = ""; state.me = null; render();
+      say("bad", ["Sign-in failed: " + err.message]);
+      throw err;
+    });
+  }
+
+  function signOut() {
+    state.token = ""; state.me = null;
+    return storage().removeItem(TOKEN_KEY).then(render);
+  }
+
+  /* --- buttons: the workbook as xlwings' book JSON, the answer's actions applied ------- */
+  var DATE = /(^|[^"\\])[dmyDMY]/;
+  function isoDate(serial) {
+    var ms = Math.round((serial - 25569) * 86400000);
+    return new Date(ms).toISOString().slice(0, 19);
+  }
+
+  function readBook(ctx) {
+    var sheets = ctx.workbook.worksheets; sheets.load("items/name");
+    var active = ctx.workbook.worksheets.getActiveWorksheet(); active.load("name");
+    return ctx.sync().then(function () {
+      var used = sheets.items.map(function (s) {
+        var u = s.getUsedRangeOrNullObject(true); u.load("address,rowCount,columnCount"); return u;
+      });
+      return ctx.sync().then(function () {
+        var ranges = sheets.items.map(function (s, i) {
+          if (used[i].isNullObject) return null;
+          var last = used[i].address.split("!")[1].split(":").pop();
+          var r = s.getRange("A1:" + last); r.load("values,numberFormat"); return r;
+        });
+        return ctx.sync().then(function () {
+          return {
+            client: "Office.js", version: (state.me && state.me.xlwings) || "",
+            book: { name: "workbook", active_sheet_index: sheets.items.findIndex(function (s) { return s.name === active.name; }), selection: "A1" },
+            names: [],
+            sheets: sheets.items.map(function (s, i) {
+              var values = [[""]];
+              if (ranges[i]) {
+                values = ranges[i].values.map(function (row, r) {
+                  return row.map(function (v, c) {
+                    var fmt = String(ranges[i].numberFormat[r][c] || "");
+                    return typeof v === "number" && fmt !== "General" && DATE.test(fmt) && fmt.indexOf("#") < 0 ? isoDate(v) : v;
+                  });
+                });
+              }
+              return { name: s.name, values: values, pictures: [], tables: [] };
+            }),
+          };
+        });
+      });
+    });
+  }
+
+  function applyActions(ctx, actions) {
+    var alerts = [], marked = [];
+    var names = ctx.workbook.worksheets; names.load("items/name");
+    return ctx.sync().then(function () {
+      var order = names.items.map(function (s) { return s.name; });
+      actions.forEach(function (a) {
+        var sheet = a.sheet_position === null || a.sheet_position === undefined ? null : ctx.workbook.worksheets.getItem(order[a.sheet_position]);
+        var range = sheet && a.start_row !== null && a.start_row !== undefined
+          ? sheet.getRangeByIndexes(a.start_row, a.start_column, a.row_count, a.column_count) : null;
+        switch (a.func) {
+          case "alert": alerts.push({ text: a.args[0], title: a.args[1] }); break;
+          case "setValues": range.values = a.values; break;
+          case "setRangeColor":
+            if (a.args[0]) { range.format.fill.color = a.args[0]; marked.push(order[a.sheet_position] + "!" + cellName(a.start_row, a.start_column)); }
+            else range.format.fill.clear();
+            break;
+          case "setFontProperty": range.format.font[a.args[0]] = a.args[1]; break;
+          case "addSheet": ctx.workbook.worksheets.add(a.args[1]); order.splice(a.args[0], 0, a.args[1]); break;
+          case "sheetDelete": sheet.delete(); order.splice(a.sheet_position, 1); break;
+          case "activateSheet": ctx.workbook.worksheets.getItem(order[a.args[0]]).activate(); break;
+          case "setSheetName": sheet.name = a.args[0]; order[a.sheet_position] = a.args[0]; break;
+          case "sheetClearContents": sheet.getRange().clear("Contents"); break;
+          case "sheetClear": sheet.getRange().clear(); break;
+          case "setNumberFormat": range.numberFormat = [[a.args[0]]]; break;
+          case "setAutofit": case "setSheetAutofit": break;  // cosmetic
+          default: alerts.push({ text: "Planbook: this add-in cannot apply " + a.func + " yet.", title: "" });
+        }
+      });
+      return ctx.sync().then(function () { return { alerts: alerts, marked: marked }; });
+    });
+  }
+
+  function cellName(row, column) {
+    var s = "", c = column + 1;
+    while (c > 0) { var m = (c - 1) % 26; s = String.fromCharCode(65 + m) + s; c = Math.floor((c - 1) / 26); }
+    return s + (row + 1);
+  }
+
+  function runButton(script) {
+    say("busy", ["Working..."]);
+    return Excel.run(function (ctx) {
+      return readBook(ctx).then(function (book) {
+        return call("POST", "../xlwings/custom-scripts-call/" + script, book);
+      }).then(function (answer) { return applyActions(ctx, answer.actions || []); });
+    }).then(function (done) {
+      var lines = [];
+      done.alerts.forEach(function (a) { lines = lines.concat(String(a.text).split("\n")); });
+      var bad = lines.length && lines[0].indexOf("Nothing was pushed") === 0;
+      say(bad || done.marked.length ? "bad" : "good", lines.length ? lines : ["Done."], done.marked);
+      return done;
+    }).catch(function (err) { say("bad", [err.message]); throw err; });
+  }
+
+  function wire() {
+    $("signin-form").addEventListener("submit", function (e) {
+      e.preventDefault(); signIn($("token").value.trim()).then(function () { $("token").value = ""; say("good", ["Signed in."]); }).catch(function () {});
+    });
+    $("signout").addEventListener("click", function () { signOut(); });
+    $("pin-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      savePin($("pin").value.trim()).then(function () { return check(true); })
+        .then(function () { say("good", ["This workbook now reads " + state.pin + " (version " + state.refs[state.pin] + ")."]); })
+        .catch(function (err) { say("bad", [err.message]); });
+    });
+    $("refresh").addEventListener("click", function () {
+      check(true).then(function () { say("good", ["Refreshed: " + state.pin + " is version " + state.refs[state.pin] + "."]); })
+        .catch(function (err) { say("bad", [err.message]); });
+    });
+    $("push").addEventListener("click", function () { runButton("push_budget").catch(function () {}); });
+    $("pull").addEventListener("click", function () { runButton("pull_plan").catch(function () {}); });
+    $("diff").addEventListener("click", function () { runButton("diff_versions").catch(function () {}); });
+  }
+
+  var ready = new Promise(function (resolve) {
+    Office.onReady(function () {
+      var registered = register();
+      var dom = document.readyState === "loading"
+        ? new Promise(function (r) { document.addEventListener("DOMContentLoaded", r); }) : Promise.resolve();
+      dom.then(readPin).then(function (pin) {
+        state.pin = pin;
+        if ($("signin-form")) wire();
+        return storage().getItem(TOKEN_KEY);
+      }).then(function (token) {
+        render();
+        return token ? signIn(token).catch(function () {}) : null;
+      }).then(function () { return registered; }).then(resolve);
+      setInterval(function () { check(false).catch(function () {}); }, WATCH_MS);
+    });
+  });
+
+  window.Planbook = { ready: ready, state: state, signIn: signIn, refresh: function () { return check(true); },
+    run: runButton, flush: flush };
+})();

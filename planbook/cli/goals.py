@@ -1,0 +1,108 @@
+"""``planbook goals``: each goal's and milestone's attainment, scenarios side by side."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import typer
+
+from planbook.cli.common import console, user_errors
+from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption
+from planbook.cli.report import FormatOption, OutOption, check_format, emit
+from planbook.cli.sources import (
+    FactsFileArgument,
+    OptionalVersion,
+    PlanFileArgument,
+    check_scenarios,
+    plan_and_facts,
+    scenario_list,
+)
+from planbook.goals import goal_attainment
+from planbook.kpis import KPI_METRICS
+from planbook.model import Unit
+
+ScenarioOption = Annotated[
+    list[str] | None,
+    typer.Option("--scenario", help="Scenario(s), side by side; repeatable or a,b (default base)."),
+]
+
+
+@user_errors
+def goals_command(
+    plan_file: PlanFileArgument = None,
+    facts_file: FactsFileArgument = None,
+    scenario: ScenarioOption = None,
+    goal: Annotated[
+        list[str] | None, typer.Option("--goal", help="Only these goals; repeatable or a,b.")
+    ] = None,
+    milestones: Annotated[
+        bool, typer.Option(help="Show the quarterly milestones too (--no-milestones: goals only).")
+    ] = True,
+    output: FormatOption = "table",
+    out: OutOption = None,
+    version: OptionalVersion = None,
+    plan: PlanOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Check every goal (target, projected value, gap, met or missed at its due month) and
+    its milestones in each scenario, from a version (``--version``, default latest) or from
+    PLAN_FILE and FACTS_FILE.
+
+    Projections come from the engine: a scenario's overrides applied and its bookings and
+    revenue driven (docs/engine.md). An unknown scenario or goal is an error that names it.
+    """
+    check_format(output, out)
+    scenarios = scenario_list(scenario)
+    definition, facts, source = plan_and_facts(
+        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
+    )
+    check_scenarios(definition, scenarios, subject="goals request")
+    goals = scenario_list(goal, default=()) or None
+    frame = goal_attainment(definition, facts, scenarios=scenarios, goals=goals)
+    if not milestones:
+        frame = frame[frame["checkpoint"] == "goal"].reset_index(drop=True)
+    units = {g.id: _unit(definition, g.metric) for g in definition.goals}
+
+    shown = frame.copy()
+    if output == "table":
+        for column in ("target", "projected", "gap"):
+            shown[column] = [
+                _fmt(v, units[g]) for g, v in zip(frame["goal"], frame[column], strict=True)
+            ]
+        shown["status"] = [_status(s) for s in frame["status"]]
+        shown = shown.drop(columns=["metric", "direction"])
+    title = f"{definition.name}: goal attainment, {', '.join(scenarios)} ({source})"
+    emit(
+        shown,
+        output=output,
+        out=out,
+        title=title,
+        sections="goal",
+        meta={"plan": definition.id, "source": source, "scenarios": scenarios},
+    )
+    if output == "table":
+        met = (frame["status"] == "met").sum()
+        console.print(f"{met} of {len(frame)} checks met.")
+
+
+def _unit(plan: Any, metric: str) -> Unit:
+    if metric in KPI_METRICS:
+        return KPI_METRICS[metric].unit
+    return next((a.unit for a in plan.accounts if a.id == metric), Unit.CURRENCY)
+
+
+def _fmt(value: float, unit: Unit) -> str:
+    if math.isnan(value):
+        return "-"
+    if unit is Unit.PERCENT:
+        return f"{value:.2%}"
+    if unit is Unit.RATIO:
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
+def _status(status: str) -> str:
+    return {"met": "[green]met[/]", "missed": "[red]missed[/]"}.get(status, status)

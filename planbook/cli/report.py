@@ -1,0 +1,102 @@
+"""Writing a report frame as a rich table, CSV, JSON or an Excel sheet."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from planbook.cli.common import console
+from planbook.errors import UsageError
+
+FORMATS = ("table", "csv", "json", "xlsx")
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv, json or xlsx.")]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="The file --format xlsx writes (required for it).")
+]
+
+
+def check_format(output: str, out: Path | None) -> None:
+    """A known ``--format``; ``--out`` given for xlsx."""
+    if output not in FORMATS:
+        raise UsageError(f"--format must be {', '.join(FORMATS)}, not {output!r}")
+    if output == "xlsx" and out is None:
+        raise UsageError("--format xlsx writes a file: name it with --out FILE.xlsx")
+
+
+def emit(
+    frame: pd.DataFrame,
+    *,
+    output: str,
+    out: Path | None,
+    title: str,
+    cell: Any = None,
+    sections: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> None:
+    """Print ``frame`` as ``output`` (``cell(column, value)`` formats table cells; a new
+    table section starts where the ``sections`` column changes)."""
+    if output == "json":
+        records = [{k: _json(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        typer.echo(json.dumps({**(meta or {}), "rows": records}, indent=2))
+    elif output == "csv":
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif output == "xlsx":
+        assert out is not None
+        frame.map(_xlsx).to_excel(out, index=False, sheet_name=title[:31].replace(":", ""))
+        console.print(f"Wrote {out}")
+    else:
+        console.print(_table(frame, title=title, cell=cell, sections=sections))
+
+
+def _table(frame: pd.DataFrame, *, title: str, cell: Any, sections: str | None) -> Table:
+    table = Table(title=title)
+    for column in frame.columns:
+        numeric = frame[column].map(lambda v: isinstance(v, float | int | Decimal)).all()
+        table.add_column(
+            str(column),
+            justify="right" if numeric else "left",
+            no_wrap=bool(numeric) or column == frame.columns[0],
+            min_width=min(len(str(column)), 12),
+        )
+    previous = None
+    for row in frame.to_dict("records"):
+        if sections and previous is not None and row[sections] != previous:
+            table.add_section()
+        table.add_row(*(_text(str(c), v, cell) for c, v in row.items()))
+        previous = row[sections] if sections else None
+    return table
+
+
+def _text(column: str, value: Any, cell: Any) -> str:
+    if cell is not None:
+        shown = cell(column, value)
+        if shown is not None:
+            return str(shown)
+    if isinstance(value, float) and math.isnan(value):
+        return "-"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if abs(value) >= 100 else format(value.normalize(), "f")
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _xlsx(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value

@@ -1,0 +1,189 @@
+"""``planbook scenario list|show|compare``: the plan's scenarios and what-ifs, side by side."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from planbook.cli.common import console, user_errors
+from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption
+from planbook.cli.report import FormatOption, OutOption, check_format, emit
+from planbook.cli.sources import (
+    FactsFileArgument,
+    OptionalVersion,
+    PlanFileArgument,
+    check_scenarios,
+    plan_and_facts,
+    scenario_list,
+)
+from planbook.engine import scenario_kpis
+from planbook.model import Plan, Scenario
+from planbook.statements import pnl_statement
+
+app = typer.Typer(
+    name="scenario",
+    help="The plan's scenarios and saved what-ifs: list, show one, compare side by side.",
+    no_args_is_help=True,
+)
+
+SUMMARY_KPIS = ("arr", "net_new_arr", "customers", "revenue", "gross_margin", "burn", "cash")
+PeriodOption = Annotated[
+    str, typer.Option("--period", help="P&L columns: total, year, half, quarter or month.")
+]
+
+
+@app.command("list")
+@user_errors
+def list_(
+    plan_file: PlanFileArgument = None,
+    facts_file: FactsFileArgument = None,
+    output: FormatOption = "table",
+    out: OutOption = None,
+    version: OptionalVersion = None,
+    plan: PlanOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """List the plan's scenarios: built-in plans with facts of their own and saved what-ifs
+    (a base and overrides), with how many overrides each carries."""
+    check_format(output, out)
+    definition, _, source = plan_and_facts(
+        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
+    )
+    rows = [
+        {
+            "scenario": s.id,
+            "name": s.name,
+            "kind": _kind(s),
+            "fact overrides": len(s.facts),
+            "driver overrides": len(s.assumptions),
+            "description": s.description,
+        }
+        for s in definition.scenarios
+    ]
+    title = f"{definition.name}: scenarios ({source})"
+    emit(pd.DataFrame(rows), output=output, out=out, title=title)
+
+
+@app.command()
+@user_errors
+def show(
+    scenario: Annotated[str, typer.Argument(help="The scenario to show.")],
+    plan_file: PlanFileArgument = None,
+    facts_file: FactsFileArgument = None,
+    output: FormatOption = "table",
+    out: OutOption = None,
+    version: OptionalVersion = None,
+    plan: PlanOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Show one scenario's overrides (facts and drivers), in the order they apply."""
+    check_format(output, out)
+    definition, _, source = plan_and_facts(
+        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
+    )
+    check_scenarios(definition, [scenario], subject="scenario request")
+    found = next(s for s in definition.scenarios if s.id == scenario)
+    rows = [
+        {
+            "applies to": "facts",
+            "what": " ".join(f"{k}={v}" for k, v in (("team", o.team), ("account", o.account)) if v)
+            or "all facts",
+            "change": o.kind,
+            "value": o.value,
+            "months": o.period or "all",
+        }
+        for o in found.facts
+    ] + [
+        {
+            "applies to": "driver",
+            "what": o.assumption,
+            "change": o.kind,
+            "value": o.value,
+            "months": o.period or "all",
+        }
+        for o in found.assumptions
+    ]
+    frame = pd.DataFrame(rows, columns=["applies to", "what", "change", "value", "months"])
+    title = f"{found.name} ({found.id}): {_kind(found)} ({source})"
+    if output == "table" and not rows:
+        console.print(f"{title}\nNo overrides: its numbers are its own facts, driven as planned.")
+        return
+    emit(frame, output=output, out=out, title=title, meta={"scenario": found.id})
+
+
+@app.command()
+@user_errors
+def compare(
+    plan_file: PlanFileArgument = None,
+    facts_file: FactsFileArgument = None,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="Scenarios side by side; repeatable or a,b (default: the first three plans).",
+        ),
+    ] = None,
+    period: PeriodOption = "total",
+    output: FormatOption = "table",
+    out: OutOption = None,
+    version: OptionalVersion = None,
+    plan: PlanOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Compare scenarios side by side: the P&L in P&L order with its subtotals (revenue,
+    gross profit, operating expenses, operating income), then the headline KPIs at the
+    plan's last month. Each what-if is resolved by the engine (docs/engine.md)."""
+    check_format(output, out)
+    definition, facts, source = plan_and_facts(
+        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
+    )
+    scenarios = scenario_list(scenario, default=_defaults(definition))
+    check_scenarios(definition, scenarios, subject="scenario comparison")
+    statement = pnl_statement(definition, facts, scenarios=scenarios, period=period)
+    wide = _side_by_side(statement, scenarios)
+    title = f"{definition.name}: P&L, {', '.join(scenarios)} ({source})"
+    emit(wide, output=output, out=out, title=title, sections="period", meta={"kind": "pnl"})
+    if output == "table":
+        last = definition.calendar.end
+        table = scenario_kpis(
+            definition, facts, scenarios=scenarios, metrics=list(SUMMARY_KPIS), grain="month"
+        )
+        table = table[table["period"] == last]
+        kpi = table.pivot_table(index="metric", columns="scenario", values="value", sort=False)
+        kpi = kpi.reindex(columns=scenarios).reset_index().rename_axis(columns=None)
+        emit(kpi, output="table", out=None, title=f"KPIs at {last}")
+
+
+def _side_by_side(statement: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
+    """One row per P&L line and period, one column per scenario, then each against the
+    first."""
+    wide = statement.pivot_table(
+        index=["period", "line"], columns="scenario", values="amount", aggfunc="first", sort=False
+    )
+    wide = wide.reindex(columns=scenarios).reset_index().rename_axis(columns=None)
+    first = scenarios[0]
+    for other in scenarios[1:]:
+        delta = [Decimal(b) - Decimal(a) for a, b in zip(wide[first], wide[other], strict=True)]
+        wide[f"{other} - {first}"] = pd.Series(delta, index=wide.index, dtype=object)
+    return wide
+
+
+def _defaults(plan: Plan) -> list[str]:
+    return [s.id for s in plan.scenarios if not s.actuals][:3]
+
+
+def _kind(scenario: Scenario) -> str:
+    if scenario.actuals:
+        return "actuals"
+    if scenario.base:
+        return f"what-if on {scenario.base}"
+    return "own facts"

@@ -1,0 +1,364 @@
+"""The driver model: from the teams' budgets to bookings, revenue and cost of revenue.
+
+One scenario's costs (marketing programs, the sales team's heads and hires) and the company
+assumptions of :data:`DRIVER_ASSUMPTIONS` give, month by month (``docs/engine.md``):
+
+1. pipeline = marketing programs / ``cost_per_pipeline_dollar`` x price index;
+2. demand = pipeline x ``win_rate``;
+3. capacity = ramped quota-carrying reps x ``quota_per_rep`` / 12; a rep hired in month h
+   sells ``min(1, (t - h) / ramp_months)`` of a quota in month t (nothing in the month of
+   hire); reps on the payroll before the plan are ramped;
+4. new ARR = min(demand, capacity); new customers = new ARR / (``new_logo_acv`` x price
+   index);
+5. churned ARR = ARR at the month's start x ``churn_rate``; expansion ARR = that ARR x
+   ``expansion_rate``; churned customers = customers at the month's start x ``churn_rate``;
+6. subscription revenue = (ARR at start + ARR at end) / 2 / 12 (recognised evenly, deals
+   booked mid-month); services revenue = subscription x ``services_rate``;
+7. payment fees = revenue x ``payment_fee_rate``; hosting = customers at month end x
+   ``hosting_per_customer``; commissions = new ARR x ``commission_rate``.
+
+The ``price_index`` scales what a deal is worth (1 at plan-start prices). Money is
+rounded to cents month by month and the ARR roll-forward runs on the rounded amounts, so
+the KPIs of the driven facts reproduce the model's ARR to the cent. Customer counts are
+whole: each month's new and churned customers are rounded (half to even).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planbook.errors import PlanValidationError, Problem
+from planbook.facts import facts_from_cents
+from planbook.model import Plan, Unit
+
+__all__ = [
+    "DRIVEN_ACCOUNTS",
+    "DRIVER_ASSUMPTIONS",
+    "DriverConfig",
+    "drive",
+    "driven_facts",
+    "has_drivers",
+    "ramped_reps",
+]
+
+DRIVER_ASSUMPTIONS: dict[str, tuple[str, Unit]] = {
+    "cost_per_pipeline_dollar": ("Marketing programs spent per dollar of pipeline", Unit.RATIO),
+    "win_rate": ("Share of pipeline closed as new ARR", Unit.PERCENT),
+    "quota_per_rep": ("Annual new-ARR quota of a ramped rep", Unit.CURRENCY),
+    "ramp_months": ("Months a new rep takes to reach full quota", Unit.COUNT),
+    "new_logo_acv": ("Contract value of a new customer at plan-start prices", Unit.CURRENCY),
+    "churn_rate": ("ARR and customers lost a month, of those at its start", Unit.PERCENT),
+    "expansion_rate": ("Expansion ARR a month, of ARR at its start", Unit.PERCENT),
+    "services_rate": ("Services revenue per dollar of subscription revenue", Unit.PERCENT),
+    "payment_fee_rate": ("Payment fees per dollar of revenue", Unit.PERCENT),
+    "hosting_per_customer": ("Production hosting per customer a month", Unit.CURRENCY),
+    "commission_rate": ("Commission on new ARR", Unit.PERCENT),
+    "price_index": ("Prices against the plan's start (1.05 is 5% higher)", Unit.RATIO),
+}
+"""The company assumptions the driver model reads, with what they mean and their units."""
+
+OUTPUTS = (
+    "programs",
+    "pipeline",
+    "demand",
+    "capacity",
+    "ramped_reps",
+    "new_arr",
+    "expansion_arr",
+    "churned_arr",
+    "arr",
+    "new_customers",
+    "churned_customers",
+    "customers",
+    "subscription",
+    "services",
+    "payment_fees",
+    "hosting",
+    "commissions",
+)
+
+
+@dataclass(frozen=True)
+class DriverConfig:
+    """Where the driver model reads its inputs and books its outputs in the chart.
+
+    Bookings (new ARR, new customers, commissions) go to the teams of ``sales_department``
+    with quota-carrying reps, in proportion to their ramped capacity; churn and expansion
+    to the teams of ``retention_department`` in proportion to their heads; revenue and
+    payment fees to ``revenue_team``; hosting to ``hosting_team``; pipeline to the teams
+    that spend marketing programs, in proportion to that spend.
+    """
+
+    programs_line: str = "Marketing programs"
+    sales_department: str = "sales"
+    quota_roles: tuple[str, ...] = ("Account Executive",)
+    retention_department: str = "customer-success"
+    revenue_team: str = "finance"
+    hosting_team: str = "platform-eng"
+    heads: str = "headcount"
+    hires: str = "hires"
+    accounts: dict[str, str] = field(
+        default_factory=lambda: {
+            "pipeline": "pipeline-generated",
+            "new_arr": "new-arr",
+            "new_customers": "new-customers",
+            "commissions": "commissions",
+            "churned_arr": "churned-arr",
+            "churned_customers": "churned-customers",
+            "expansion_arr": "expansion-arr",
+            "subscription": "rev-subscription",
+            "services": "rev-services",
+            "payment_fees": "cogs-payment-fees",
+            "hosting": "cogs-hosting",
+        }
+    )
+
+
+DRIVEN_ACCOUNTS = tuple(DriverConfig().accounts.values())
+"""The accounts the driver model computes (with the default :class:`DriverConfig`)."""
+
+
+def has_drivers(plan: Plan) -> bool:
+    """Whether the plan sets every driver assumption (then its bookings are driven)."""
+    have = {a.id for a in plan.assumptions}
+    return all(a in have for a in DRIVER_ASSUMPTIONS) and "opening_arr" in have
+
+
+def drive(
+    plan: Plan, facts: pd.DataFrame, *, scenario: str, config: DriverConfig | None = None
+) -> pd.DataFrame:
+    """The driver model's monthly series for one scenario: one row per month (index the
+    plan's periods), one column per :data:`OUTPUTS` (floats; money rounded to cents)."""
+    config = config or DriverConfig()
+    _check(plan, config)
+    periods = list(plan.calendar.periods)
+    a = {k: _series(plan, k) for k in DRIVER_ASSUMPTIONS}
+    mine = facts[facts["scenario"].astype(str) == scenario]
+    programs = _programs(plan, mine, config, periods)
+    price = a["price_index"]
+    pipeline = _cents(programs / a["cost_per_pipeline_dollar"] * price)
+    demand = _cents(pipeline * a["win_rate"])
+    reps = ramped_reps(plan, mine, config).sum(axis=0)
+    capacity = _cents(reps * a["quota_per_rep"] / 12)
+    new_arr = np.minimum(demand, capacity)
+    out = {"programs": programs, "pipeline": pipeline, "demand": demand, "capacity": capacity}
+    out |= {"ramped_reps": reps, "new_arr": new_arr}
+    out |= _roll_forward(plan, a, new_arr, a["new_logo_acv"] * price)
+    return pd.DataFrame(out, index=pd.Index(periods, name="period"))[list(OUTPUTS)]
+
+
+def _roll_forward(
+    plan: Plan, a: dict[str, np.ndarray], new_arr: np.ndarray, acv: np.ndarray
+) -> dict[str, np.ndarray]:
+    m = len(new_arr)
+    cols = {k: np.zeros(m) for k in ("expansion_arr", "churned_arr", "arr", "customers")}
+    arr = float(plan.assumption("opening_arr").values[plan.start])
+    opening_customers = _opening(plan, "opening_customers")
+    new_customers = np.round(new_arr / acv)
+    churned_customers = np.zeros(m)
+    customers = opening_customers
+    for t in range(m):
+        cols["churned_arr"][t] = _cent(arr * a["churn_rate"][t])
+        cols["expansion_arr"][t] = _cent(arr * a["expansion_rate"][t])
+        churned_customers[t] = round(customers * a["churn_rate"][t])
+        customers += new_customers[t] - churned_customers[t]
+        arr = arr + new_arr[t] + cols["expansion_arr"][t] - cols["churned_arr"][t]
+        cols["arr"][t] = round(arr, 2)
+        cols["customers"][t] = customers
+    opening = float(plan.assumption("opening_arr").values[plan.start])
+    start = np.concatenate([[opening], cols["arr"][:-1]])
+    subscription = _cents((start + cols["arr"]) / 24)
+    services = _cents(subscription * a["services_rate"])
+    return cols | {
+        "new_customers": new_customers,
+        "churned_customers": churned_customers,
+        "subscription": subscription,
+        "services": services,
+        "payment_fees": _cents((subscription + services) * a["payment_fee_rate"]),
+        "hosting": _cents(cols["customers"] * a["hosting_per_customer"]),
+        "commissions": _cents(new_arr * a["commission_rate"]),
+    }
+
+
+def ramped_reps(plan: Plan, facts: pd.DataFrame, config: DriverConfig) -> np.ndarray:
+    """Ramped quota-carrying reps, teams of the sales department x months (floats)."""
+    periods = list(plan.calendar.periods)
+    teams = _sales_teams(plan, config)
+    heads = _matrix(facts, config.heads, teams, periods, config.quota_roles)
+    hires = _matrix(facts, config.hires, teams, periods, config.quota_roles)
+    ramp = _series(plan, "ramp_months")
+    m = len(periods)
+    lag = np.arange(m)[:, None] - np.arange(m)[None, :]  # t - h
+    unramped = np.where(
+        lag >= 0, np.clip(1 - lag / np.maximum(ramp[:, None], 1), 0, 1), 0.0
+    )  # [t, h]: the share of a quota not yet reached by a rep hired in h
+    unramped[:, :] = np.where(ramp[:, None] <= 0, 0.0, unramped)
+    return np.asarray(heads - hires @ unramped.T)
+
+
+def driven_facts(
+    plan: Plan, facts: pd.DataFrame, *, scenario: str, config: DriverConfig | None = None
+) -> pd.DataFrame:
+    """The driven accounts' facts of ``scenario``, booked to teams as :class:`DriverConfig`
+    says (amounts split in cents, largest remainder first, so teams add up to the model)."""
+    config = config or DriverConfig()
+    model = drive(plan, facts, scenario=scenario, config=config)
+    periods = list(plan.calendar.periods)
+    mine = facts[facts["scenario"].astype(str) == scenario]
+    sales = _sales_teams(plan, config)
+    retention = [t.id for t in plan.teams if t.department == config.retention_department]
+    marketing = _program_weights(plan, mine, config, periods)
+    weights = {
+        "bookings": (sales, ramped_reps(plan, mine, config)),
+        "retention": (retention, _matrix(mine, config.heads, retention, periods, None)),
+        "pipeline": marketing,
+        "revenue": ([config.revenue_team], np.ones((1, len(periods)))),
+        "hosting": ([config.hosting_team], np.ones((1, len(periods)))),
+    }
+    groups = {
+        "pipeline": ("pipeline",),
+        "bookings": ("new_arr", "new_customers", "commissions"),
+        "retention": ("churned_arr", "churned_customers", "expansion_arr"),
+        "revenue": ("subscription", "services", "payment_fees"),
+        "hosting": ("hosting",),
+    }
+    frames = []
+    for group, outputs in groups.items():
+        teams, weight = weights[group]
+        for output in outputs:
+            unit = 100 if output.endswith("customers") else 1
+            cents = np.round(model[output].to_numpy() * 100 / unit).astype(np.int64)
+            split = _split(cents, weight) * unit
+            frames.append(_long(scenario, teams, config.accounts[output], periods, split))
+    out = pd.concat(frames, ignore_index=True)
+    return facts_from_cents(out[out["cents"] != 0])
+
+
+def _split(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``total`` (integers by month) split over rows in proportion to ``weight`` (rows x
+    months); where all weights are zero, evenly. Rows add up to ``total`` exactly."""
+    w = np.where(weight.sum(axis=0) > 0, np.maximum(weight, 0), 1.0)
+    share = w / w.sum(axis=0)
+    raw = share * total
+    base = np.floor(raw)
+    short = (total - base.sum(axis=0)).astype(np.int64)
+    order = np.argsort(-(raw - base), axis=0, kind="stable")
+    ranks = np.argsort(order, axis=0, kind="stable")
+    out: np.ndarray = (base + (ranks < short[None, :])).astype(np.int64)
+    return out
+
+
+def _long(
+    scenario: str, teams: list[str], account: str, periods: list[str], cents: np.ndarray
+) -> pd.DataFrame:
+    n, m = cents.shape
+    return pd.DataFrame(
+        {
+            "scenario": scenario,
+            "team": np.repeat(teams, m),
+            "account": account,
+            "line": "",
+            "period": np.tile(periods, n),
+            "cents": cents.reshape(-1),
+        }
+    )
+
+
+def _programs(
+    plan: Plan, facts: pd.DataFrame, config: DriverConfig, periods: list[str]
+) -> np.ndarray:
+    ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
+    rows = facts[facts["account"].astype(str).isin(ids)]
+    sums = rows.groupby(rows["period"].astype(str))["amount"].sum()
+    return np.array([float(sums.get(p, 0)) for p in periods])
+
+
+def _program_weights(
+    plan: Plan, facts: pd.DataFrame, config: DriverConfig, periods: list[str]
+) -> tuple[list[str], np.ndarray]:
+    ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
+    rows = facts[facts["account"].astype(str).isin(ids)]
+    teams = sorted(set(rows["team"].astype(str))) or [config.revenue_team]
+    return teams, _matrix(facts, None, teams, periods, None, accounts=ids)
+
+
+def _matrix(
+    facts: pd.DataFrame,
+    account: str | None,
+    teams: list[str],
+    periods: list[str],
+    lines: tuple[str, ...] | None,
+    *,
+    accounts: list[str] | None = None,
+) -> np.ndarray:
+    """Amounts of ``account`` (or ``accounts``) by team x month, as floats."""
+    wanted = accounts if accounts is not None else [account]
+    rows = facts[facts["account"].astype(str).isin(wanted)]
+    if lines is not None:
+        rows = rows[rows["line"].astype(str).isin(lines)]
+    frame = pd.DataFrame(
+        {
+            "team": rows["team"].astype(str).to_numpy(),
+            "period": rows["period"].astype(str).to_numpy(),
+            "amount": rows["amount"].astype("float64").to_numpy(),
+        }
+    )
+    wide = frame.pivot_table(index="team", columns="period", values="amount", aggfunc="sum")
+    wide = wide.reindex(index=teams, columns=periods).fillna(0.0)
+    return wide.to_numpy(dtype="float64")
+
+
+def _sales_teams(plan: Plan, config: DriverConfig) -> list[str]:
+    return [t.id for t in plan.teams if t.department == config.sales_department]
+
+
+def _series(plan: Plan, assumption_id: str) -> np.ndarray:
+    values = plan.assumption(assumption_id).values
+    return np.array([float(values[p]) for p in plan.calendar.periods])
+
+
+def _opening(plan: Plan, assumption_id: str) -> float:
+    return float(plan.assumption(assumption_id).values[plan.start])
+
+
+def _cents(values: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.round(np.asarray(values, dtype="float64") * 100) / 100
+    return out
+
+
+def _cent(value: float) -> float:
+    return float(np.round(value * 100) / 100)
+
+
+def _check(plan: Plan, config: DriverConfig) -> None:
+    have = {a.id for a in plan.assumptions}
+    problems = [
+        Problem(
+            ("assumptions", name),
+            f"the driver model needs the company assumption {name!r} ({text}, in {unit})",
+        )
+        for name, (text, unit) in (
+            DRIVER_ASSUMPTIONS
+            | {
+                "opening_arr": ("ARR at the start of the plan", Unit.CURRENCY),
+                "opening_customers": ("Customers at the start of the plan", Unit.CUSTOMERS),
+            }
+        ).items()
+        if name not in have
+    ]
+    teams = {t.id for t in plan.teams}
+    for what, team in (("revenue", config.revenue_team), ("hosting", config.hosting_team)):
+        if team not in teams:
+            problems.append(
+                Problem(("teams",), f"the driver model books {what} to team {team!r}, not found")
+            )
+    accounts = {a.id for a in plan.accounts}
+    for output, account in config.accounts.items():
+        if account not in accounts:
+            msg = f"the driver model books {output} to account {account!r}, which is missing"
+            problems.append(Problem(("accounts", account), msg))
+    if problems:
+        raise PlanValidationError(problems, subject="driver model")

@@ -1,0 +1,133 @@
+"""Routes: the engine's reads of a version: KPIs, goal attainment, scenarios and their P&L
+side by side. Thin over the core (:mod:`planbook.engine`, :mod:`planbook.goals`,
+:mod:`planbook.statements`); confidential accounts are left out for roles that may not
+see them, as for every facts read, so their KPIs understate costs."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Query, Response
+
+from planbook.engine import scenario_kpis
+from planbook.goals import goal_attainment
+from planbook.kpis import KPI_GRAINS
+from planbook.model import Plan
+from planbook.statements import pnl_statement
+from server.api.deps import Ctx
+from server.api.versions import ERRORS, PlanId, Ref
+from server.formats import MEDIA_TYPES
+
+router = APIRouter(prefix="/api/v1", tags=["engine"])
+
+Format = Annotated[Literal["json", "csv", "parquet"], Query()]
+Scenarios = Annotated[list[str] | None, Query(examples=[["base", "conservative"]])]
+TABLE = ERRORS | {
+    200: {
+        "description": "Rows as JSON records, CSV or Parquet.",
+        "content": {"text/csv": {}, "application/vnd.apache.parquet": {}},
+    }
+}
+
+
+@router.get("/plans/{plan}/versions/{ref}/kpis", responses=TABLE)
+def get_kpis(
+    plan: PlanId,
+    ref: Ref,
+    ctx: Ctx,
+    scenario: Scenarios = None,
+    metric: Annotated[list[str] | None, Query(examples=[["arr", "nrr"]])] = None,
+    grain: Annotated[str, Query(description=", ".join(KPI_GRAINS))] = "quarter",
+    format: Format = "json",
+) -> Response:
+    """SaaS KPIs of each scenario (default ``base``; what-ifs resolved by the engine) by
+    ``grain``: rows of ``scenario``, ``metric``, ``period``, ``value`` (null where not
+    defined). An unknown scenario, metric or grain is a 422 naming it."""
+    definition, facts, number = _read(ctx, plan, ref)
+    scenarios = _names(scenario) or ["base"]
+    table = scenario_kpis(
+        definition, facts, scenarios=scenarios, metrics=_names(metric) or None, grain=grain
+    )
+    return _respond(table, format, {"plan": plan, "version": number, "grain": grain})
+
+
+@router.get("/plans/{plan}/versions/{ref}/goals", responses=TABLE)
+def get_goals(
+    plan: PlanId,
+    ref: Ref,
+    ctx: Ctx,
+    scenario: Scenarios = None,
+    goal: Annotated[list[str] | None, Query(examples=[["double-arr"]])] = None,
+    format: Format = "json",
+) -> Response:
+    """Each goal's and milestone's attainment in each scenario: ``goal``, ``scenario``,
+    ``checkpoint``, ``due``, ``metric``, ``direction``, ``target``, ``projected``, ``gap``,
+    ``status`` (met, missed, not defined)."""
+    definition, facts, number = _read(ctx, plan, ref)
+    table = goal_attainment(
+        definition,
+        facts,
+        scenarios=_names(scenario) or ["base"],
+        goals=_names(goal) or None,
+    )
+    return _respond(table, format, {"plan": plan, "version": number})
+
+
+@router.get("/plans/{plan}/versions/{ref}/scenarios", responses=ERRORS)
+def get_scenarios(plan: PlanId, ref: Ref, ctx: Ctx) -> list[dict[str, Any]]:
+    """The version's scenarios with their base and overrides, as the plan defines them."""
+    definition = ctx.store.plan(plan, ctx.store.version(plan, ref).number)
+    return [json.loads(s.model_dump_json()) for s in definition.scenarios]
+
+
+@router.get("/plans/{plan}/versions/{ref}/scenarios/compare", responses=TABLE)
+def compare_scenarios(
+    plan: PlanId,
+    ref: Ref,
+    ctx: Ctx,
+    scenario: Scenarios = None,
+    period: Annotated[str, Query(description="total, year, half, quarter or month")] = "total",
+    format: Format = "json",
+) -> Response:
+    """The P&L of scenarios side by side, in P&L order with its subtotals: rows of
+    ``scenario``, ``line``, ``kind`` (line or subtotal), ``period``, ``amount`` (exact
+    decimal text in JSON)."""
+    definition, facts, number = _read(ctx, plan, ref)
+    scenarios = _names(scenario) or [s.id for s in definition.scenarios if not s.actuals][:3]
+    table = pnl_statement(definition, facts, scenarios=scenarios, period=period)
+    return _respond(table, format, {"plan": plan, "version": number})
+
+
+def _read(ctx: Ctx, plan: str, ref: str) -> tuple[Plan, pd.DataFrame, int]:
+    number = ctx.store.version(plan, ref).number
+    return ctx.store.plan(plan, number), ctx.store.facts(plan, number), number
+
+
+def _names(values: list[str] | None) -> list[str]:
+    return [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
+
+
+def _respond(table: pd.DataFrame, fmt: str, meta: dict[str, Any]) -> Response:
+    headers = {"X-Planbook-Version": str(meta["version"])}
+    if fmt == "csv":
+        return Response(table.to_csv(index=False), media_type=MEDIA_TYPES["csv"], headers=headers)
+    if fmt == "parquet":
+        sink = io.BytesIO()
+        table.to_parquet(sink, index=False)
+        return Response(sink.getvalue(), media_type=MEDIA_TYPES["parquet"], headers=headers)
+    rows = [{k: _plain(v) for k, v in r.items()} for r in table.to_dict("records")]
+    body = json.dumps({**meta, "rows": rows})
+    return Response(body, media_type=MEDIA_TYPES["json"], headers=headers)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

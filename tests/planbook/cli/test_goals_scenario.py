@@ -1,0 +1,76 @@
+"""``planbook goals`` and ``planbook scenario`` on the demo store: scenarios side by side,
+what-ifs, formats, and bad input named with exit 1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planbook.goals import goal_attainment
+from tests.planbook.cli.run import run
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("engine") / "planbook.db")
+    run("demo", "--db", db)
+    return db
+
+
+def test_goals_side_by_side_differ_per_scenario(db):
+    out = run("goals", "--db", db, "--scenario", "base,conservative,aggressive", "--format", "json")
+    rows = json.loads(out)["rows"]
+    finals = [r for r in rows if r["checkpoint"] == "goal"]
+    by_goal: dict[str, list[float]] = {}
+    for row in finals:
+        by_goal.setdefault(row["goal"], []).append(row["projected"])
+    assert set(by_goal) == {"double-arr", "logo-churn", "acv", "ltv", "ltv-cac"}
+    assert all(len(set(values)) == 3 for values in by_goal.values())
+    statuses = {(r["goal"], r["scenario"]): r["status"] for r in finals}
+    assert statuses[("logo-churn", "conservative")] == "missed"
+    assert statuses[("logo-churn", "base")] == "met"
+
+
+def test_goals_table_shows_milestones_and_matches_the_core(db, demo):
+    out = run("goals", "--db", db, "--scenario", "base,marketing-cut", "--goal", "double-arr")
+    assert "milestone" in out and "marketing-cut" in out
+    assert "18,180,856" in out and "18,859,596" in out
+    core = goal_attainment(demo.plan, demo.facts, scenarios=["base"], goals=["double-arr"])
+    assert f"{core['projected'].iloc[-1]:,.0f}" in out
+
+
+def test_goals_bad_input_is_named(db):
+    out = run("goals", "--db", db, "--scenario", "base,nope", code=1)
+    assert "'nope'" in out
+    assert "'missing'" in run("goals", "--db", db, "--goal", "missing", code=1)
+    assert "--out" in run("goals", "--db", db, "--format", "xlsx", code=1)
+
+
+def test_goals_xlsx(db, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "goals.xlsx"
+    run("goals", "--db", db, "--format", "xlsx", "--out", path)
+    ws = load_workbook(path).active
+    assert ws is not None and ws.cell(1, 1).value == "goal"
+
+
+def test_scenario_list_show_compare(db):
+    listed = run("scenario", "list", "--db", db, "--format", "csv")
+    assert "marketing-cut,Marketing programs -10%,what-if on base,1,0" in listed
+    shown = run("scenario", "show", "conservative", "--db", db)
+    assert "churn_rate" in shown and "0.003" in shown
+    out = run(
+        "scenario", "compare", "--db", db, "--scenario", "base,marketing-cut", "--format", "json"
+    )
+    rows = {r["line"]: r for r in json.loads(out)["rows"]}
+    assert list(rows)[-1] == "Operating income"
+    assert rows["Marketing programs"]["marketing-cut - base"] == "-367850.000000"
+    table = run("scenario", "compare", "--db", db)
+    assert "Gross profit" in table and "KPIs at 2027-01" in table
+
+
+def test_scenario_unknown_is_named(db):
+    assert "'what'" in run("scenario", "show", "what", "--db", db, code=1)
+    assert "'x'" in run("scenario", "compare", "--db", db, "--scenario", "base,x", code=1)
