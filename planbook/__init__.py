@@ -28,6 +28,8 @@ from planbook.diff import (
     diff_rollup,
     with_percent,
 )
+from planbook.drivers import DRIVER_ASSUMPTIONS, DriverConfig, drive, driven_facts
+from planbook.engine import ScenarioView, scenario_kpis, scenario_view
 from planbook.errors import (
     FactsFileError,
     PlanbookError,
@@ -49,6 +51,7 @@ from planbook.facts import (
     read_facts,
     write_facts,
 )
+from planbook.goals import GOAL_COLUMNS, goal_attainment
 from planbook.headcount import (
     POSITION_COLUMNS,
     HeadcountAccounts,
@@ -63,9 +66,12 @@ from planbook.model import (
     Account,
     AccountType,
     Assumption,
+    AssumptionOverride,
     Department,
     Envelope,
+    FactOverride,
     Goal,
+    Milestone,
     Plan,
     Scenario,
     Team,
@@ -74,6 +80,7 @@ from planbook.model import (
 from planbook.plandiff import DefinitionChange, FieldChange, diff_plans, union_plan
 from planbook.planfile import dump_plan, load_plan, plan_from_yaml, plan_to_yaml
 from planbook.scenarios import Override, apply_overrides, compare_scenario
+from planbook.statements import pnl_statement
 from planbook.validation import check_facts, parse_plan, validate_facts, validate_plan
 
 __version__ = "0.1.0"
@@ -83,7 +90,9 @@ __all__ = [
     "BUILTIN_SCENARIOS",
     "CHANGE_COLUMNS",
     "DIMENSIONS",
+    "DRIVER_ASSUMPTIONS",
     "FACT_COLUMNS",
+    "GOAL_COLUMNS",
     "KEY_COLUMNS",
     "KNOWN_METRICS",
     "KPI_GRAINS",
@@ -95,16 +104,20 @@ __all__ = [
     "Account",
     "AccountType",
     "Assumption",
+    "AssumptionOverride",
     "DefinitionChange",
     "Department",
     "DiffScope",
+    "DriverConfig",
     "Envelope",
     "FactDiff",
+    "FactOverride",
     "FactsFileError",
     "FieldChange",
     "FiscalCalendar",
     "Goal",
     "HeadcountAccounts",
+    "Milestone",
     "Override",
     "Plan",
     "PlanFileError",
@@ -112,6 +125,7 @@ __all__ = [
     "PlanbookError",
     "Problem",
     "Scenario",
+    "ScenarioView",
     "Team",
     "Unit",
     "UsageError",
@@ -130,11 +144,14 @@ __all__ = [
     "diff_facts",
     "diff_plans",
     "diff_rollup",
+    "drive",
+    "driven_facts",
     "dump_plan",
     "empty_facts",
     "facts_from_arrow",
     "facts_from_records",
     "facts_to_arrow",
+    "goal_attainment",
     "headcount_facts",
     "is_period",
     "kpis",
@@ -144,8 +161,11 @@ __all__ = [
     "parse_plan",
     "plan_from_yaml",
     "plan_to_yaml",
+    "pnl_statement",
     "read_facts",
     "request_vs_envelope",
+    "scenario_kpis",
+    "scenario_view",
     "shift_period",
     "team_staffing",
     "to_wide",

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import facts_from_cents
+from planbook.facts import canonical_dtypes, facts_from_cents
+from planbook.frames import float_amounts
 from planbook.model import Plan, Unit
 
 __all__ = [
@@ -136,7 +137,8 @@ def drive(
     _check(plan, config)
     periods = list(plan.calendar.periods)
     a = {k: _series(plan, k) for k in DRIVER_ASSUMPTIONS}
-    mine = facts[facts["scenario"].astype(str) == scenario]
+    facts = canonical_dtypes(facts)
+    mine = facts[facts["scenario"] == scenario]
     programs = _programs(plan, mine, config, periods)
     price = a["price_index"]
     pipeline = _cents(programs / a["cost_per_pipeline_dollar"] * price)
@@ -205,9 +207,10 @@ def driven_facts(
     """The driven accounts' facts of ``scenario``, booked to teams as :class:`DriverConfig`
     says (amounts split in cents, largest remainder first, so teams add up to the model)."""
     config = config or DriverConfig()
+    facts = canonical_dtypes(facts)
     model = drive(plan, facts, scenario=scenario, config=config)
     periods = list(plan.calendar.periods)
-    mine = facts[facts["scenario"].astype(str) == scenario]
+    mine = facts[facts["scenario"] == scenario]
     sales = _sales_teams(plan, config)
     retention = [t.id for t in plan.teams if t.department == config.retention_department]
     marketing = _program_weights(plan, mine, config, periods)
@@ -271,16 +274,16 @@ def _programs(
     plan: Plan, facts: pd.DataFrame, config: DriverConfig, periods: list[str]
 ) -> np.ndarray:
     ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
-    rows = facts[facts["account"].astype(str).isin(ids)]
-    sums = rows.groupby(rows["period"].astype(str))["amount"].sum()
-    return np.array([float(sums.get(p, 0)) for p in periods])
+    rows = facts[facts["account"].isin(ids)]
+    sums = pd.Series(float_amounts(rows)).groupby(rows["period"].astype(str).to_numpy()).sum()
+    return np.array([float(sums.get(p, 0.0)) for p in periods])
 
 
 def _program_weights(
     plan: Plan, facts: pd.DataFrame, config: DriverConfig, periods: list[str]
 ) -> tuple[list[str], np.ndarray]:
     ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
-    rows = facts[facts["account"].astype(str).isin(ids)]
+    rows = facts[facts["account"].isin(ids)]
     teams = sorted(set(rows["team"].astype(str))) or [config.revenue_team]
     return teams, _matrix(facts, None, teams, periods, None, accounts=ids)
 
@@ -296,14 +299,14 @@ def _matrix(
 ) -> np.ndarray:
     """Amounts of ``account`` (or ``accounts``) by team x month, as floats."""
     wanted = accounts if accounts is not None else [account]
-    rows = facts[facts["account"].astype(str).isin(wanted)]
+    rows = facts[facts["account"].isin(wanted)]
     if lines is not None:
-        rows = rows[rows["line"].astype(str).isin(lines)]
+        rows = rows[rows["line"].isin(lines)]
     frame = pd.DataFrame(
         {
             "team": rows["team"].astype(str).to_numpy(),
             "period": rows["period"].astype(str).to_numpy(),
-            "amount": rows["amount"].astype("float64").to_numpy(),
+            "amount": float_amounts(rows),
         }
     )
     wide = frame.pivot_table(index="team", columns="period", values="amount", aggfunc="sum")

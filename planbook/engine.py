@@ -27,7 +27,8 @@ import pandas as pd
 from planbook.calendar import FiscalCalendar
 from planbook.drivers import DRIVEN_ACCOUNTS, DriverConfig, driven_facts, has_drivers
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import canonical_dtypes, empty_facts, facts_from_cents, normalize
+from planbook.facts import canonical_dtypes, empty_facts, facts_from_cents
+from planbook.frames import concat_facts, float_amounts
 from planbook.kpis import kpis
 from planbook.model import AssumptionOverride, Plan, Scenario
 from planbook.scenarios import Override, apply_overrides
@@ -73,7 +74,7 @@ def scenario_view(
         and (found.base is None or found.facts or found.assumptions)
     ):
         out = _redrive(driven, out, scenario, config)
-    return ScenarioView(scenario=found, plan=driven, facts=normalize(out))
+    return ScenarioView(scenario=found, plan=driven, facts=canonical_dtypes(out))
 
 
 def scenario_facts(plan: Plan, facts: pd.DataFrame, scenario: str) -> pd.DataFrame:
@@ -180,9 +181,9 @@ def _redrive(
     plan: Plan, facts: pd.DataFrame, scenario: str, config: DriverConfig | None
 ) -> pd.DataFrame:
     accounts = set((config or DriverConfig()).accounts.values()) or set(DRIVEN_ACCOUNTS)
-    kept = facts[~facts["account"].astype(str).isin(accounts)]
+    kept = facts[~facts["account"].isin(list(accounts))]
     driven = driven_facts(plan, kept, scenario=scenario, config=config)
-    return pd.concat([canonical_dtypes(kept), driven], ignore_index=True)
+    return concat_facts([kept, driven])
 
 
 def _rescale_payroll(before: Plan, after: Plan, facts: pd.DataFrame) -> pd.DataFrame:
@@ -203,9 +204,9 @@ def _rescale_payroll(before: Plan, after: Plan, facts: pd.DataFrame) -> pd.DataF
         return facts
     facts = canonical_dtypes(facts)
     month = {p: i for i, p in enumerate(before.calendar.periods)}
-    hit = facts["account"].astype(str).isin(list(ratios))
+    hit = facts["account"].isin(list(ratios))
     rows = facts[hit]
-    cents = np.round(rows["amount"].astype("float64").to_numpy() * 100)
+    cents = np.round(float_amounts(rows) * 100)
     factor = np.array(
         [
             ratios[a][month[p]]
@@ -214,7 +215,7 @@ def _rescale_payroll(before: Plan, after: Plan, facts: pd.DataFrame) -> pd.DataF
     )
     scaled = rows[["scenario", "team", "account", "line", "period"]].copy()
     scaled["cents"] = np.round(cents * factor).astype(np.int64)
-    return pd.concat([facts[~hit], facts_from_cents(scaled)], ignore_index=True)
+    return concat_facts([facts[~hit], facts_from_cents(scaled)])
 
 
 def _ratio(before: Plan, after: Plan, assumption: str, *, plus_one: bool) -> np.ndarray | None:

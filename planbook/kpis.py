@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from planbook.errors import PlanValidationError, Problem
+from planbook.facts import canonical_dtypes
+from planbook.frames import float_amounts
 from planbook.kpi_formulas import FORMULAS, Inputs
 from planbook.model import AccountType, Plan, Unit
 
@@ -182,7 +184,7 @@ def _check(
 ) -> list[str]:
     problems = opening_problems(plan)
     known = {s.id for s in plan.scenarios}
-    present = set(facts["scenario"].astype(str).unique()) if len(facts) else set()
+    present = set(map(str, facts["scenario"].unique())) if len(facts) else set()
     for s in scenarios:
         if s not in known:
             msg = f"scenario {s!r} is not in plan {plan.id!r}; expected one of {_list(known)}"
@@ -256,27 +258,30 @@ def _inputs(
 ) -> Inputs:
     """Monthly inputs of one scenario as float arrays over the months it covers."""
     periods = list(plan.calendar.periods)
+    facts = canonical_dtypes(facts)
     mine = facts[facts["scenario"] == scenario]
-    covered = set(mine["period"].astype(str).unique())
-    months = max(i for i, p in enumerate(periods) if p in covered) + 1
-    periods = periods[:months]
-    amount = mine["amount"].astype("float64").to_numpy()
     frame = pd.DataFrame(
         {
-            "account": mine["account"].astype(str).to_numpy(),
-            "team": mine["team"].astype(str).to_numpy(),
-            "period": mine["period"].astype(str).to_numpy(),
-            "amount": amount,
+            "account": mine["account"].array,
+            "team": mine["team"].array,
+            "period": mine["period"].array,
+            "amount": float_amounts(mine),
         }
     )
-    by_account = frame.pivot_table(
+    grouped = frame.groupby(["account", "period"], observed=True, sort=False)["amount"].sum()
+    sums = grouped.reset_index().astype({"account": str, "period": str})
+    covered = set(sums["period"])
+    months = max(i for i, p in enumerate(periods) if p in covered) + 1
+    periods = periods[:months]
+    by_account = sums.pivot_table(
         index="account", columns="period", values="amount", aggfunc="sum"
     ).reindex(columns=periods)
     by_account = by_account.fillna(0.0)
 
     def account(account_id: str) -> np.ndarray:
         if account_id in by_account.index:
-            return by_account.loc[account_id].to_numpy(dtype="float64")
+            values: np.ndarray = by_account.loc[account_id].to_numpy(dtype="float64")
+            return values
         return np.zeros(months)
 
     def of_type(kind: AccountType) -> np.ndarray:
@@ -285,8 +290,9 @@ def _inputs(
 
     sm_teams = {t.id for t in plan.teams if t.department in sales_and_marketing}
     opex_ids = {a.id for a in plan.accounts if a.type is AccountType.OPEX}
-    sm_rows = frame[frame["team"].isin(sm_teams) & frame["account"].isin(opex_ids)]
-    sm = sm_rows.groupby("period")["amount"].sum().reindex(periods).fillna(0.0)
+    sm_rows = frame[frame["team"].isin(list(sm_teams)) & frame["account"].isin(list(opex_ids))]
+    sm_sums = sm_rows.groupby("period", observed=True)["amount"].sum()
+    sm = sm_sums.rename(index=str).reindex(periods).fillna(0.0)
     return Inputs(
         periods=tuple(periods),
         opening={k: _opening(plan, k) for k in OPENING_ASSUMPTIONS},

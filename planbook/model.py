@@ -36,6 +36,7 @@ __all__ = [
     "Assumption",
     "AssumptionOverride",
     "Department",
+    "Dependency",
     "Envelope",
     "FactOverride",
     "Goal",
@@ -318,6 +319,20 @@ class Envelope(_Model):
     amounts: PeriodValues
 
 
+class Dependency(_Model):
+    """A team's plan that waits for another team's launch or hire: ``team`` books nothing
+    on ``account`` (and ``line``, when given) before ``on_team`` first books on
+    ``on_account`` (and ``on_line``). Checked by the alignment report (docs/alignment.md)."""
+
+    team: Id
+    account: Id
+    line: str | None = None
+    on_team: Id
+    on_account: Id
+    on_line: str | None = None
+    description: str = ""
+
+
 class Plan(_Model):
     """The company part of a plan: everything except the teams' budget lines."""
 
@@ -333,6 +348,7 @@ class Plan(_Model):
     assumptions: tuple[Assumption, ...] = ()
     goals: tuple[Goal, ...] = ()
     envelopes: tuple[Envelope, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
 
     @field_validator("start")
     @classmethod

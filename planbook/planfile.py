@@ -42,6 +42,7 @@ _SECTION_ORDER = (
     "assumptions",
     "goals",
     "envelopes",
+    "dependencies",
 )
 
 
@@ -116,7 +117,8 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
                 if key in item:
                     item.update(_compact(item.pop(key)))
             items.append(item)
-        out[section] = items
+        if items or section != "dependencies":  # an optional section, left out when empty
+            out[section] = items
     return out
 
 

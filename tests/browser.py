@@ -1,7 +1,7 @@
 """Debian's Chromium, headless, driven by Playwright for Python: one browser per test session.
 
 Tests that run a web page (the console, the Office.js task pane) take the ``browser`` fixture
-(registered in tests/conftest.py) and open their own context, so cookies and storage never
+(module-scoped, in tests/conftest.py) and open their own context, so cookies and storage never
 leak between tests. Playwright's own browser downloads are never used: the system browser is
 launched by path, so nothing is fetched at test time. When Chromium is missing the tests fail
 (never skip) and say what to install.

@@ -44,9 +44,12 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield server.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium for the session (tests/browser.py); open a context per test."""
+    """Headless Chromium for one test module (tests/browser.py); open a context per test.
+
+    Per module, not per session: Playwright's sync API keeps an asyncio loop running in the
+    main thread while it is open, and a later test calling ``asyncio.run`` would fail."""
     try:
         with browsers.chromium() as launched:
             yield launched

@@ -99,17 +99,29 @@ def _one(
 ) -> dict[str, Any]:
     try:
         name, raw = call[0], call[1]
-        definition, fn, names = functions[str(name).upper()]
+        definition, fn, names = functions[name if name in functions else str(name).upper()]
     except (KeyError, IndexError, TypeError):
         return {"error": VALUE, "message": f"there is no Planbook function {call!r:.60}"}
     try:
         if not isinstance(raw, list) or len(raw) > len(names):
             raise FunctionError(VALUE, f"PB.{definition.name} takes at most {len(names)} arguments")
-        kwargs = {n: _argument(definition, n, a) for n, a in zip(names, raw, strict=False)}
+        kwargs: dict[str, Any] = {}
+        for n, a in zip(names, raw, strict=False):
+            # the common case first: one cell of text or a number
+            if type(a) is list and len(a) == 1 and type(a[0]) is list and len(a[0]) == 1:
+                a = a[0][0]
+                if type(a) is str and a:
+                    kwargs[n] = a
+                    continue
+            value = _argument(definition, n, a)
+            if value is not None:
+                kwargs[n] = value
         if "version" in names:
             ref = kwargs.get("version")
-            kwargs["version"] = version_of(str(pinned) if ref is None else _ref(ref))
-        return {"value": _json(fn(**{k: v for k, v in kwargs.items() if v is not None}))}
+            kwargs["version"] = pinned if ref is None else version_of(_ref(ref))
+        result = fn(**kwargs)
+        fast = type(result) is float and math.isfinite(result)
+        return {"value": result if fast else _json(result)}
     except Exception as exc:  # an error value with its reason, never a traceback
         return _answer_error(exc)
 

@@ -104,9 +104,8 @@ def functions_json() -> dict[str, Any]:
                     }
                     for name, help_, optional in d.params
                 ],
-                # error-valued arguments reach the function, which refuses them with a reason
-                # instead of reading them as blanks
-                "options": {"allowErrorForDataTypeAny": True},
             }
         )
-    return {"functions": functions}
+    # error-valued arguments reach the functions (parameters of type any), which refuse them
+    # with a reason instead of Excel answering the error unexplained
+    return {"allowErrorForDataTypeAny": True, "functions": functions}

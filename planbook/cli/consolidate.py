@@ -13,6 +13,7 @@ from rich.table import Table
 
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption, backend
+from planbook.cli.sources import check_names
 from planbook.consolidate import DIMENSIONS, PERIOD_GRAINS, consolidate, to_wide
 from planbook.errors import PlanValidationError, Problem, UsageError
 from planbook.facts import read_facts
@@ -75,6 +76,7 @@ def consolidate_command(
     scenarios = [n.strip() for v in scenario or ["base"] for n in v.split(",") if n.strip()]
     definition, facts, source = _source(plan_file, facts_file, version, plan, db, server, token)
     _check_scenarios(definition, scenarios)
+    check_names(definition, _filters(filter_ or []), subject="roll-up")
     rows = [b.strip() for b in by.split(",")]
     if len(scenarios) > 1 and "scenario" not in rows:
         rows.insert(0, "scenario")

@@ -23,6 +23,7 @@ from planbook.cli.connect import (
     listed,
     resolve_plan,
 )
+from planbook.cli.sources import check_names
 from planbook.cli.workbooks import CLI_HINTS, print_warnings
 from planbook.errors import UsageError
 from planbook.facts import facts_from_arrow, write_facts
@@ -99,6 +100,9 @@ def pull(
     with backend(db=db, server=server, token=token) as store:
         plan_id = resolve_plan(store, plan)
         with console.status(f"Pulling {version} of plan {plan_id}..."):
+            definition = store.plan(plan_id, store.version(plan_id, version).number)
+            names = {"scenario": wanted.scenarios, "team": wanted.teams}
+            check_names(definition, {k: list(v) for k, v in names.items()}, subject="pull")
             number, table = store.facts_table(plan_id, version, wanted)
             info = store.version(plan_id, number)
             if plan_file:

@@ -72,3 +72,32 @@ def scenario_list(values: list[str] | None, default: Sequence[str] = ("base",)) 
     """``--scenario a,b --scenario c`` as ``[a, b, c]`` (``default`` when none)."""
     names = [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
     return list(dict.fromkeys(names)) or list(default)
+
+
+def check_names(plan: Plan, filters: dict[str, list[str]], *, subject: str) -> None:
+    """Every filter value is one the plan knows (a scenario, team, department, account, P&L
+    line or month), or an error that names each unknown one: never an empty table."""
+    calendar = plan.calendar
+    known: dict[str, set[str]] = {
+        "scenario": {s.id for s in plan.scenarios},
+        "team": {t.id for t in plan.teams},
+        "department": {d.id for d in plan.departments},
+        "account": {a.id for a in plan.accounts},
+        "pnl_line": {a.pnl_line for a in plan.accounts if a.pnl_line},
+        "account_type": {a.type.value for a in plan.accounts},
+        "period": set(calendar.periods),
+    }
+    problems = [
+        Problem(
+            (dimension,),
+            f"{dimension} {value!r} is not in plan {plan.id!r}; expected one of "
+            f"{', '.join(sorted(known[dimension])[:12])}"
+            + (" ..." if len(known[dimension]) > 12 else ""),
+        )
+        for dimension, values in filters.items()
+        if dimension in known
+        for value in values
+        if value not in known[dimension]
+    ]
+    if problems:
+        raise PlanValidationError(problems, subject=subject)

@@ -22,6 +22,7 @@ from server.console import PREFIX
 from server.console import session as sessions
 from server.console.chart import bridge_chart, money
 from server.console.diffview import Level, diff_page
+from server.console.kpiview import figure, kpi_page
 from server.console.timeline import status_board, timeline
 from server.settings import Settings
 from server.store.errors import AccessDenied, NotAuthenticated, StoreError
@@ -32,6 +33,7 @@ __all__ = ["router", "templates"]
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["money"] = money
+templates.env.filters["figure"] = figure
 templates.env.filters["q"] = lambda params: urlencode({k: v for k, v in params.items() if v})
 Text = Annotated[str, Query(max_length=200)]
 
@@ -182,6 +184,25 @@ def plan_diff(
         base=base,
         here=base | {"department": department, "team": team},
     )
+
+
+@router.get("/plans/{plan}/kpis")
+def plan_kpis(
+    request: Request,
+    plan: str,
+    version: Annotated[str, Query(max_length=64)] = "latest",
+    scenario: Annotated[list[str] | None, Query()] = None,
+) -> Response:
+    """Goal attainment and headline KPIs by quarter, per scenario, of one version."""
+    session = _session(request)
+    if session is None:
+        return _to_signin()
+    try:
+        acting = ActingStore(_store(request)[0], session.principal)
+        view = kpi_page(acting, plan_id=plan, ref=version, scenarios=scenario)
+    except PlanbookError as exc:
+        return error_page(request, exc, session)
+    return render(request, "kpis.html", session=session, plan=plan, view=view, ref=version)
 
 
 @router.get("/plans/{plan}/status")

@@ -28,6 +28,13 @@ def test_the_wheel_carries_the_type_marker_and_the_migrations(wheel: Path) -> No
     assert "server/store/migrations/script.py.mako" in migrations
 
 
+def test_the_wheel_carries_the_office_add_ins_pages_and_script(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    static = ROOT / "addin" / "web" / "static"
+    files = {p.relative_to(ROOT).as_posix() for p in static.iterdir() if p.is_file()}
+    assert "addin/web/static/planbook.js" in files and files <= names
+
+
 def test_the_wheel_declares_the_command_and_the_extras(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         info = f"planbook-{PROJECT['version']}.dist-info"
@@ -37,3 +44,16 @@ def test_the_wheel_declares_the_command_and_the_extras(wheel: Path) -> None:
     for extra in ("excel", "service", "postgres"):
         assert f"Provides-Extra: {extra}" in metadata
     assert 'Requires-Dist: planbook[service]; extra == "postgres"' in metadata
+
+
+def test_the_wheel_carries_the_consoles_templates_and_stylesheet(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    console = ROOT / "server" / "console"
+    files = {
+        path.relative_to(ROOT).as_posix()
+        for folder in ("templates", "static")
+        for path in (console / folder).iterdir()
+    }
+    assert "server/console/templates/diff.html" in files
+    assert "server/console/static/console.css" in files
+    assert files <= names

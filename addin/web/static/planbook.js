@@ -65,11 +65,16 @@
   }
 
   /* --- custom functions: batched --------------------------------------------------------- */
+  var ERROR_TYPES = { NotAvailable: "#N/A", Value: "#VALUE!", Ref: "#REF!", Div0: "#DIV/0!",
+    Num: "#NUM!", Name: "#NAME?", Null: "#NULL!", Spill: "#SPILL!", Calc: "#CALC!", Busy: "#BUSY!",
+    GettingData: "#GETTING_DATA", Connect: "#CONNECT!", Field: "#FIELD!", Blocked: "#BLOCKED!" };
+
   function argument(value) {
     if (value === undefined || value === null) return null;
     if (Array.isArray(value)) return value.map(argument);
     if (typeof value === "object") {
-      var code = value.code || (value.type === "Error" && value.errorType) || "#VALUE!";
+      // a CustomFunctions.Error (code "#N/A") or an Excel error data type (errorType "NotAvailable")
+      var code = value.code || ERROR_TYPES[value.errorType] || value.errorType || "#VALUE!";
       return { error: String(code) };  // refused by the service with its reason
     }
     return value;
@@ -234,7 +239,7 @@
           var r = s.getRange("A1:" + last); r.load("values,numberFormat"); return r;
         });
         return ctx.sync().then(function () {
-          return {
+          return withPin({
             client: "Office.js", version: (state.me && state.me.xlwings) || "",
             book: { name: "workbook", active_sheet_index: sheets.items.findIndex(function (s) { return s.name === active.name; }), selection: "A1" },
             names: [],
@@ -250,10 +255,24 @@
               }
               return { name: s.name, values: values, pictures: [], tables: [] };
             }),
-          };
+          });
         });
       });
     });
+  }
+
+  /* the buttons read the pin from the xlwings.conf sheet: send them the pane's (in the
+   * request only; the sheet itself is not changed) */
+  function withPin(book) {
+    var conf = book.sheets.filter(function (s) { return s.name === "xlwings.conf"; })[0];
+    if (!conf) return book;
+    var row = conf.values.filter(function (r) { return String(r[0]).toUpperCase() === PIN_KEY; })[0];
+    if (row) { row[1] = state.pin; return book; }
+    conf.values.forEach(function (r) { while (r.length < 2) r.push(""); });
+    var added = conf.values[0].map(function () { return ""; });
+    added[0] = PIN_KEY; added[1] = state.pin;
+    conf.values.push(added);
+    return book;
   }
 
   function applyActions(ctx, actions) {

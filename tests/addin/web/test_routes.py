@@ -56,6 +56,7 @@ def _get(account: str, team: str, month: str, *rest: Any) -> list[Any]:
 
 
 def test_metadata_comes_from_the_python_definitions():
+    assert functions_json()["allowErrorForDataTypeAny"] is True
     meta = functions_json()["functions"]
     names = [n.removeprefix("pb_").upper() for n in addin.functions.__all__]
     assert [f["id"] for f in meta] == names
@@ -161,3 +162,21 @@ def test_the_workbooks_pin_and_tags_are_resolved_per_batch(app):
         headers={"Authorization": f"Bearer {finance}"},
     )
     assert other.status_code == 404 and "cirrus" in other.text
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (b"not json", []),
+        (b"[]", []),
+        (b'{"calls": "GET"}', ["calls"]),
+        (b'{"calls": [], "pin": 5}', ["pin"]),
+        (b'{"calls": [], "refs": "latest"}', ["refs"]),
+    ],
+)
+def test_a_malformed_batch_is_refused_saying_where(app, body, where):
+    client, tokens, _ = app
+    auth = {"Authorization": f"Bearer {tokens['finance']}", "Content-Type": "application/json"}
+    out = client.post("/addin/functions", content=body, headers=auth)
+    assert out.status_code == 422, out.text
+    assert out.json()["errors"][0]["loc"] == ["body", *where]

@@ -112,7 +112,7 @@ def test_consolidate_scenarios_side_by_side(db):
     ("args", "named"),
     [
         (["--scenario", "conservative,upside"], "'upside'"),
-        (["--filter", "team=nobody"], "no facts of base match"),
+        (["--filter", "team=nobody"], "team 'nobody' is not in plan"),
         (["--version", "999"], "999"),
         (["--plan", "globex"], "globex"),
     ],

@@ -25,7 +25,8 @@ def test_goals_side_by_side_differ_per_scenario(db):
     by_goal: dict[str, list[float]] = {}
     for row in finals:
         by_goal.setdefault(row["goal"], []).append(row["projected"])
-    assert set(by_goal) == {"double-arr", "logo-churn", "acv", "ltv", "ltv-cac"}
+    planted = {"runway", "burn-multiple"}  # the alignment targets (docs/alignment.md)
+    assert set(by_goal) == {"double-arr", "logo-churn", "acv", "ltv", "ltv-cac"} | planted
     assert all(len(set(values)) == 3 for values in by_goal.values())
     statuses = {(r["goal"], r["scenario"]): r["status"] for r in finals}
     assert statuses[("logo-churn", "conservative")] == "missed"
@@ -74,3 +75,11 @@ def test_scenario_list_show_compare(db):
 def test_scenario_unknown_is_named(db):
     assert "'what'" in run("scenario", "show", "what", "--db", db, code=1)
     assert "'x'" in run("scenario", "compare", "--db", db, "--scenario", "base,x", code=1)
+
+
+def test_unknown_filter_values_are_named_not_an_empty_table(db, tmp_path):
+    out = run("consolidate", "--db", db, "--filter", "team=nope", code=1)
+    assert "team 'nope' is not in plan 'cirrus'" in out
+    out = run("pull", "--db", db, "--scenario", "base,nope", "--out", tmp_path / "f.csv", code=1)
+    assert "scenario 'nope'" in out and not (tmp_path / "f.csv").exists()
+    assert "Wrote" in run("pull", "--db", db, "--scenario", "base,aggressive", tmp_path / "g.csv")

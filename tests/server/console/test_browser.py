@@ -1,6 +1,6 @@
 """The console in headless Chromium against a live ``planbook serve``: sign in, open the diff
 of two tags, see the bridge, drill into a department, approve a submitted budget as finance,
-be refused as a viewer, sign out.
+see goals and KPIs, be refused as a viewer, sign out.
 
 With ``PLANBOOK_SCREENSHOTS=DIR`` the pages are also saved as PNGs (docs/images/console-*.png
 come from ``PLANBOOK_SCREENSHOTS=docs/images pytest tests/server/console/test_browser.py``).
@@ -72,6 +72,11 @@ def test_finance_diffs_drills_down_approves_and_signs_out(page: Page, console: C
     assert page.locator(f"tr[data-team='{SUBMITTED[0]}'] .status").inner_text() == "approved"
     assert console.status(SUBMITTED[0]) == "approved"
     _shot(page, "status")
+
+    page.click("nav >> text=KPIs and goals")
+    assert page.locator("#goals tbody tr").count() > 0
+    assert page.locator("table.kpis[data-scenario=base]").count() == 1
+    _shot(page, "kpis")
 
     page.click("button:text('Sign out')")
     page.wait_for_url("**/console/signin")

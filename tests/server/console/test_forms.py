@@ -90,3 +90,38 @@ def test_a_viewer_may_not_approve(console: Console) -> None:
         )
     assert answer.status_code == 403 and "finance" in answer.text
     assert console.status(TEAM) == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [("finance", {"sales-na", "sales-emea"}), ("lead", {"sales-emea"}), ("viewer", set())],
+)
+def test_the_diff_page_shows_salaries_only_as_the_role_allows(
+    console: Console, role: str, seen: set[str]
+) -> None:
+    """Version 1 (set-up) to board-approved, in sales: every line is added; the salaries of
+    the teams the caller may not see are left out of the page."""
+    client, _ = _signed_in(console, role)
+    with closing(client):
+        page = client.get(
+            "/console/plans/cirrus/diff",
+            params={"from": "1", "to": "board-approved", "department": "sales"},
+        )
+    assert page.status_code == 200
+    shown = set(re.findall(r"<td>(sales-[a-z]+)</td><td>salaries</td>", page.text))
+    assert shown == seen  # the page's 50 largest lines: salaries of the teams it may see
+
+
+def test_the_kpi_page_shows_goal_attainment_and_kpis_per_scenario(console: Console) -> None:
+    client, _ = _signed_in(console, "viewer")
+    with closing(client):
+        page = client.get(
+            "/console/plans/cirrus/kpis",
+            params={"version": "board-approved", "scenario": ["base", "conservative"]},
+        )
+        wrong = client.get("/console/plans/cirrus/kpis", params={"scenario": "nope"})
+    assert page.status_code == 200
+    assert re.findall(r'data-scenario="([a-z-]+)"', page.text) == ["base", "conservative"]
+    assert "<td>double-arr</td><td>conservative</td>" in page.text
+    assert re.search(r"<td>arr</td>(<td class=\"num\">[0-9,]+</td>){4}</tr>", page.text)
+    assert wrong.status_code == 422 and "nope" in wrong.text

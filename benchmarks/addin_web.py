@@ -1,0 +1,195 @@
+"""The Office.js add-in end to end at company scale: 10,000 ``PB.GET`` cells computed by the
+task pane's own client in headless Chromium (a stand-in for the Office host,
+tests/addin/web/office_shim.js) and by the batch route over HTTPS, side by side with raw
+dict lookups of the same keys; one 300 x 36 ``PB.TABLE`` through the route; the service's
+peak memory (VmHWM of its process).
+
+Run with ``python -m benchmarks --only addin`` (needs Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from planbook.demo import build_demo
+from server.store import PushRequest
+from server.store.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIM = ROOT / "tests" / "addin" / "web" / "office_shim.js"
+CELLS = 10_000
+SECRET = "bench-secret-" + "x" * 24
+CLI = [sys.executable, "-c", "from planbook.cli.main import main; main()"]
+
+
+def _best(repeat: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _serve(db: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    subprocess.run([*CLI, "excel", "dev-cert", "--folder", str(folder)], check=True)
+    command = [*CLI, "serve", "--db", db, "--port", str(port)]
+    command += ["--certfile", str(folder / "cert.pem"), "--keyfile", str(folder / "key.pem")]
+    env = os.environ | {"PLANBOOK_SECRET": SECRET, "PLANBOOK_PLAN": "cirrus"}
+    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+    url = f"https://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/api/v1/health", verify=False, timeout=1).is_success:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise RuntimeError("planbook serve did not start")
+
+
+def _peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run(*, teams: int = 300, accounts: int = 200, months: int = 36, repeat: int = 3) -> str:
+    """Measure and answer a Markdown table."""
+    demo = build_demo(teams=teams, accounts=accounts, months=months)
+    folder = Path(tempfile.mkdtemp(prefix="planbook-addin-bench-"))
+    db = f"sqlite:///{folder / 'planbook.db'}"
+    store = Store.open(db)
+    first, _ = store.acting_as("bench").push(
+        PushRequest(demo.plan.id, base=None, company=demo.plan)
+    )
+    store.acting_as("bench").push(PushRequest(demo.plan.id, base=first.number, facts=demo.facts))
+    token = store.create_token(name="bench", role="finance")[1]
+    store.close()
+    facts = demo.facts[demo.facts["scenario"] == "base"]
+    sums = facts.groupby(["account", "team", "period"], observed=True)["amount"].sum()
+    raw: dict[tuple[str, str, str], float] = {}
+    for key, value in sums.items():
+        parts: tuple[Any, ...] = tuple(key)  # type: ignore[arg-type]
+        raw[(str(parts[0]), str(parts[1]), str(parts[2]))] = float(value)
+    population = sorted(raw)
+    keys = [
+        population[i % len(population)] for i in random.Random(2).sample(range(CELLS * 4), CELLS)
+    ]
+    process, url = _serve(db, folder)
+    try:
+        rows = _measure(url, token, keys, raw, months, repeat, demo)
+        rows.append(("service peak memory (VmHWM)", f"{_peak_mib(process.pid):,.0f} MiB", "", ""))
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+    lines = ["| measure | time | raw dict lookups | ratio |", "|---|---:|---:|---:|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+def _measure(
+    url: str,
+    token: str,
+    keys: list[tuple[str, str, str]],
+    raw: dict[tuple[str, str, str], float],
+    months: int,
+    repeat: int,
+    demo: Any,
+) -> list[tuple[str, str, str, str]]:
+    calls = [["GET", [[[a]], [[t]], [[p]]]] for a, t, p in keys]
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(verify=False, headers=auth, timeout=120) as client:
+
+        def route() -> list[Any]:
+            out = client.post(f"{url}/addin/functions", json={"calls": calls})
+            out.raise_for_status()
+            results: list[Any] = out.json()["results"]
+            return results
+
+        results = route()  # the first batch loads the version and builds the index
+        assert [r["value"] for r in results] == [raw[k] for k in keys], "route answers differ"
+        dict_s = _best(max(repeat, 5), lambda: [raw[k] for k in keys])
+        route_s = _best(repeat, route)
+        account = str(demo.facts.groupby("account", observed=True)["team"].nunique().idxmax())
+        table_call = [["TABLE", [[["team"]], [["month"]], [[account]]]]]
+
+        def table() -> list[Any]:
+            out = client.post(f"{url}/addin/functions", json={"calls": table_call})
+            value: list[Any] = out.json()["results"][0]["value"]
+            return value
+
+        shape = table()
+        table_s = _best(repeat, table)
+    pane_s = _pane(url, token, keys, raw, repeat)
+    return [
+        (f"{CELLS:,} PB.GET cells, task pane client in Chromium", f"{pane_s * 1000:,.0f} ms",
+         f"{dict_s * 1000:.2f} ms", f"{pane_s / dict_s:,.0f}x"),
+        (f"{CELLS:,} PB.GET calls, one POST /addin/functions", f"{route_s * 1000:,.0f} ms",
+         f"{dict_s * 1000:.2f} ms", f"{route_s / dict_s:,.0f}x"),
+        (f"PB.TABLE {len(shape) - 1} x {len(shape[0]) - 1} ({account}) through the route",
+         f"{table_s * 1000:,.0f} ms", "", ""),
+    ]  # fmt: skip
+
+
+def _pane(
+    url: str, token: str, keys: list[tuple[str, str, str]], raw: dict[Any, float], repeat: int
+) -> float:
+    from playwright.sync_api import sync_playwright
+
+    shim = SHIM.read_text(encoding="utf-8")
+    chromium = os.environ.get("PLANBOOK_TEST_CHROMIUM") or shutil.which("chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        context = browser.new_context(ignore_https_errors=True)
+        context.route(
+            "https://appsforoffice.microsoft.com/**",
+            lambda r: r.fulfill(body=shim, content_type="text/javascript"),
+        )
+        page = context.new_page()
+        page.goto(f"{url}/addin/taskpane.html")
+        page.wait_for_function("window.Planbook !== undefined")
+        page.evaluate("Planbook.ready")
+        page.evaluate(
+            "fetch('functions.json').then(r => r.json()).then(m => { window.__arity = "
+            "Object.fromEntries(m.functions.map(f => [f.id, f.parameters.length])); })"
+        )
+        page.evaluate("t => Planbook.signIn(t)", token)
+        page.evaluate(
+            "keys => { __shim.sheet('Sheet1'); keys.forEach((k, i) => __shim.formula('Sheet1', "
+            "'A' + (i + 1), 'GET', [[[k[0]]], [[k[1]]], [[k[2]]]])); }",
+            [list(k) for k in keys],
+        )
+        times = []
+        for _ in range(repeat):
+            ms = page.evaluate(
+                "() => { const t = performance.now(); return __shim.calculate()"
+                ".then(() => performance.now() - t); }"
+            )
+            times.append(float(ms) / 1000)
+        values = page.evaluate("__shim.values('Sheet1')")
+        assert len(values) == len(keys), "not every cell computed"
+        sample = page.evaluate("__shim.value('Sheet1', 'A1')")
+        assert sample == raw[keys[0]], (sample, raw[keys[0]])
+        browser.close()
+    return min(times)
