@@ -234,13 +234,8 @@ class Client:
         """``(etag, parquet, hidden)`` of a version's facts, with ``b""`` when ``etag`` still
         matches (304: the copy the caller holds is current); ``hidden`` is what the token's
         role leaves out (``hidden_accounts`` except for ``own_teams``; :data:`ALL_FACTS`)."""
-        headers = {"If-None-Match": etag} if etag else {}
-        response = self._send(
-            "GET",
-            f"/plans/{plan_id}/versions/{number}/facts",
-            params={"format": "parquet"},
-            headers=headers,
-        )
+        url, headers = f"/plans/{plan_id}/versions/{number}/facts", {"If-None-Match": etag or ""}
+        response = self._send("GET", url, params={"format": "parquet"}, headers=headers)
         hidden = _hidden(response.headers)
         if response.status_code == 304:
             return etag or "", b"", hidden
@@ -373,9 +368,8 @@ class Client:
 
 def _hidden(headers: httpx.Headers) -> FactFilter:
     """What the service's ``X-Planbook-Hidden`` / ``X-Planbook-Own-Teams`` headers say."""
-    hidden = [a for a in headers.get("X-Planbook-Hidden", "").split(",") if a]
-    own = [t for t in headers.get("X-Planbook-Own-Teams", "").split(",") if t]
-    return FactFilter(hidden_accounts=hidden, own_teams=own) if hidden else ALL_FACTS
+    hidden, own = (headers.get(f"X-Planbook-{h}", "").split(",") for h in ("Hidden", "Own-Teams"))
+    return FactFilter([], [], [], [], [a for a in hidden if a], [t for t in own if t])
 
 
 def _checked(response: httpx.Response) -> httpx.Response:
