@@ -4,6 +4,7 @@ months), in the terms of :func:`planbook.consolidate`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ __all__ = [
     "facts_of",
     "filters_of",
     "grain",
+    "hidden_rule",
     "narrowed",
     "visible",
 ]
@@ -120,6 +122,13 @@ def _rule(plan: Plan) -> FactFilter:
     everything on the user's own machine."""
     who = caller()
     return ALL_FACTS if who is None else hidden_filter(who, plan, ALL_FACTS)
+
+
+def hidden_rule(plan: Plan) -> tuple[Sequence[str], Sequence[str]]:
+    """The confidential accounts the caller may not see and the teams where it still may
+    (a lead's own): what :func:`check_visible` checks, for checking many amounts at once."""
+    rule = _rule(plan)
+    return rule.hidden_accounts, rule.own_teams
 
 
 def visible(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
