@@ -62,42 +62,37 @@ def plain_gets(
     groups: dict[tuple[int, str], _Group] = {}
     periods: dict[Any, str] = {}
     versions: dict[Any, int | None] = {}
+    group, at = None, (0, "")
     for i, call in enumerate(calls):
         if type(call) is not list or len(call) != 2 or call[0] != "GET":
             continue
         args = call[1]
-        if type(args) is not list or not 3 <= len(args) <= 5:
-            continue
-        account, team, month = _plain(args[0]), _plain(args[1]), _plain(args[2])
-        if type(account) is not str or type(team) is not str or not account or not team:
-            continue
-        scenario = _plain(args[3]) if len(args) > 3 else None
-        if scenario is None or scenario == "":
-            scenario = "base"
-        elif type(scenario) is not str:
-            continue
-        number = pinned
-        if len(args) > 4:
-            ref = _plain(args[4])
-            if ref is not None and ref != "":
-                if type(ref) not in (str, int, float):
-                    continue
-                if ref not in versions:
-                    versions[ref] = _number(ref, version_of)
-                found = versions[ref]
-                if found is None:
-                    continue
-                number = found
-        if type(month) not in (str, int, float):
-            continue
+        if (
+            type(args) is list
+            and len(args) == 3
+            and type(args[0]) is str
+            and type(args[1]) is str
+            and type(args[2]) is str
+            and args[0]
+            and args[1]
+        ):  # the common case: three cells of text, the default scenario and version
+            account, team, month = args
+            number, scenario = pinned, "base"
+        else:
+            parsed = _parsed(args, pinned, version_of, versions)
+            if parsed is None:
+                continue
+            account, team, month, scenario, number = parsed
         key = periods.get(month)
         if key is None:
             key = periods[month] = _period(month)
         if key is _NO_PERIOD:
             continue
-        group = groups.get((number, scenario))
-        if group is None:
-            group = groups[(number, scenario)] = _Group(number, scenario)
+        if group is None or at != (number, scenario):
+            at = (number, scenario)
+            group = groups.get(at)
+            if group is None:
+                group = groups[at] = _Group(number, scenario)
         if account in group.hidden and team not in group.own:
             continue  # confidential: the definition says why
         value = group.get(team, account, key)
@@ -109,6 +104,34 @@ def plain_gets(
             value = 0.0
         out[i] = {"value": value}
     return out
+
+
+def _parsed(
+    args: Any, pinned: int, version_of: Callable[[str], int], versions: dict[Any, int | None]
+) -> tuple[str, str, Any, str, int] | None:
+    """Account, team, month, scenario and version number of a plain call, or None."""
+    if type(args) is not list or not 3 <= len(args) <= 5:
+        return None
+    account, team, month = _plain(args[0]), _plain(args[1]), _plain(args[2])
+    if type(account) is not str or type(team) is not str or not account or not team:
+        return None
+    if type(month) not in (str, int, float):
+        return None
+    scenario = _plain(args[3]) if len(args) > 3 else None
+    if scenario is None or scenario == "":
+        scenario = "base"
+    elif type(scenario) is not str:
+        return None
+    if len(args) > 4:
+        ref = _plain(args[4])
+        if ref is not None and ref != "":
+            if type(ref) not in (str, int, float):
+                return None
+            if ref not in versions:
+                versions[ref] = _number(ref, version_of)
+            number = versions[ref]
+            return None if number is None else (account, team, month, scenario, number)
+    return account, team, month, scenario, pinned
 
 
 def _period(value: Any) -> str:
