@@ -33,6 +33,8 @@ _RANGE = object()
 class _Group:
     """What the calls of one (version, scenario) share."""
 
+    ok = True
+
     def __init__(self, number: int, scenario: str) -> None:
         snapshot = current().snapshot(str(number))  # as pb_get asks for a version
         plan = snapshot.plan
@@ -42,6 +44,22 @@ class _Group:
         self.get: _Lookup = snapshot.index.in_scenario(scenario)
         hidden, own = hidden_rule(plan)
         self.hidden, self.own = frozenset(hidden), frozenset(own)
+
+
+class _NoGroup(_Group):
+    """A version that cannot be read: its calls are left to the general path."""
+
+    ok = False
+
+    def __init__(self) -> None:
+        pass
+
+
+def _group(number: int, scenario: str) -> _Group:
+    try:
+        return _Group(number, scenario)
+    except Exception:  # the general path answers each call with the reason
+        return _NoGroup()
 
 
 def _plain(value: Any) -> Any:
@@ -92,7 +110,9 @@ def plain_gets(
             at = (number, scenario)
             group = groups.get(at)
             if group is None:
-                group = groups[at] = _Group(number, scenario)
+                group = groups[at] = _group(number, scenario)
+        if not group.ok:
+            continue  # no such version, or the store is away: the definition says so
         if account in group.hidden and team not in group.own:
             continue  # confidential: the definition says why
         value = group.get(team, account, key)

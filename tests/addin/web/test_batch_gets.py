@@ -26,7 +26,7 @@ ACCOUNTS = ["travel", "salaries", "nope", "", 12.0, ERROR, [["travel"], ["salari
 TEAMS = ["sales-na", "sales-emea", "nobody"]
 MONTHS = ["2026-03", 46082.0, "2026-03-15", "March", "2019-01", ERROR]
 SCENARIOS: list[Any] = ["-", None, "", "base", "nope", ERROR]
-VERSIONS: list[Any] = ["-", None, 1, "1", 2.0, "latest", "nope", [[1], [2]], ERROR]
+VERSIONS: list[Any] = ["-", None, 1, "1", 2.0, 99, "latest", "nope", [[1], [2]], ERROR]
 ROLES = [
     Principal("finance-user", "finance"),
     Principal("viewer-user", "viewer"),
@@ -83,6 +83,8 @@ def test_the_fast_path_answers_as_the_definition_call_by_call(db, who):
             if call[0] != "GET" or not isinstance(call[1], list) or len(call[1]) < 3:
                 continue
             if "'error'" in repr(call):  # classic Excel has no error-valued arguments here
+                continue
+            if any(_classic(a) is None for a in call[1][:3]):  # a blank required argument
                 continue
             classic = addin.functions.pb_get(*[_classic(a) for a in call[1]])
             assert classic == answer.get("value", answer.get("error")), call
