@@ -42,7 +42,7 @@ class _Group:
         self.known = scenario in scenarios
         self.months = set(plan.calendar.periods)
         self.get: _Lookup = snapshot.index.in_scenario(scenario)
-        hidden, own = hidden_rule(plan)
+        hidden, own = hidden_rule(snapshot)
         self.hidden, self.own = frozenset(hidden), frozenset(own)
 
 
