@@ -64,12 +64,19 @@ def pb_get(
     return value
 
 
+def known_ids(plan: Any) -> tuple[set[str], set[str], set[str]]:
+    """The plan's scenario, team and account ids: a key of these in one of its months
+    where nothing was planned is 0 in ``pb_get``; any other key is #REF!."""
+    return {s.id for s in plan.scenarios}, {t.id for t in plan.teams}, {a.id for a in plan.accounts}
+
+
 def _check_known(plan: Any, key: tuple[str, str, str, str]) -> None:
     scenario, team, account, month = key
+    scenarios, teams, accounts = known_ids(plan)
     for value, known, what in (
-        (scenario, {s.id for s in plan.scenarios}, "scenario"),
-        (team, {t.id for t in plan.teams}, "team"),
-        (account, {a.id for a in plan.accounts}, "account"),
+        (scenario, scenarios, "scenario"),
+        (team, teams, "team"),
+        (account, accounts, "account"),
     ):
         if value not in known:
             raise FunctionError(REF, f"{value!r} is not a {what} of plan {plan.id}")

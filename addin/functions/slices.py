@@ -4,6 +4,7 @@ months), in the terms of :func:`planbook.consolidate`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ __all__ = [
     "facts_of",
     "filters_of",
     "grain",
+    "hidden_rule",
     "narrowed",
     "visible",
 ]
@@ -121,6 +123,13 @@ def _rule(snapshot: Snapshot) -> FactFilter:
     store)."""
     who = caller()
     return snapshot.hidden if who is None else hidden_filter(who, snapshot.plan, ALL_FACTS)
+
+
+def hidden_rule(snapshot: Snapshot) -> tuple[Sequence[str], Sequence[str]]:
+    """The confidential accounts the caller may not see and the teams where it still may
+    (a lead's own): what :func:`check_visible` checks, for checking many amounts at once."""
+    rule = _rule(snapshot)
+    return rule.hidden_accounts, rule.own_teams
 
 
 def visible(snapshot: Snapshot, facts: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from addin.acting import acting_for
 from addin.functions.convert import VALUE, FunctionError, table
 from addin.functions.convert import _error as error_of
 from addin.session import current
+from addin.web.gets import plain_gets, version_ref
 from addin.web.meta import Definition, definitions
 from server.auth import Principal
 from server.store import StoreError
@@ -73,16 +74,19 @@ def run_batch(batch: Batch, principal: Principal, resolve: Callable[[str], int])
         pinned: int | None = version_of(pin)
     except (StoreError, ValueError) as exc:
         pinned, pin_error = None, _answer_error(exc)
-    results = []
+    results: list[dict[str, Any] | None] = []
     with acting_for(principal):
-        for call in batch.calls:
+        if pinned is not None:  # plain PB.GET calls first, in bulk (addin.web.gets)
+            results = plain_gets(batch.calls, pinned, version_of)
+        for i, call in enumerate(batch.calls):
             if pinned is None:
                 results.append(pin_error)
+            elif results[i] is not None:
                 continue
-            if isinstance(call, list) and call and str(call[0]).upper() == "ERRORS":
-                results.append({"value": _errors(batch.errors)})
-                continue
-            results.append(_one(functions, call, pinned, version_of))
+            elif isinstance(call, list) and call and str(call[0]).upper() == "ERRORS":
+                results[i] = {"value": _errors(batch.errors)}
+            else:
+                results[i] = _one(functions, call, pinned, version_of)
     for ref in batch.refs:
         try:
             version_of(ref)
@@ -118,7 +122,7 @@ def _one(
                 kwargs[n] = value
         if "version" in names:
             ref = kwargs.get("version")
-            kwargs["version"] = pinned if ref is None else version_of(_ref(ref))
+            kwargs["version"] = pinned if ref is None else version_of(version_ref(ref))
         result = fn(**kwargs)
         fast = type(result) is float and math.isfinite(result)
         return {"value": result if fast else _json(result)}
@@ -139,14 +143,6 @@ def _errors(records: list[dict[str, Any]]) -> Any:
 def _answer_error(exc: Exception) -> dict[str, Any]:
     code, message = error_of(exc)
     return {"error": code, "message": message}
-
-
-def _ref(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, list):
-        raise FunctionError(VALUE, "version: a range was given where one value is expected")
-    return str(value).strip()
 
 
 def _argument(definition: Definition, name: str, value: Any) -> Any:

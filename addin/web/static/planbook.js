@@ -98,9 +98,16 @@
     return value;
   }
 
+  function cellArgument(value) {
+    // one cell travels as its value (the service reads a 1x1 range as its value): a lean body
+    if (Array.isArray(value) && value.length === 1 && Array.isArray(value[0]) && value[0].length === 1) value = value[0][0];
+    if (typeof value === "string" || typeof value === "number") return value;
+    return argument(value);
+  }
+
   function enqueue(name, args) {
     return new Promise(function (resolve, reject) {
-      state.queue.push({ name: name, args: args.map(argument), resolve: resolve, reject: reject });
+      state.queue.push({ name: name, args: args.map(cellArgument), resolve: resolve, reject: reject });
       if (!state.timer) state.timer = setTimeout(flush, FLUSH_MS);
     });
   }
@@ -119,10 +126,13 @@
     var body = { pin: state.pin, calls: items.map(function (it) { return [it.name, it.args]; }), refs: Object.keys(state.refs), errors: state.errors };
     return call("POST", "functions", body).then(function (out) {
       noteResolved(out.resolved || {});
-      out.results.forEach(function (r, i) {
-        if ("error" in r) items[i].reject(excelError(r.error, r.message));
-        else items[i].resolve(resultValue(r.value));
-      });
+      var results = out.results;
+      for (var i = 0; i < results.length; i++) {
+        var r = results[i], v = r.value;
+        if (typeof v === "number") items[i].resolve(v);  // the common case: one amount
+        else if ("error" in r) items[i].reject(excelError(r.error, r.message));
+        else items[i].resolve(resultValue(v));
+      }
       render();
     }).catch(function (err) {
       items.forEach(function (it) { it.reject(excelError("#N/A", err.message)); });

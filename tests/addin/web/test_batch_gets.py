@@ -1,0 +1,101 @@
+"""One definition: a batch's fast path for plain ``PB.GET`` calls (addin.web.gets) answers
+every call exactly as running the definition call by call does, and as classic ``PB_GET``
+does, over normal, zero, unknown-key, confidential, error-valued and malformed arguments, for
+every role."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+import addin.functions
+from addin.acting import acting_for
+from addin.web.batch import Batch, _functions, _one, resolver, run_batch
+from addin.web.gets import plain_gets, version_ref
+from server.auth import Principal
+from tests.addin.functions_helpers import (
+    closed_session,  # noqa: F401 (autouse)
+    seeded_db,
+    session_on,
+)
+
+ERROR = {"error": "#N/A"}
+ACCOUNTS = ["travel", "salaries", "nope", "", 12.0, ERROR, [["travel"], ["salaries"]]]
+TEAMS = ["sales-na", "sales-emea", "nobody"]
+MONTHS = ["2026-03", 46082.0, "2026-03-15", "March", "2019-01", ERROR]
+SCENARIOS: list[Any] = ["-", None, "", "base", "nope", ERROR]
+VERSIONS: list[Any] = ["-", None, 1, "1", 2.0, 99, "latest", "nope", [[1], [2]], ERROR]
+ROLES = [
+    Principal("finance-user", "finance"),
+    Principal("viewer-user", "viewer"),
+    Principal("lead-user", "lead", ("sales-na",)),
+]
+
+
+def _cell(value: Any) -> Any:
+    """Arguments as Excel sends them (1x1 ranges), or as the client sends one cell."""
+    return value if isinstance(value, list) else [[value]]
+
+
+def _calls() -> list[list[Any]]:
+    calls = []
+    for i, (a, t, m, s, v) in enumerate(
+        itertools.product(ACCOUNTS, TEAMS, MONTHS, SCENARIOS, VERSIONS)
+    ):
+        args = [a, t, m, *([] if s == "-" else [s]), *([] if s == "-" or v == "-" else [v])]
+        calls.append(["GET", [_cell(x) if i % 2 else x for x in args]])
+    return [*calls, ["GET", ["travel", "sales-na"]], ["GET", "travel"], ["get", ["travel"] * 3]]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, demo) -> str:
+    return seeded_db(tmp_path_factory.mktemp("gets") / "store.db", demo)
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda p: p.role)
+def test_the_fast_path_answers_as_the_definition_call_by_call(db, who):
+    session_on(db, version="latest")
+    calls = _calls()
+    resolve = resolver("cirrus")
+    batch = run_batch(Batch("cirrus", "latest", calls), who, resolve)
+    pinned = batch["version"]
+    functions = _functions()
+
+    def version_of(ref: str) -> int:
+        return int(ref) if ref.isdigit() else resolve(ref)
+
+    with acting_for(who):
+        one_by_one = [_one(functions, c, pinned, version_of) for c in calls]
+        fast = plain_gets(calls, pinned, version_of)
+    assert batch["results"] == one_by_one
+    answered = [r for r in fast if r is not None]
+    assert len(answered) > 100  # the fast path is taken (most calls here are wrong on purpose)
+    kinds = {"value" if "value" in r else r["error"] for r in one_by_one}
+    assert {"value", "#REF!", "#VALUE!"} <= kinds
+    if who.role != "finance":  # a confidential line: #N/A with its reason, never a number
+        hidden = one_by_one[calls.index(["GET", ["salaries", "sales-emea", "2026-03"]])]
+        assert hidden["error"] == "#N/A" and "confidential" in hidden["message"]
+    # and classic PB_GET (the decorated definition) gives the same numbers and error codes
+    with acting_for(who):
+        for call, answer in list(zip(calls, batch["results"], strict=True))[::7]:
+            if call[0] != "GET" or not isinstance(call[1], list) or len(call[1]) < 3:
+                continue
+            if "'error'" in repr(call):  # classic Excel has no error-valued arguments here
+                continue
+            if any(_classic(a) is None for a in call[1][:3]):  # a blank required argument
+                continue
+            classic = addin.functions.pb_get(*[_classic(a) for a in call[1]])
+            assert classic == answer.get("value", answer.get("error")), call
+
+
+def _classic(value: Any) -> Any:
+    """What classic Excel passes: a 1x1 range as its value, a blank cell as None."""
+    while isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
+        value = value[0][0] if len(value[0]) == 1 else value[0]
+    return None if value == "" else value
+
+
+def test_a_version_argument_is_the_text_the_resolver_takes():
+    assert version_ref(3.0) == "3" and version_ref(" board ") == "board"
