@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from planbook.facts import AMOUNT_TYPE
+from planbook.facts import AMOUNT_TYPE, KEY_COLUMNS, canonical_dtypes
 
-__all__ = ["Coded", "amounts_of", "exact_sums"]
+__all__ = ["Coded", "FactColumns", "amounts_of", "exact_sums", "float_grid", "grouped_sums"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,39 @@ class Coded:
         result: np.ndarray = extended[self.codes]
         return result
 
+    def positions(self, order: Sequence[str]) -> np.ndarray:
+        """A row's position in ``order``; -1 where its category is not there or missing."""
+        index = {v: i for i, v in enumerate(order)}
+        table = np.array([index.get(c, -1) for c in self.categories], dtype=np.int64)
+        return self.lookup(table, missing=-1)
+
+    def used(self, mask: np.ndarray) -> list[str]:
+        """The categories of the rows where ``mask`` holds, sorted."""
+        codes = np.unique(self.codes[mask])
+        return [self.categories[c] for c in codes if c >= 0]
+
+
+@dataclass(frozen=True)
+class FactColumns:
+    """A canonical facts frame by code: its key columns and its exact amounts."""
+
+    scenario: Coded
+    team: Coded
+    account: Coded
+    line: Coded
+    period: Coded
+    amounts: pa.Array
+
+    @classmethod
+    def of(cls, facts: pd.DataFrame) -> FactColumns:
+        facts = canonical_dtypes(facts)
+        keys = {c: Coded.of(facts[c]) for c in KEY_COLUMNS}
+        return cls(**keys, amounts=amounts_of(facts))
+
+    def rows(self) -> np.ndarray:
+        """A mask of every row."""
+        return np.ones(len(self.amounts), dtype=bool)
+
 
 def amounts_of(facts: pd.DataFrame) -> pa.Array:
     """The exact decimal ``amount`` column of a canonical frame as one Arrow array."""
@@ -69,6 +102,40 @@ def amounts_of(facts: pd.DataFrame) -> pa.Array:
     return array
 
 
+def grouped_sums(keys: Sequence[np.ndarray], amounts: pa.Array, mask: np.ndarray) -> pa.Table:
+    """Exact sums of ``amounts`` by integer ``keys`` (``key0``, ``key1``, ... and
+    ``amount_sum``, sorted by the keys) over the rows where ``mask`` holds and no key is
+    negative (missing)."""
+    mask = mask.copy()
+    for key in keys:
+        mask &= key >= 0
+    names = [f"key{i}" for i in range(len(keys))]
+    picked = amounts.filter(pa.array(mask)) if not mask.all() else amounts
+    columns = {n: pa.array(k[mask]) for n, k in zip(names, keys, strict=True)}
+    return (
+        pa.table(columns | {"amount": picked})
+        .group_by(names)
+        .aggregate([("amount", "sum")])
+        .sort_by([(n, "ascending") for n in names])
+    )
+
+
+def float_grid(
+    rows: np.ndarray,
+    columns: np.ndarray,
+    shape: tuple[int, int],
+    amounts: pa.Array,
+    mask: np.ndarray,
+) -> np.ndarray:
+    """Exact sums by ``rows`` x ``columns`` (integer positions, -1 for none) as a float
+    matrix of ``shape``, zeros where nothing was summed."""
+    sums = grouped_sums([rows, columns], amounts, mask)
+    grid = np.zeros(shape)
+    values = sums.column("amount_sum").cast(pa.float64()).to_numpy()
+    grid[sums.column("key0").to_numpy(), sums.column("key1").to_numpy()] = values
+    return grid
+
+
 def exact_sums(keys: Sequence[Coded], amounts: pa.Array, mask: np.ndarray) -> pd.DataFrame:
     """The sum of ``amounts`` by ``keys`` over the rows where ``mask`` holds (rows with a
     missing key are left out), sorted by the keys' categories.
@@ -76,18 +143,8 @@ def exact_sums(keys: Sequence[Coded], amounts: pa.Array, mask: np.ndarray) -> pd
     Returns one column a key (``key0``, ``key1``, ..., as text) and ``amount`` (exact
     :class:`~decimal.Decimal` values, decimal places as stored).
     """
-    mask = mask.copy()
-    for key in keys:
-        mask &= key.codes >= 0
+    grouped = grouped_sums([k.codes for k in keys], amounts, mask)
     names = [f"key{i}" for i in range(len(keys))]
-    picked = amounts.filter(pa.array(mask)) if not mask.all() else amounts
-    columns = {n: pa.array(k.codes[mask]) for n, k in zip(names, keys, strict=True)}
-    grouped = (
-        pa.table(columns | {"amount": picked})
-        .group_by(names)
-        .aggregate([("amount", "sum")])
-        .sort_by([(n, "ascending") for n in names])
-    )
     frame = pd.DataFrame(
         {
             n: pd.Series(
