@@ -240,15 +240,14 @@ def driven_facts(
         "revenue": ("subscription", "services", "payment_fees"),
         "hosting": ("hosting",),
     }
-    frames = []
+    parts: list[tuple[list[str], str, np.ndarray]] = []
     for group, outputs in groups.items():
         teams, weight = weights[group]
         for output in outputs:
             unit = 100 if output.endswith("customers") else 1
             cents = np.round(model[output].to_numpy() * 100 / unit).astype(np.int64)
-            split = _split(cents, weight) * unit
-            frames.append(_long(scenario, teams, config.accounts[output], periods, split))
-    out = pd.concat(frames, ignore_index=True)
+            parts.append((teams, config.accounts[output], _split(cents, weight) * unit))
+    out = _long(scenario, periods, parts)
     return facts_from_cents(out[out["cents"] != 0])
 
 
@@ -267,19 +266,27 @@ def _split(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 
 def _long(
-    scenario: str, teams: list[str], account: str, periods: list[str], cents: np.ndarray
+    scenario: str, periods: list[str], parts: list[tuple[list[str], str, np.ndarray]]
 ) -> pd.DataFrame:
-    n, m = cents.shape
-    return pd.DataFrame(
+    """One frame of every (teams, account, cents by team x month) part, built at once."""
+    m = len(periods)
+    team = np.concatenate([np.repeat(np.array(teams, dtype=object), m) for teams, _, _ in parts])
+    account = np.concatenate([np.full(c.size, a, dtype=object) for _, a, c in parts])
+    frame = pd.DataFrame(
         {
-            "scenario": scenario,
-            "team": np.repeat(teams, m),
-            "account": account,
-            "line": "",
-            "period": np.tile(periods, n),
-            "cents": cents.reshape(-1),
+            "scenario": pd.Categorical.from_codes(
+                np.zeros(len(team), dtype=np.int8), pd.Index([scenario])
+            ),
+            "team": pd.Categorical(team),
+            "account": pd.Categorical(account),
+            "line": pd.Categorical.from_codes(np.zeros(len(team), dtype=np.int8), pd.Index([""])),
+            "period": pd.Categorical.from_codes(
+                np.tile(np.arange(m), len(team) // m if m else 0), pd.Index(periods)
+            ),
+            "cents": np.concatenate([c.reshape(-1) for _, _, c in parts]),
         }
     )
+    return frame
 
 
 def _programs(
