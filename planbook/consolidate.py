@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from planbook.calendar import FiscalCalendar
 from planbook.columnar import Coded, amounts_of, exact_sums
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import AMOUNT_TYPE, canonical_dtypes
@@ -156,14 +157,16 @@ class _Dimensions:
             return self.get("account").map(
                 lambda a: (account[a].pnl_line or NOT_IN_PNL) if a in account else NOT_IN_PNL
             )
-        labels = {p: _label(plan, p, self._period) for p in plan.calendar.periods}
+        calendar = plan.calendar
+        labels = {p: _label(calendar, p, self._period) for p in calendar.periods}
         return self.get("month").map(lambda p: labels.get(p, p))
 
 
 def _months_of(plan: Plan, period: str) -> dict[str, list[str]]:
     months_of: dict[str, list[str]] = {}
-    for month in plan.calendar.periods:
-        months_of.setdefault(_label(plan, month, period), []).append(month)
+    calendar = plan.calendar
+    for month in calendar.periods:
+        months_of.setdefault(_label(calendar, month, period), []).append(month)
     return months_of
 
 
@@ -196,8 +199,8 @@ def _period_amounts(
     return result
 
 
-def _label(plan: Plan, month: str, period: str) -> str:
-    return "Total" if period == "total" else plan.calendar.label(month, period)
+def _label(calendar: FiscalCalendar, month: str, period: str) -> str:
+    return "Total" if period == "total" else calendar.label(month, period)
 
 
 def _check_units(plan: Plan, accounts: Coded, mask: np.ndarray, by: Sequence[str]) -> None:
