@@ -75,7 +75,7 @@ def consolidate(
     mask &= _period_rows(plan, dims, period)
     if signed:
         mask &= dims.get("pnl_line").lookup(
-            np.array([c != NOT_IN_PNL for c in dims.get("pnl_line").categories]),
+            np.array([c != NOT_IN_PNL for c in dims.get("pnl_line").categories], dtype=bool),
             missing=False,
         )
     _check_units(plan, dims.get("account"), mask, by)
@@ -190,7 +190,9 @@ def _period_amounts(
         return amounts
     size = {label: len(months) for label, months in _months_of(plan, period).items()}
     labels = dims.get("period")
-    months = labels.lookup(np.array([size.get(c, 1) for c in labels.categories]), missing=1)
+    months = labels.lookup(
+        np.array([size.get(c, 1) for c in labels.categories], dtype=np.int64), missing=1
+    )
     divisor = np.where(is_average, months, 1).astype("int8")
     wide = amounts.cast(pa.decimal128(30, 6))
     quotient = pc.divide(wide, pa.array(divisor).cast(pa.decimal128(3, 0)))
