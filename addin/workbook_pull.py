@@ -1,8 +1,8 @@
 """A store version as a pre-filled workbook: the body of ``planbook pull --out FILE.xlsx``.
 
 With a team, that team's budget template for one scenario, filled with the version's facts
-(and with positions from a positions file: the store keeps facts, not the positions behind
-the headcount lines); without one, the company AOP workbook. Either way the workbook records
+and the team's stored positions (or those of a positions file, when one is given); without
+one, the company AOP workbook. Either way the workbook records
 the version it came from, so pushing it later (:mod:`addin.workbook_push`) has the right
 base. What happened comes back as data (:class:`PulledWorkbook`): a sentence and the
 warnings; the caller presents them.
@@ -23,7 +23,7 @@ from addin.templates.layout import headcount_driven
 from planbook.errors import PlanbookError
 from planbook.headcount import POSITION_COLUMNS, headcount_facts
 from planbook.model import Plan
-from server.store import FactFilter, StoreAPI
+from server.store import AccessDenied, FactFilter, StoreAPI
 
 __all__ = ["PulledWorkbook", "WorkbookPull", "pull_workbook", "read_positions"]
 
@@ -72,7 +72,10 @@ def pull_workbook(store: StoreAPI, out: Path, what: WorkbookPull) -> PulledWorkb
         save_workbook(company_workbook(plan, version=str(number)), out)
         return PulledWorkbook(out, plan.id, number, None, what.scenario, 0)
     facts = store.facts(plan.id, number, FactFilter(teams=[what.team], scenarios=[what.scenario]))
-    positions = read_positions(what.positions) if what.positions else None
+    if what.positions:
+        positions: pd.DataFrame | None = read_positions(what.positions)
+    else:
+        positions = _stored_positions(store, plan.id, number, what.team)
     wb = team_template(
         plan,
         what.team,
@@ -86,6 +89,16 @@ def pull_workbook(store: StoreAPI, out: Path, what: WorkbookPull) -> PulledWorkb
     return PulledWorkbook(
         out, plan.id, number, what.team, what.scenario, len(facts), tuple(warnings)
     )
+
+
+def _stored_positions(store: StoreAPI, plan_id: str, number: int, team: str) -> pd.DataFrame | None:
+    """The team's positions the version stores; None when it stores none (or the caller
+    may not read them: positions are confidential)."""
+    try:
+        positions = store.positions(plan_id, number, team)
+    except AccessDenied:
+        return None
+    return positions if len(positions) else None
 
 
 def read_positions(path: Path) -> pd.DataFrame:
@@ -114,8 +127,8 @@ def _headcount_warnings(
         if not len(stored):
             return []
         return [
-            f"{what.team} has {len(stored):,} headcount lines in this version, but the store "
-            "keeps no positions: the Headcount sheet is empty. To fill it, "
+            f"{what.team} has {len(stored):,} headcount lines in this version, but it stores no "
+            "positions for them that you may read: the Headcount sheet is empty. To fill it, "
             f"{what.hints.positions}; pushing the workbook back as it is needs keep (or "
             f"replace) for the headcount lines ({what.hints.headcount})"
         ]
@@ -124,9 +137,10 @@ def _headcount_warnings(
     computed = computed[computed["amount"] != 0]
     if _key_amounts(computed) == _key_amounts(stored):
         return []
+    source = f"the positions in {what.positions}" if what.positions else "the stored positions"
     return [
-        f"the positions in {what.positions} do not give the headcount lines {what.team} has "
-        "in this version; the workbook shows the positions' numbers"
+        f"{source} do not give the headcount lines {what.team} has in this version; the "
+        "workbook shows the positions' numbers"
     ]
 
 

@@ -1,10 +1,11 @@
 """What a filled workbook pushes: one body for ``planbook push FILE.xlsx`` and the Push button.
 
 A team workbook budgets one scenario of one team. Its facts replace that scenario of the
-team's part; the team's other budget scenarios stay as they were in the version the workbook
-was based on (the store keeps a team's scenarios in one part, so the push sends them along
-unchanged). A company AOP workbook replaces the plan definition. Every reader problem names
-its ``Sheet!Cell``; nothing is stored.
+team's part, and its Headcount sheet's positions that scenario of the team's positions part;
+the team's other scenarios stay as they were in the version the workbook was based on (the
+store keeps a team's scenarios in one part, so the push sends them along unchanged). A
+company AOP workbook replaces the plan definition. Every reader problem names its
+``Sheet!Cell``; nothing is stored.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from addin.reader.workbook import Sheets, read_metadata, sheets_kind
 from addin.templates.layout import headcount_driven
 from planbook.errors import PlanbookError
 from planbook.facts import normalize
+from planbook.headcount import POSITION_COLUMNS
 from planbook.model import Plan
-from server.store import FactFilter, PushRequest, StoreAPI, team_part
+from server.store import FactFilter, PushRequest, StoreAPI, positions_part, team_part
 
 __all__ = [
     "HEADCOUNT_CHOICES",
@@ -85,14 +87,17 @@ def team_request(
     plan = store.plan(meta.plan, reference)
     book = read_team_sheets(wb, plan)
     facts = _team_facts(store, plan, book, how, base)
+    positions, clear_positions = _team_positions(store, plan.id, book, base)
+    clear = () if len(facts) else (team_part(book.team),)
     request = PushRequest(
         meta.plan,
         base=base,
         message=how.message or f"{book.team}: {book.scenario} budget from {wb.name}",
         facts=facts if len(facts) else None,
-        clear=() if len(facts) else (team_part(book.team),),
+        clear=clear + ((positions_part(book.team),) if clear_positions else ()),
         source=wb.name,
         replace_team=True,  # the facts are the team's whole budget, its scenario replaced
+        positions=positions,
     )
     return request, book
 
@@ -148,11 +153,27 @@ def _team_facts(
     return normalize(frame) if len(frame) else book.facts
 
 
+def _team_positions(
+    store: StoreAPI, plan_id: str, book: TeamWorkbook, base: int
+) -> tuple[pd.DataFrame | None, bool]:
+    """The team's positions to store (the workbook's scenario plus the team's other
+    scenarios as of ``base``), and whether to clear the stored ones instead (the workbook
+    removed every position the base stored)."""
+    stored = store.positions(plan_id, base, book.team).astype(str)
+    others = stored[stored["scenario"] != book.scenario] if len(stored) else stored
+    mine = book.positions.astype(str)
+    if len(others) or len(mine):
+        frame = pd.concat([f for f in (others, mine) if len(f)], ignore_index=True)
+        return frame[list(POSITION_COLUMNS)], False
+    return None, bool(len(stored))
+
+
 def _keeps_headcount(
     book: TeamWorkbook, stored: pd.DataFrame, how: WorkbookPush, base: int
 ) -> bool:
-    """Whether the stored headcount lines stay: the store keeps no positions, so a workbook
-    pulled without them has an empty Headcount sheet; its push must say what it means."""
+    """Whether the stored headcount lines stay: a version that holds headcount lines but no
+    positions (pushed as facts) gives a pulled workbook an empty Headcount sheet; its push
+    must say what it means."""
     if how.headcount not in (None, *HEADCOUNT_CHOICES):
         raise PlanbookError(
             f"headcount {how.headcount!r}: say keep or replace (what to do with the stored "
@@ -170,8 +191,8 @@ def _keeps_headcount(
         return True
     raise PlanbookError(
         f"the Headcount sheet is empty, but version {base} holds {len(stored):,} headcount "
-        f"lines of {book.team} ({book.scenario}); the store keeps no positions, so a workbook "
-        "pulled without its positions cannot show them. Say keep to keep them or replace to "
+        f"lines of {book.team} ({book.scenario}) and no positions for them, so a workbook "
+        "pulled from it cannot show them. Say keep to keep them or replace to "
         f"remove them ({how.hints.headcount}), or {how.hints.positions}"
     )
 

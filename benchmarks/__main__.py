@@ -1,9 +1,10 @@
 """``python -m benchmarks``: every benchmark group, one table.
 
 Options: ``--repeat N`` (default 3), ``--only GROUP`` (facts, roll-ups, workbooks,
-functions, diff, engine, store, service or addin), and ``--small`` (a 60-team, 40-account,
-12-month plan instead of company scale, to try the runner quickly). The store group prints
-its own table of pulls, pushes and storage growth (see docs/store-benchmarks.md).
+functions, diff, engine, reports, store, pulls, service or addin), and ``--small`` (a 60-team,
+40-account, 12-month plan instead of company scale, to try the runner quickly). The store
+group prints its own table of pulls, pushes and storage growth (see docs/store-benchmarks.md);
+pulls (over HTTP) and service (memory under large bodies) print theirs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ import itertools
 
 from rich.console import Console
 
-from benchmarks import addin_web, diff, engine, facts, functions, service, store, workbooks
+from benchmarks import (
+    addin_web,
+    diff,
+    engine,
+    facts,
+    functions,
+    pulls,
+    reports,
+    service,
+    store,
+    workbooks,
+)
 from benchmarks.runner import run
 
 GROUPS = {
@@ -23,13 +35,14 @@ GROUPS = {
     "functions": functions.cases,
     "diff": diff.cases,
     "engine": engine.cases,
+    "reports": reports.cases,
 }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=sorted([*GROUPS, "store", "service", "addin"]))
+    parser.add_argument("--only", choices=sorted([*GROUPS, "store", "pulls", "service", "addin"]))
     parser.add_argument("--small", action="store_true")
     args = parser.parse_args()
     size: dict[str, int] = dict(teams=60, accounts=40, months=12) if args.small else {}
@@ -37,7 +50,7 @@ def main() -> None:
     if args.only == "addin":  # the Office.js add-in end to end (Chromium, HTTPS)
         console.print(addin_web.run(**size, repeat=args.repeat), markup=False)
         return
-    if args.only not in ("store", "service"):
+    if args.only not in ("store", "pulls", "service"):
         chosen = [GROUPS[args.only]] if args.only else list(GROUPS.values())
         cases = itertools.chain.from_iterable(group(**size) for group in chosen)
         run(cases, repeat=args.repeat, console=console)
@@ -45,6 +58,9 @@ def main() -> None:
         console.print("[dim]store: pull, push and growth ...[/]")
         rows = store.run(lambda row: None, **size)
         console.print(store.markdown(rows), markup=False)
+    if args.only in (None, "pulls"):  # over HTTP from a real uvicorn vs a Parquet file
+        console.print("[dim]pulls: over HTTP ...[/]")
+        console.print(store.markdown(pulls.run(**size)), markup=False)
     if args.only in (None, "service"):  # a real uvicorn under floods of 100 MB bodies
         console.print("[dim]service: memory under large bodies ...[/]")
         console.print(service.markdown(service.run()), markup=False)

@@ -86,7 +86,9 @@ def _store(folder: Path, name: str, demo: Demo, later: list[pd.DataFrame]) -> St
     store = Store.open(folder / f"{name}.db", actor="bench")
     head, _ = store.push(PushRequest(demo.plan.id, base=None, company=demo.plan))
     for facts in [demo.facts, *later]:
-        head, _ = store.push(PushRequest(demo.plan.id, base=head.number, facts=facts))
+        head, _ = store.push(  # each version is the whole budget: removed lines go
+            PushRequest(demo.plan.id, base=head.number, facts=facts, replace_team=True)
+        )
     return store
 
 

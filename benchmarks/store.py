@@ -93,7 +93,9 @@ def _push_team(store: Store, demo: Demo, base: int, count: int) -> tuple[float, 
     for step in range(1, count + 1):
         facts = _bumped(rows, step)
         start = time.perf_counter()
-        version, _ = store.acting_as("b").push(PushRequest(demo.plan.id, base=base, facts=facts))
+        version, _ = store.acting_as("b").push(
+            PushRequest(demo.plan.id, base=base, facts=facts, replace_team=True)
+        )
         times.append(time.perf_counter() - start)
         base = version.number
     return statistics.median(times), base

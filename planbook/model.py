@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +36,7 @@ __all__ = [
     "Assumption",
     "AssumptionOverride",
     "Department",
+    "Dependency",
     "Envelope",
     "FactOverride",
     "Goal",
@@ -70,6 +71,19 @@ _T = TypeVar("_T", "Account", "Team", "Assumption")
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    # Fields added after plans were first stored: left out of the serialized form while they
+    # are empty, so a plan that does not use them serializes, and its stored company part
+    # hashes, exactly as before they existed (no change shows where there is none).
+    _omit_when_empty: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        for key in self._omit_when_empty:
+            if data.get(key) in (None, (), []):
+                data.pop(key, None)
+        return data
 
 
 class AccountType(StrEnum):
@@ -173,6 +187,7 @@ class Account(_Model):
     period_rollup: Literal["sum", "last", "average"] = "sum"
     description: str = ""
     derived_from: tuple[Id, ...] = ()
+    _omit_when_empty = ("derived_from",)
 
 
 class Department(_Model):
@@ -234,15 +249,7 @@ class Scenario(_Model):
     facts: tuple[FactOverride, ...] = ()
     assumptions: tuple[AssumptionOverride, ...] = ()
 
-    @model_serializer(mode="wrap")
-    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        # A scenario without overrides serializes as it always did, so a stored company
-        # part hashes the same as before scenarios could carry overrides.
-        data: dict[str, object] = handler(self)
-        for key in ("base", "facts", "assumptions"):
-            if data.get(key) in (None, (), []):
-                data.pop(key, None)
-        return data
+    _omit_when_empty = ("base", "facts", "assumptions")
 
 
 BUILTIN_SCENARIOS: tuple[Scenario, ...] = (
@@ -301,13 +308,7 @@ class Goal(_Model):
     team: str | None = None
     milestones: tuple[Milestone, ...] = ()
 
-    @model_serializer(mode="wrap")
-    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        # Without milestones a goal serializes (and hashes) as it did before they existed.
-        data: dict[str, object] = handler(self)
-        if data.get("milestones") in ((), []):
-            data.pop("milestones", None)
-        return data
+    _omit_when_empty = ("milestones",)
 
 
 class Envelope(_Model):
@@ -316,6 +317,20 @@ class Envelope(_Model):
     team: Id
     scenario: Id = "base"
     amounts: PeriodValues
+
+
+class Dependency(_Model):
+    """A team's plan that waits for another team's launch or hire: ``team`` books nothing
+    on ``account`` (and ``line``, when given) before ``on_team`` first books on
+    ``on_account`` (and ``on_line``). Checked by the alignment report (docs/alignment.md)."""
+
+    team: Id
+    account: Id
+    line: str | None = None
+    on_team: Id
+    on_account: Id
+    on_line: str | None = None
+    description: str = ""
 
 
 class Plan(_Model):
@@ -333,6 +348,8 @@ class Plan(_Model):
     assumptions: tuple[Assumption, ...] = ()
     goals: tuple[Goal, ...] = ()
     envelopes: tuple[Envelope, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    _omit_when_empty = ("dependencies",)
 
     @field_validator("start")
     @classmethod

@@ -42,6 +42,7 @@ _SECTION_ORDER = (
     "assumptions",
     "goals",
     "envelopes",
+    "dependencies",
 )
 
 
@@ -110,13 +111,14 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
     out: dict[str, Any] = {k: data[k] for k in ("id", "name", "currency", "start", "months")}
     for section in _SECTION_ORDER:
         items = []
-        for item in data[section]:
+        for item in data.get(section, ()):
             item = {k: v for k, v in item.items() if v not in ("", None, False)}
             for key in ("values", "amounts"):
                 if key in item:
                     item.update(_compact(item.pop(key)))
             items.append(item)
-        out[section] = items
+        if items or section != "dependencies":  # an optional section, left out when empty
+            out[section] = items
     return out
 
 

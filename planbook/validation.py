@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from planbook.calendar import FiscalCalendar, is_period
+from planbook.dependencies import dependency_problems
 from planbook.engine import scenario_problems
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import AMOUNT_TYPE, canonical_dtypes, fact_keys, plain_decimal
@@ -114,6 +115,7 @@ def validate_plan(plan: Plan) -> list[Problem]:
             complete=True,
         )
     problems += opening_problems(plan)
+    problems += dependency_problems(plan)
     for i, goal in enumerate(plan.goals):
         problems += _goal_problems(i, goal.metric, goal.due, goal.team, plan, calendar)
         for j, milestone in enumerate(goal.milestones):

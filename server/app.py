@@ -12,7 +12,8 @@ from fastapi import FastAPI
 
 import planbook
 from server import console
-from server.api import admin, diff, engine, versions, workflow
+from server.api import admin, diff, engine, positions, reports, versions, workflow
+from server.api.answers import AnswerCache
 from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
 from server.limits import BodyGate, BodyRules
@@ -48,8 +49,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.answers = AnswerCache(settings.pull_cache_bytes)
     install_error_handlers(app)
-    for module in (versions, workflow, admin, diff, engine):
+    for module in (versions, workflow, admin, diff, engine, positions, reports):
         app.include_router(module.router)
     console.install(app)
     rules = BodyRules(

@@ -30,7 +30,16 @@ from planbook.model import Plan
 from server.store.contract import ALL_FACTS, FactFilter, Progress, PushRequest, StoreAPI
 from server.store.contract import no_progress as _quiet
 from server.store.errors import AccessDenied, NotAuthenticated
-from server.store.parts import ACTUALS, COMPANY, actual_rows, is_team_part, team_of, team_part
+from server.store.parts import (
+    ACTUALS,
+    COMPANY,
+    actual_rows,
+    is_positions_part,
+    is_team_part,
+    positions_part,
+    team_of,
+    team_part,
+)
 from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo
 
 if TYPE_CHECKING:  # the embedded store needs SQLAlchemy; the add-in imports this module
@@ -79,7 +88,7 @@ class Principal:
             return
         self.require("admin", "finance", "lead", doing="pushing")
         for part in sorted(parts):
-            if part in (COMPANY, ACTUALS) or not is_team_part(part):
+            if part in (COMPANY, ACTUALS) or not (is_team_part(part) or is_positions_part(part)):
                 raise AccessDenied(
                     f"only finance may change the {part} part; your token is a team lead's",
                     loc=("parts", part),
@@ -90,6 +99,16 @@ class Principal:
                     f"{team_of(part)!r}",
                     loc=("parts", part),
                 )
+
+    def check_positions(self, team: str) -> None:
+        """Positions carry salaries: finance, admin and the team's own lead read them."""
+        if self.sees_confidential or (self.role == "lead" and team in self.teams):
+            return
+        raise AccessDenied(
+            f"team {team!r}'s positions are confidential (they hold salaries); your token "
+            f"({self.name}, {self.role}) may not read them",
+            loc=("positions", team),
+        )
 
     def check_push(self, store: StoreAPI, request: PushRequest) -> None:
         """Refuse a push that writes a part this caller may not write."""
@@ -185,6 +204,8 @@ def pushed_parts(store: StoreAPI, request: PushRequest) -> set[str]:
         parts |= {team_part(t) for t in set(facts["team"].astype(str)[~is_actual])}
         if is_actual.any():
             parts.add(ACTUALS)
+    if request.positions is not None:
+        parts |= {positions_part(t) for t in set(request.positions["team"].astype(str))}
     return parts
 
 
@@ -229,6 +250,10 @@ class ActingStore:
     ) -> pd.DataFrame:
         return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
 
+    def positions(self, plan_id: str, ref: str | int, team: str) -> pd.DataFrame:
+        self.principal.check_positions(team)
+        return self.store.positions(plan_id, ref, team)
+
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         return self.store.log(plan_id, limit=limit)
 
@@ -253,10 +278,12 @@ class ActingStore:
         return self.store.push(request)
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
         self.principal.check_status(team, action)
-        return self.store.change_status(plan_id=plan_id, team=team, action=action, comment=comment)
+        return self.store.change_status(
+            plan_id=plan_id, team=team, action=action, comment=comment, force=force
+        )
 
     def set_tag(self, *, plan_id: str, name: str, ref: str | int) -> TagInfo:
         self.principal.require("admin", "finance", doing="moving a tag")

@@ -162,6 +162,7 @@ class Client:
         if (
             request.company is None
             and not request.clear
+            and request.positions is None
             and request.facts is not None
             and request.base is not None
         ):
@@ -176,6 +177,9 @@ class Client:
             body["company"] = request.company.model_dump(mode="json")
         if request.facts is not None:
             body["facts"] = facts_to_columns(facts_to_arrow(request.facts))
+        if request.positions is not None:
+            positions = request.positions.astype(str)
+            body["positions"] = {c: positions[c].tolist() for c in positions.columns}
         data = self._json("POST", f"/plans/{request.plan_id}/versions", json=body)
         return from_json(VersionInfo, data["version"]), bool(data["created"])
 
@@ -244,6 +248,11 @@ class Client:
         """A version's facts as a canonical frame."""
         return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
 
+    def positions(self, plan_id: str, ref: str | int, team: str) -> pd.DataFrame:
+        """One team's positions in a version (confidential: see the service's roles)."""
+        data = self._json("GET", f"/plans/{plan_id}/versions/{ref}/teams/{team}/positions")
+        return pd.DataFrame(data["positions"], dtype=str)
+
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         """Versions newest first."""
         params = {"limit": limit} if limit else {}
@@ -267,10 +276,10 @@ class Client:
         return out
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
         """Submit, approve, return or reopen (the service records the token's name)."""
-        body = {"action": action, "comment": comment}
+        body: dict[str, object] = {"action": action, "comment": comment, "force": force}
         data = self._json("POST", f"/plans/{plan_id}/teams/{team}/status", json=body)
         return from_json(StatusChange, data)
 

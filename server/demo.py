@@ -53,9 +53,14 @@ def load_demo(
         rows = facts[(facts["team"] == team.id) & ~is_actual]
         draft = _padded(plan, rows) if team.id == returned else rows
         lead = store.acting_as(_lead(plan, team.id))
+        positions = demo.positions[demo.positions["team"] == team.id]
         version, _ = lead.push(
             PushRequest(
-                plan.id, base=version.number, message=f"{team.name}: first draft", facts=draft
+                plan.id,
+                base=version.number,
+                message=f"{team.name}: first draft",
+                facts=draft,
+                positions=positions,
             )
         )
         lead.change_status(plan_id=plan.id, team=team.id, action="submit")
@@ -63,7 +68,7 @@ def load_demo(
     progress(f"returning {returned} and its fix")
     version = _return_and_fix(store, plan, facts[(facts["team"] == returned) & ~is_actual], version)
     for team in plan.teams:
-        finance.change_status(plan_id=plan.id, team=team.id, action="approve")
+        finance.change_status(plan_id=plan.id, team=team.id, action="approve", force=True)
     finance.set_tag(plan_id=plan.id, name="board-approved", ref=version.number)
     progress("actuals")
     version, _ = finance.push(

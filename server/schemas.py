@@ -73,6 +73,11 @@ class PushIn(_Body):
     clear: list[str] = Field(
         default=[], description="Parts to empty: team:<id> or actuals.", examples=[[]]
     )
+    positions: dict[str, list[Any]] | None = Field(
+        default=None,
+        description="Positions (scenario, team, position, role, level, start, annual_salary; "
+        "columnar, values as text): each team present replaces its positions part.",
+    )
     replace_team: bool = Field(
         default=False,
         strict=True,
@@ -113,6 +118,11 @@ class PushOut(BaseModel):
 class StatusIn(_Body):
     action: Literal["submit", "approve", "return", "reopen"]
     comment: str = Field(default="", max_length=2000, examples=["travel is over the envelope"])
+    force: bool = Field(
+        default=False,
+        description="Approve although the alignment report has blocking findings for the "
+        "team (recorded in the status change's comment).",
+    )
 
 
 class StatusOut(BaseModel):

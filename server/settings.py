@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         default=5, ge=1, description="An idle kept-alive connection is closed after this."
     )
 
+    pull_cache_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=0,
+        description="Encoded facts answers a worker keeps in memory (versions never change).",
+    )
+
     def check_secret(self) -> None:
         """Refuse a default, empty or short secret outside dev mode."""
         if self.dev:

@@ -84,6 +84,8 @@ def _read(wb: Sheets) -> tuple[dict[str, Any], Where, list[Problem]]:
         if value is not None:
             data[column.field] = value
     for table in TABLES:
+        if table.sheet not in wb.sheet_names and table.optional:
+            continue
         if table.sheet not in wb.sheet_names:
             problems.append(
                 Problem(

@@ -35,6 +35,7 @@ class Table:
     sheet: str
     columns: tuple[Column, ...]
     by_month: str = ""  # the field the month columns fill ("values", "amounts") if any
+    optional: bool = False  # a workbook made before the sheet existed may lack it
 
     @property
     def name(self) -> str:
@@ -128,6 +129,20 @@ TABLES: tuple[Table, ...] = (
             Column("scenario", "Scenario", kind="ref:scenarios", width=14),
         ),
         by_month="amounts",
+    ),
+    Table(
+        "dependencies",
+        "Dependencies",
+        (
+            Column("team", "Team", kind="ref:teams", width=20),
+            Column("account", "Plans account", kind="ref:accounts", width=22),
+            Column("line", "Line", required=False, width=16),
+            Column("on_team", "Waits for team", kind="ref:teams", width=20),
+            Column("on_account", "Its account", kind="ref:accounts", width=22),
+            Column("on_line", "Its line", required=False, width=16),
+            Column("description", "Why", required=False, width=44),
+        ),
+        optional=True,
     ),
 )
 

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 import planbook
 from planbook.cli import actuals, excel, scenario, token
+from planbook.cli.align import align_command
 from planbook.cli.backup import export, import_, verify
 from planbook.cli.common import err_console
 from planbook.cli.consolidate import consolidate_command
@@ -56,6 +57,7 @@ app.add_typer(scenario.app)
 app.add_typer(actuals.app)
 app.command("variance")(variance_command)
 app.add_typer(excel.app)
+app.command("align")(align_command)
 
 
 def _version(value: bool) -> None:

@@ -22,7 +22,7 @@ from planbook.cli.workbooks import CLI_HINTS
 from planbook.errors import PlanValidationError, Problem, UsageError
 from planbook.facts import read_facts
 from planbook.planfile import load_plan
-from server.store import PushRequest, StoreAPI, team_part
+from server.store import Conflict, PushRequest, StoreAPI, team_part
 
 if TYPE_CHECKING:
     from planbook.cli.workbook_push import WorkbookPush
@@ -148,6 +148,17 @@ def _push_workbook(store: StoreAPI, path: Path, how: WorkbookPush, *, dry_run: b
         return
     try:
         _send(store, request, dry_run=dry_run)
+    except Conflict as exc:
+        from planbook.cli.workbook_push import already_pushed
+
+        version = already_pushed(store, request, exc)
+        if version is None:
+            raise
+        console.print(
+            f"Nothing to push: version {version} already holds exactly what {path.name} "
+            f"pushes (the file still records version {request.base}; push later edits with "
+            f"--base {version})."
+        )
     except PlanValidationError as exc:
         hint = Problem(
             (),

@@ -46,7 +46,11 @@ def show_effect(store: StoreAPI, request: PushRequest) -> pd.DataFrame:
 
 def _title(request: PushRequest) -> str:
     base = f"version {request.base}" if request.base else "an empty plan"
-    how = "whole teams (--replace-team)" if request.replace_team else "(team, scenario) slices"
+    how = "(team, scenario) slices"
+    if request.replace_team:
+        workbook = request.source.lower().endswith(".xlsx")
+        how = "its team's budget (other scenarios as in the base)" if workbook else "whole teams"
+        how += "" if workbook else " (--replace-team)"
     return f"Push to plan {request.plan_id}, based on {base}: replaces {how}"
 
 

@@ -28,6 +28,10 @@ def status(
         typer.Argument(help="submit, approve, return (needs --comment) or reopen."),
     ] = None,
     comment: Annotated[str, typer.Option("--comment", "-c", help="Why a budget is returned.")] = "",
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Approve although the team has blocking alignment findings."),
+    ] = False,
     history: Annotated[
         bool, typer.Option("--history", help="Every status change (of TEAM, or of all).")
     ] = False,
@@ -40,12 +44,15 @@ def status(
     """Show each team's submission status, or move TEAM's budget along the workflow.
 
     draft -> submitted -> approved (locked until reopened), or submitted -> returned with a
-    comment; a new push makes a returned budget a draft again.
+    comment; a new push makes a returned budget a draft again. Approving a team with
+    blocking alignment findings (planbook align) needs --force, and is recorded as forced.
     """
     with backend(db=db, server=server, token=token, author=author) as store:
         plan_id = resolve_plan(store, plan)
         if team and action:
-            moved = store.change_status(plan_id=plan_id, team=team, action=action, comment=comment)
+            moved = store.change_status(
+                plan_id=plan_id, team=team, action=action, comment=comment, force=force
+            )
             console.print(f"Team {team} is now {moved.status}.")
             return
         if history:

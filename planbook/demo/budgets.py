@@ -7,7 +7,8 @@ recruiting). Departments add their programs. Bookings, churn, expansion, revenue
 of revenue come from the driver model (:mod:`planbook.drivers`) over those programs and the
 sales team's reps. The conservative and aggressive scenarios move hires and programs and
 override drivers (see :mod:`planbook.demo.company`); actuals cover the first months only.
-Envelopes follow from the base requests, some generous, some tight.
+Envelopes follow from the base requests; a few alignment breaches are planted on
+purpose (:mod:`planbook.demo.breaches`).
 
 Everything is vectorized, so 300 teams x 200 accounts x 36 months build in seconds.
 """
@@ -22,13 +23,14 @@ import pandas as pd
 
 from planbook.calendar import is_period
 from planbook.demo.accounts import NAMED_ACCOUNTS
+from planbook.demo.breaches import plant_breaches
 from planbook.demo.company import DEPARTMENTS, HEADCOUNT_DRIVEN, ROLES, demo_company
 from planbook.drivers import DRIVEN_ACCOUNTS, driven_facts
 from planbook.engine import scenario_view
 from planbook.errors import UsageError
 from planbook.facts import KEY_COLUMNS, facts_from_cents, normalize
 from planbook.headcount import headcount_facts, team_staffing
-from planbook.model import Envelope, Plan
+from planbook.model import Plan
 
 __all__ = ["Demo", "build_demo"]
 
@@ -156,7 +158,7 @@ def build_demo(
     )
     facts = pd.concat([facts, *_driven(plan, facts, periods[:actual_months])], ignore_index=True)
     facts = normalize(facts[facts["amount"] != 0])
-    plan = plan.model_copy(update={"envelopes": _envelopes(plan, facts, rng)})
+    plan, facts, positions = plant_breaches(plan, facts, positions)  # docs/alignment.md
     return Demo(plan=plan, facts=facts, positions=positions)
 
 
@@ -303,25 +305,3 @@ def _driven(plan: Plan, facts: pd.DataFrame, actual_periods: list[str]) -> list[
     actual = driven_facts(plan, facts, scenario="actuals")
     out.append(actual[actual["period"].isin(actual_periods)])
     return out
-
-
-def _envelopes(plan: Plan, facts: pd.DataFrame, rng: np.random.Generator) -> tuple[Envelope, ...]:
-    """Per-team base envelopes: each team's first-year monthly request, some cut, some not."""
-    cost_accounts = [a.id for a in plan.accounts if a.type.is_cost]
-    periods = plan.calendar.periods
-    base = facts[
-        (facts["scenario"] == "base")
-        & facts["account"].isin(cost_accounts)
-        & facts["period"].isin(periods[:12])
-    ]
-    request = base.groupby("team", observed=True)["amount"].sum()
-    envelopes = []
-    for team in plan.teams:
-        monthly = Decimal(str(request.get(team.id, Decimal(0)))) / 12
-        factor = Decimal(str(round(rng.uniform(0.93, 1.05), 3)))
-        amounts = {}
-        for i, period in enumerate(periods):
-            yearly = Decimal("1.08") ** (i // 12)
-            amounts[period] = (monthly * factor * yearly / 1000).quantize(Decimal(1)) * 1000
-        envelopes.append(Envelope(team=team.id, scenario="base", amounts=amounts))
-    return tuple(envelopes)

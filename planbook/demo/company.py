@@ -311,6 +311,7 @@ _CONSTANT_ASSUMPTIONS = (
     ("services_rate", "Services revenue per subscription dollar", "percent", "0.04"),
     ("payment_fee_rate", "Payment fees per revenue dollar", "percent", "0.012"),
     ("hosting_per_customer", "Production hosting per customer a month", "currency", "400"),
+    ("hires_per_recruiter", "Hires one recruiter makes a month", "ratio", "5"),
 )
 
 

@@ -15,7 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from planbook.errors import FactsFileError, PlanValidationError, Problem
 from planbook.facts import read_facts
 from planbook.model import Plan
+from planbook.positions import positions_from_columns
 from planbook.validation import parse_plan
+from server.api.answers import AnswerCache
 from server.api.deps import Ctx
 from server.formats import MEDIA_TYPES, facts_from_columns, facts_to_bytes, facts_to_columns
 from server.schemas import ConflictOut, ErrorOut, PushIn, PushOut, VersionOut
@@ -77,6 +79,7 @@ def push_version(plan: PlanId, body: PushIn, ctx: Ctx, response: Response) -> Pu
         facts=facts,
         clear=tuple(body.clear),
         replace_team=body.replace_team,
+        positions=positions_from_columns(body.positions) if body.positions is not None else None,
     )
     version, created = ctx.store.push(request)
     response.status_code = 201 if created else 200
@@ -187,6 +190,7 @@ def get_facts(
     plan: PlanId,
     ref: Ref,
     ctx: Ctx,
+    request: Request,
     format: Annotated[Literal["json", "csv", "parquet"], Query()] = "json",
     scenario: Annotated[list[str] | None, Query(examples=[["base"]])] = None,
     team: Annotated[list[str] | None, Query(examples=[["sales-na"]])] = None,
@@ -205,16 +209,17 @@ def get_facts(
     headers = {"ETag": etag, "X-Planbook-Version": str(info.number), "Cache-Control": "no-cache"}
     if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
-    _, table = ctx.store.facts_table(plan, info.number, wanted)
-    if format == "json":
-        payload = {
-            "plan": plan,
-            "version": info.number,
-            "hash": info.hash,
-            "facts": facts_to_columns(table),
-        }
-        return Response(json.dumps(payload), media_type=MEDIA_TYPES["json"], headers=headers)
-    return Response(facts_to_bytes(table, format), media_type=MEDIA_TYPES[format], headers=headers)
+
+    def encode() -> bytes:
+        _, table = ctx.store.facts_table(plan, info.number, wanted)
+        if format != "json":
+            return facts_to_bytes(table, format)
+        payload = {"plan": plan, "version": info.number, "hash": info.hash}
+        return json.dumps(payload | {"facts": facts_to_columns(table)}).encode()
+
+    answers: AnswerCache = request.app.state.answers  # versions never change: kept bytes
+    data = answers.get((plan, info.number, etag), encode)
+    return Response(data, media_type=MEDIA_TYPES[format], headers=headers)
 
 
 def _etag(content_hash: str, wanted: FactFilter, fmt: str) -> str:

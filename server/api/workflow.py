@@ -38,9 +38,11 @@ def status_history(
 @router.post("/plans/{plan}/teams/{team}/status", responses=BODY_ERRORS)
 def change_status(plan: PlanId, team: TeamId, body: StatusIn, ctx: Ctx) -> StatusOut:
     """Submit (team lead of the team, or finance), approve, return (with a comment) or
-    reopen (finance) a team's budget."""
+    reopen (finance) a team's budget. Approving a team whose alignment report has blocking
+    findings is refused (422, each finding listed) unless ``force`` is true; a forced approval
+    says so in its comment."""
     change = ctx.store.change_status(
-        plan_id=plan, team=team, action=body.action, comment=body.comment
+        plan_id=plan, team=team, action=body.action, comment=body.comment, force=body.force
     )
     return StatusOut.of(change)
 

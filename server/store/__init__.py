@@ -23,7 +23,16 @@ from server.store.errors import (
     TooLarge,
     TooSlow,
 )
-from server.store.parts import ACTUALS, COMPANY, actual_rows, is_team_part, team_of, team_part
+from server.store.parts import (
+    ACTUALS,
+    COMPANY,
+    actual_rows,
+    is_positions_part,
+    is_team_part,
+    positions_part,
+    team_of,
+    team_part,
+)
 from server.store.records import (
     PartInfo,
     StatusChange,
@@ -62,8 +71,10 @@ __all__ = [
     "VersionInfo",
     "actual_rows",
     "from_json",
+    "is_positions_part",
     "is_team_part",
     "only_plan",
+    "positions_part",
     "team_of",
     "team_part",
     "to_json",

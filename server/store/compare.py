@@ -26,7 +26,7 @@ from planbook.facts import empty_facts, facts_from_arrow
 from planbook.model import Plan, Unit
 from planbook.plandiff import DefinitionChange, diff_plans, union_plan
 from server.store.contract import FactFilter, StoreAPI
-from server.store.parts import ACTUALS, COMPANY, is_team_part, team_of
+from server.store.parts import ACTUALS, COMPANY, is_positions_part, is_team_part, team_of
 from server.store.records import StatusChange, VersionInfo
 
 __all__ = ["VersionDiff", "bridge_of", "currency_accounts", "diff_versions"]
@@ -156,7 +156,7 @@ def _in_scope(scope: DiffScope, *plans: Plan) -> _PartTest:
             return True
         if part == ACTUALS:
             return not scenarios or bool(scenarios & actual_ids)
-        if is_team_part(part):
+        if is_team_part(part) or is_positions_part(part):
             wanted = not scenarios or bool(scenarios - actual_ids)
             return wanted and (not teams or team_of(part) in teams)
         return True

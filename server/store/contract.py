@@ -69,8 +69,9 @@ class PushRequest:
     the first version of a new plan). ``facts`` replace the (team, scenario) slices they
     hold, every other slice stays; with ``replace_team`` each team's rows replace that
     team's whole budget (or its whole actuals) instead (:mod:`planbook.slices`). ``clear``
-    empties parts outright (``team:<id>`` or ``actuals``). The author is the door's actor
-    (see the module docstring)."""
+    empties parts outright (``team:<id>``, ``positions:<id>`` or ``actuals``). ``positions``
+    (the columns of :data:`planbook.headcount.POSITION_COLUMNS`) replace the positions part of
+    each team they name. The author is the door's actor (see the module docstring)."""
 
     plan_id: str
     base: int | None
@@ -80,6 +81,7 @@ class PushRequest:
     clear: tuple[str, ...] = ()
     source: str = "facts"
     replace_team: bool = False
+    positions: pd.DataFrame | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -154,6 +156,11 @@ class StoreAPI(Protocol):
         """A version's facts as a canonical frame, filtered."""
         ...
 
+    def positions(self, plan_id: str, ref: str | int, team: str) -> pd.DataFrame:
+        """One team's positions in a version (confidential: finance, admin and the team's
+        own lead), every value as text; no rows when the version stores none."""
+        ...
+
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         """Versions newest first, with the parts each changed."""
         ...
@@ -168,9 +175,10 @@ class StoreAPI(Protocol):
         ...
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
-        """Submit, approve, return or reopen a team's budget."""
+        """Submit, approve, return or reopen a team's budget. Approving a team with blocking
+        alignment findings needs ``force``, and the change records that it was forced."""
         ...
 
     def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:

@@ -1,14 +1,16 @@
 """Parts and their blobs: how a version's content is cut up, serialized and hashed.
 
 A version is made of parts: ``company`` (the plan definition with its assumptions, goals and
-envelopes), ``team:<id>`` (one team's budget lines, every non-actuals scenario) and
-``actuals``. Each part is stored once as a blob addressed by the SHA-256 of a canonical
-serialization, so unchanged parts are shared between versions, not copied.
+envelopes), ``team:<id>`` (one team's budget lines, every non-actuals scenario),
+``positions:<id>`` (the positions behind a team's headcount lines: confidential, like
+salaries) and ``actuals``. Each part is stored once as a blob addressed by the SHA-256 of a
+canonical serialization, so unchanged parts are shared between versions, not copied.
 
 Fact parts are Arrow IPC streams (LZ4, whose decompression keeps pulls near Parquet speed)
 of the normalized facts; their hash covers the sorted key text and the exact decimal
 amounts, not the compressed bytes. The company part is canonical JSON of the plan
-definition.
+definition; a positions part canonical JSON of its rows (sorted, salaries as exact decimal
+text).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import pyarrow.ipc as ipc
 
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, facts_to_arrow, sort_table
+from planbook.headcount import POSITION_COLUMNS
 from planbook.model import Plan
 from planbook.validation import parse_plan
 
@@ -39,9 +42,13 @@ __all__ = [
     "company_blob",
     "decode_facts",
     "decode_plan",
+    "decode_positions",
     "facts_blob",
     "hash_blob",
+    "is_positions_part",
     "is_team_part",
+    "positions_blob",
+    "positions_part",
     "split_facts",
     "team_of",
     "team_part",
@@ -51,6 +58,7 @@ __all__ = [
 COMPANY = "company"
 ACTUALS = "actuals"
 _TEAM_PREFIX = "team:"
+_POSITIONS_PREFIX = "positions:"
 _IPC_OPTIONS = ipc.IpcWriteOptions(compression="lz4")
 
 
@@ -75,20 +83,52 @@ def is_team_part(part: str) -> bool:
 
 
 def team_of(part: str) -> str:
-    """The team id of a ``team:<id>`` part."""
-    return part.removeprefix(_TEAM_PREFIX)
+    """The team id of a ``team:<id>`` (or ``positions:<id>``) part."""
+    return part.removeprefix(_TEAM_PREFIX).removeprefix(_POSITIONS_PREFIX)
+
+
+def positions_part(team: str) -> str:
+    """The part name of one team's positions: ``positions:sales-na``."""
+    return f"{_POSITIONS_PREFIX}{team}"
+
+
+def is_positions_part(part: str) -> bool:
+    """True for ``positions:<id>`` parts."""
+    return part.startswith(_POSITIONS_PREFIX)
+
+
+def positions_blob(positions: pd.DataFrame) -> Blob:
+    """A positions part as canonical JSON: the position columns as text (salaries as exact
+    decimals in their shortest form), rows sorted, so equal positions hash equally."""
+    rows = sorted(
+        [_canonical_cell(c, v) for c, v in zip(POSITION_COLUMNS, row, strict=True)]
+        for row in positions[list(POSITION_COLUMNS)].itertuples(index=False)
+    )
+    data = json.dumps(
+        {"columns": list(POSITION_COLUMNS), "rows": rows}, separators=(",", ":")
+    ).encode("utf-8")
+    return Blob("positions", _sha256(b"positions\n" + data), data, len(rows))
+
+
+def _canonical_cell(column: str, value: object) -> str:
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    if column == "annual_salary" and text:
+        return str(_canonical(Decimal(text)))
+    return text.strip()
+
+
+def decode_positions(data: bytes) -> pd.DataFrame:
+    """The positions stored in a positions blob, every value as text."""
+    content = json.loads(data.decode("utf-8"))
+    return pd.DataFrame(content["rows"], columns=content["columns"], dtype=str)
 
 
 def company_blob(plan: Plan) -> Blob:
     """The company part of a plan as canonical JSON: sorted keys, and every decimal in its
     shortest exact form, so equal plans hash equally (``0.04`` and ``0.040000`` are one
     value, whichever a workbook cell or a YAML file wrote)."""
-    dumped = plan.model_dump(mode="python")
-    for account in dumped["accounts"]:
-        if not account["derived_from"]:
-            del account["derived_from"]  # as before the field existed: the same hash
     data = json.dumps(
-        _canonical(dumped),
+        _canonical(plan.model_dump(mode="python")),
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -194,6 +234,8 @@ def hash_blob(kind: str, data: bytes) -> str:
     """Recompute the hash of stored blob bytes (for verify and import)."""
     if kind == "company":
         return _sha256(b"company\n" + data)
+    if kind == "positions":
+        return _sha256(b"positions\n" + data)
     return hash_facts(decode_facts(data))
 
 

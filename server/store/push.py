@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import empty_facts, facts_from_arrow
 from planbook.model import Plan
+from planbook.positions import check_positions, empty_positions
 from planbook.slices import replace_slices
 from planbook.validation import validate_facts, validate_plan
 from server.store.contract import PushRequest
@@ -29,7 +30,11 @@ from server.store.parts import (
     company_blob,
     decode_facts,
     facts_blob,
+    is_positions_part,
+    positions_blob,
+    positions_part,
     split_facts,
+    team_of,
     team_part,
     version_hash,
 )
@@ -64,6 +69,10 @@ def push(conn: Connection, request: PushRequest, *, author: str) -> tuple[Versio
             f"the plan definition is for plan {plan.id!r}, not {request.plan_id!r}",
             loc=("company", "id"),
         )
+    if request.positions is not None:  # checked before they are serialized
+        problems = check_positions(plan, request.positions, source=request.source)
+        if problems:
+            raise PlanValidationError(problems, subject=request.source)
     blobs = _new_blobs(conn, plan, request, head_parts)
     written = {
         p: b for p, b in blobs.items() if p not in head_parts or head_parts[p].hash != b.hash
@@ -145,10 +154,19 @@ def _new_blobs(
                 # actuals hold every team: replace_team replaces the pushed teams' actuals
                 facts = replace_slices(current, facts, replace_team=request.replace_team)
             blobs[part] = facts_blob(facts)
+    if request.positions is not None:
+        for team, rows in request.positions.groupby(
+            request.positions["team"].astype(str), sort=True
+        ):
+            blobs[positions_part(str(team))] = positions_blob(rows)
     for part in request.clear:
         if part in blobs:
             raise InvalidRequest(f"part {part!r} is both cleared and written", loc=("clear",))
-        blobs[part] = facts_blob(empty_facts())
+        blobs[part] = (
+            positions_blob(empty_positions())
+            if is_positions_part(part)
+            else facts_blob(empty_facts())
+        )
     return blobs
 
 
@@ -175,7 +193,9 @@ def _check_conflicts(
             )
         if part not in written:
             continue
-        status = current_status(conn, request.plan_id, part)
+        # a team's positions are locked with its budget
+        owner = team_part(team_of(part)) if is_positions_part(part) else part
+        status = current_status(conn, request.plan_id, owner)
         if status is not None and status.status == "approved":
             details.append(ConflictDetail(part, status.version, status.actor, status.at, "locked"))
     if details:
@@ -189,11 +209,12 @@ def _validate(
     head_parts: dict[str, PartInfo],
     blobs: dict[str, Blob],
 ) -> None:
-    teams = {team_part(t.id) for t in plan.teams}
+    teams = {team_part(t.id) for t in plan.teams} | {positions_part(t.id) for t in plan.teams}
     unknown = [p for p in request.clear if p != ACTUALS and p not in teams]
     if unknown:
         raise InvalidRequest(
-            f"cannot clear part {unknown[0]!r}; give actuals or team:<id> of a team in the plan",
+            f"cannot clear part {unknown[0]!r}; give actuals, team:<id> or positions:<id> of "
+            "a team in the plan",
             loc=("clear",),
         )
     problems: list[Problem] = []
@@ -201,7 +222,9 @@ def _validate(
         problems += validate_facts(plan, request.facts, source=request.source)
     if request.company is not None:
         problems += [Problem(("company", *p.loc), p.msg) for p in validate_plan(plan)]
-        kept = [p for p in head_parts if p != COMPANY and p not in blobs]
+        kept = [
+            p for p in head_parts if p != COMPANY and not is_positions_part(p) and p not in blobs
+        ]
         problems += _revalidate(conn, plan, head_parts, kept)
     if problems:
         raise PlanValidationError(problems, subject=request.source)

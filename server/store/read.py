@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
+from planbook.positions import empty_positions
 from server.store.contract import ALL_FACTS, FactFilter
 from server.store.errors import NotFound
-from server.store.parts import ACTUALS, COMPANY, decode_facts, decode_plan, is_team_part, team_of
+from server.store.parts import (
+    ACTUALS,
+    COMPANY,
+    decode_facts,
+    decode_plan,
+    decode_positions,
+    is_team_part,
+    positions_part,
+    team_of,
+)
 from server.store.records import PartInfo, VersionInfo
 from server.store.schema import BlobRow, PlanRow, Tag, VersionPart, VersionRow
 
@@ -37,6 +49,9 @@ __all__ = [
 
 _PLAN_CACHE: OrderedDict[str, Plan] = OrderedDict()
 """Parsed company parts by content hash: immutable, so safe to share across requests."""
+_PARTS_CACHE: OrderedDict[tuple[str, str, int, str], dict[str, PartInfo]] = OrderedDict()
+"""Versions' parts by (database, plan, number, the version's content hash)."""
+_PARTS_LOCK = threading.Lock()
 _EMPTY_SCHEMA = pa.schema(
     [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
     + [pa.field("amount", pa.decimal128(38, 6))]
@@ -78,7 +93,27 @@ def resolve(conn: Connection, plan_id: str, ref: str | int) -> int:
 
 def parts_of(conn: Connection, plan_id: str, number: int) -> dict[str, PartInfo]:
     """Every part of a version, by part name: for each part, its newest change at or
-    before the version (rows are deltas)."""
+    before the version (rows are deltas). Kept by the version's content hash, which names
+    every part's blob: a version never changes, so the next call costs one row's lookup."""
+    version_hash = conn.scalar(
+        select(VersionRow.hash).where(VersionRow.plan_id == plan_id, VersionRow.number == number)
+    )
+    key = (f"{id(conn.engine)}:{conn.engine.url}", plan_id, number, version_hash or "")
+    with _PARTS_LOCK:
+        kept = _PARTS_CACHE.get(key) if version_hash else None
+        if kept is not None:
+            _PARTS_CACHE.move_to_end(key)
+            return dict(kept)
+    parts = _parts_query(conn, plan_id, number)
+    if version_hash:
+        with _PARTS_LOCK:
+            _PARTS_CACHE[key] = dict(parts)
+            while len(_PARTS_CACHE) > 64:
+                _PARTS_CACHE.popitem(last=False)
+    return parts
+
+
+def _parts_query(conn: Connection, plan_id: str, number: int) -> dict[str, PartInfo]:
     newest = (
         select(VersionPart.part, func.max(VersionPart.number).label("number"))
         .where(VersionPart.plan_id == plan_id, VersionPart.number <= number)
@@ -261,3 +296,11 @@ def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> pa.ChunkedArray:
         for chunk in column.chunks
     ]
     return pa.chunked_array(chunks, pa.bool_())
+
+
+def positions_of(conn: Connection, plan_id: str, number: int, team: str) -> pd.DataFrame:
+    """One team's stored positions in a version (no rows when it stores none)."""
+    part = parts_of(conn, plan_id, number).get(positions_part(team))
+    if part is None:
+        return empty_positions()
+    return decode_positions(blob_data(conn, [part.hash])[part.hash])

@@ -119,6 +119,12 @@ class Store:
         """A version's facts as a canonical frame, filtered."""
         return facts_from_arrow(self.facts_table(plan_id, ref, wanted)[1])
 
+    def positions(self, plan_id: str, ref: str | int, team: str) -> pd.DataFrame:
+        """One team's positions in a version, every value as text."""
+        with transaction(self.engine) as conn:
+            number = read.resolve(conn, plan_id, ref)
+            return read.positions_of(conn, plan_id, number, team)
+
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         """Versions newest first, with the parts each changed."""
         with transaction(self.engine) as conn:
@@ -139,13 +145,20 @@ class Store:
             return workflow.statuses(conn, plan_id, [t.id for t in plan.teams])
 
     def change_status(
-        self, *, plan_id: str, team: str, action: str, comment: str = ""
+        self, *, plan_id: str, team: str, action: str, comment: str = "", force: bool = False
     ) -> StatusChange:
-        """Submit, approve, return or reopen a team's budget."""
+        """Submit, approve, return or reopen a team's budget (approving past blocking
+        alignment findings needs ``force``)."""
         _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
             return workflow.change_status(
-                conn, plan_id=plan_id, team=team, action=action, actor=self.actor, comment=comment
+                conn,
+                plan_id=plan_id,
+                team=team,
+                action=action,
+                actor=self.actor,
+                comment=comment,
+                force=force,
             )
 
     def status_history(self, plan_id: str, part: str | None = None) -> list[StatusChange]:

@@ -14,10 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from planbook.align import approval_blockers, approval_teams
+from planbook.facts import facts_from_arrow
+from server.store.contract import FactFilter
 from server.store.errors import InvalidRequest, NotFound
 from server.store.parts import is_team_part, team_part
 from server.store.read import head as read_head
-from server.store.read import parts_of, plan_of
+from server.store.read import parts_of, plan_of, read_facts
 from server.store.records import StatusChange, TagInfo
 from server.store.schema import PlanRow, StatusEvent, Tag, TagEvent
 from server.store.text import check_text
@@ -111,9 +114,17 @@ def record_status(conn: Connection, event: StatusEvent) -> None:
 
 
 def change_status(
-    conn: Connection, *, plan_id: str, team: str, action: str, actor: str, comment: str = ""
+    conn: Connection,
+    *,
+    plan_id: str,
+    team: str,
+    action: str,
+    actor: str,
+    comment: str = "",
+    force: bool = False,
 ) -> StatusChange:
-    """Apply a workflow action to a team's part (inside a write transaction)."""
+    """Apply a workflow action to a team's part (inside a write transaction). Approving a
+    team with blocking alignment findings needs ``force``; the comment records it."""
     check_text(plan_id, loc=("plan",))
     check_text(team, loc=("team",))
     check_text(comment, loc=("comment",), prose=True)
@@ -136,6 +147,8 @@ def change_status(
             f"team {team!r} is {state}; {action} needs it to be {' or '.join(sorted(allowed))}",
             loc=("action",),
         )
+    if action == "approve":
+        comment = _approval_comment(conn, plan_id, head, team, comment.strip(), force=force)
     event = StatusEvent(
         plan_id=plan_id,
         part=part,
@@ -147,6 +160,29 @@ def change_status(
     )
     record_status(conn, event)
     return _change(event)
+
+
+def _approval_comment(
+    conn: Connection, plan_id: str, head: int, team: str, comment: str, *, force: bool
+) -> str:
+    """The approval's comment; refuses a team with blocking alignment findings unless
+    forced (the arithmetic is the core's: :func:`planbook.align.approval_blockers`)."""
+    plan = plan_of(conn, parts_of(conn, plan_id, head))
+    wanted = FactFilter(scenarios=["base"], teams=approval_teams(plan, team))
+    facts = facts_from_arrow(read_facts(conn, plan_id, head, wanted))
+    blockers = approval_blockers(plan, facts, team)
+    if not blockers:
+        return comment
+    listed = "; ".join(f"{f.rule} {f.period}".strip() for f in blockers)
+    if not force:
+        raise InvalidRequest(
+            f"team {team!r} has {len(blockers)} blocking alignment finding"
+            f"{'s' if len(blockers) != 1 else ''}: "
+            + " ".join(f.sentence for f in blockers)
+            + " Fix them, or approve with --force (force: true in the API).",
+            loc=("force",),
+        )
+    return f"forced past blocking findings ({listed})" + (f": {comment}" if comment else "")
 
 
 def _check_team(conn: Connection, plan_id: str, head: int, team: str) -> None:

@@ -139,3 +139,18 @@ def test_diff_versions_through_every_door(door: StoreAPI, demo: Demo) -> None:
     assert set(found.facts.changes["team"]) == {"finance"}
     assert set(found.facts.changes["delta"]) == {3}
     assert [(v.number, v.author) for v in found.history] == [(3, ACTOR)]
+
+
+def test_positions_and_slices_through_every_door(door: StoreAPI, demo: Demo) -> None:
+    door.push(PushRequest("cirrus", base=None, company=demo.plan))
+    door.push(PushRequest("cirrus", base=1, facts=demo.facts))
+    mine = demo.positions[demo.positions["team"] == "sales-na"].astype(str)
+    sales = team_facts(demo, "sales-na")
+    base = sales[sales["scenario"] == "base"]
+    version, _ = door.push(PushRequest("cirrus", base=2, facts=bump(base), positions=mine))
+    assert version.changed == ("positions:sales-na", "team:sales-na")
+    stored = door.positions("cirrus", "latest", "sales-na")
+    assert sorted(stored["position"]) == sorted(mine["position"])
+    assert not len(door.positions("cirrus", 2, "sales-na"))
+    after = door.facts("cirrus", 3, FactFilter(teams=["sales-na"], scenarios=["conservative"]))
+    assert same_facts(after, sales[sales["scenario"] == "conservative"])  # its slice only

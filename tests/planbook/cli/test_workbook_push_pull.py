@@ -169,7 +169,7 @@ def test_push_workbook_keeps_the_other_scenarios_and_asks_about_headcount(where,
     people = base[base["account"].isin(headcount_driven())]
     path = tmp_path / "sales.xlsx"
     out = run("pull", path, "--team", TEAM, *where.reads("alice"))
-    assert "but the store keeps no positions" in out  # headcount lines, and no --positions
+    assert "but it stores no positions for them" in out  # headcount lines, no positions
     assert "pull it again with --positions FILE" in out and "--headcount keep" in out
     edit(path, {"Budget!E5": 4321})
     out = run("push", path, *where.args("alice"), code=1)
@@ -196,6 +196,9 @@ def test_push_workbook_on_a_stale_base_says_who_changed_what(where, demo, tmp_pa
         assert "version 1" in run("pull", "--out", path, "--team", TEAM, *where.reads(who))
     edit(alice, {"Budget!A5": "travel", "Budget!D5": 100})
     assert "Pushed version 2" in run("push", alice, *where.args("alice"))
+    # the same edited file again: its own first push is no conflict, and no new version
+    out = run("push", alice, *where.args("alice"))
+    assert "Nothing to push: version 2 already holds exactly what alice.xlsx pushes" in out
     edit(bob, {"Budget!A5": "travel", "Budget!D5": 200})
     out = run("push", bob, *where.args("bob"), code=1)
     assert "part 'team:sales-na' was changed by alice at " in out
@@ -227,6 +230,7 @@ def test_push_and_pull_company_workbook(where, demo, tmp_path):
     assert "Nothing changed" in run("push", path, *where.args("finance"))
     edit(path, {"Plan!B6": "Cirrus Analytics FY27"})
     assert "Pushed version 2" in run("push", path, *where.args("finance"))
+    assert "Nothing to push: version 2 already holds" in run("push", path, *where.args("finance"))
     store = where.store()
     assert store.plan("cirrus").name == "Cirrus Analytics FY27"
     store.close()
@@ -289,3 +293,24 @@ def test_push_workbook_made_before_a_chart_change_says_pull_a_fresh_one(tmp_path
     edit(path, {"Budget!A5": "travel", "Budget!D5": 100})
     out = run("push", path, "--db", db, code=1)
     assert "unknown account 'travel'" in out and "pull a fresh workbook" in out
+
+
+def test_pulled_workbook_without_positions_shows_the_stored_heads_and_totals(where, demo, tmp_path):
+    """The store keeps the positions a team workbook pushes: pulled back without
+    --positions, the workbook gives the same heads, costs and totals as the store."""
+    blank = tmp_path / "team-sales-na.xlsx"
+    run("pull", "--out", blank, "--team", TEAM, *where.reads("alice"))
+    fill(blank, demo)
+    assert "Pushed version 2" in run("push", blank, *where.args("alice"))
+    assert "positions:sales-na" in run("log", *where.reads("alice"))
+    pulled = tmp_path / "pulled.xlsx"
+    out = run("pull", "--out", pulled, "--team", TEAM, *where.reads("alice"))
+    assert "version 2" in out and "warning" not in out.lower()
+    book = read_team_workbook(pulled, demo.plan, team=TEAM)
+    expected = stored(where, ["base"])
+    assert same(book.facts, expected)
+    heads = expected[expected["account"] == "headcount"]
+    assert len(heads) and len(book.positions) == len(_mine(demo)[1])
+    total = sum(Decimal(str(a)) for a in expected["amount"])
+    assert sum(Decimal(str(a)) for a in book.facts["amount"]) == total
+    assert "Nothing changed" in run("push", pulled, *where.args("alice"))

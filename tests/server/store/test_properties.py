@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pandas as pd
@@ -69,3 +70,30 @@ def test_company_hash_ignores_how_a_decimal_is_written(demo, value, zeros):
     a, b = company_blob(with_value(written)), company_blob(with_value(padded))
     assert a.hash == b.hash and decode_plan(a.data) == with_value(padded)
     assert company_blob(with_value(written + 1)).hash != a.hash
+
+
+def test_fields_a_plan_does_not_use_leave_its_company_hash_as_it_was(demo):
+    """Fields added after plans were first stored (derivations, dependencies, scenario
+    overrides, milestones) are left out while empty: a plan not using them stores the same
+    bytes as before they existed, so re-pushing it records no change."""
+    plain = demo.plan.model_copy(
+        update={
+            "dependencies": (),
+            "accounts": tuple(
+                a.model_copy(update={"derived_from": ()}) for a in demo.plan.accounts
+            ),
+            "goals": tuple(g.model_copy(update={"milestones": ()}) for g in demo.plan.goals),
+            "scenarios": tuple(
+                s.model_copy(update={"base": None, "facts": (), "assumptions": ()})
+                for s in demo.plan.scenarios
+            ),
+        }
+    )
+    stored = json.loads(company_blob(plain).data)
+    assert "dependencies" not in stored
+    assert not any("derived_from" in account for account in stored["accounts"])
+    assert not any("milestones" in goal for goal in stored["goals"])
+    for scenario in stored["scenarios"]:
+        assert not {"base", "facts", "assumptions"} & set(scenario)
+    assert decode_plan(company_blob(plain).data) == plain
+    assert company_blob(demo.plan).hash != company_blob(plain).hash

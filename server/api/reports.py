@@ -1,0 +1,124 @@
+"""Routes: budget vs actual (with the forecast) and the alignment report of a version, as
+JSON or CSV. Both read facts through the caller's door, so confidential accounts the
+caller may not see are left out, as everywhere."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Query, Response
+
+from planbook.align import AlignmentSettings, alignment_report, findings_frame
+from planbook.errors import PlanValidationError, Problem
+from planbook.facts import plain_decimal
+from planbook.variance import variance
+from server.api.deps import Ctx
+from server.api.versions import ERRORS, PlanId
+from server.store import FactFilter
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+Ref = Annotated[str, Query(max_length=64, description="Version number, tag or latest.")]
+Text = Annotated[str, Query(max_length=64)]
+Format = Annotated[Literal["json", "csv"], Query()]
+CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/csv": {}}}
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _answer(frame: pd.DataFrame, payload: dict[str, Any], key: str, output: str) -> Response:
+    records = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    if output == "csv":
+        text = pd.DataFrame(records, columns=frame.columns).to_csv(index=False)
+        return Response(text, media_type="text/csv")
+    return Response(json.dumps(payload | {key: records}), media_type="application/json")
+
+
+@router.get("/plans/{plan}/variance", responses=ERRORS | CONTENT)
+def get_variance(
+    plan: PlanId,
+    ctx: Ctx,
+    version: Ref = "latest",
+    period: Annotated[str, Query(max_length=16, examples=["ytd", "qtd", "2026-05"])] = "ytd",
+    by: Annotated[Literal["team", "department", "account", "pnl"], Query()] = "team",
+    scenario: Text = "base",
+    as_of: Annotated[str | None, Query(max_length=7, examples=["2026-07"])] = None,
+    forecast: Annotated[Literal["plan", "run-rate"], Query()] = "plan",
+    format: Format = "json",
+) -> Response:
+    """Budget vs actual (what ``planbook variance`` shows): plan, actual, variance, % and
+    favourable or unfavourable by team, department, account or P&L line for the year or
+    quarter to date or a closed month, with the fiscal year's plan and forecast. JSON
+    (amounts as exact decimal text) or CSV."""
+    number = ctx.store.version(plan, version).number
+    definition = ctx.store.plan(plan, number)
+    facts = ctx.store.facts(plan, number, FactFilter(scenarios=[scenario, "actuals"]))
+    table, periods = variance(
+        definition,
+        facts,
+        by=by,
+        period=period,
+        plan_scenario=scenario,
+        as_of=as_of,
+        method=forecast,
+    )
+    payload = {
+        "plan": plan,
+        "version": number,
+        "scenario": scenario,
+        "by": by,
+        "period": period,
+        "months": list(periods.months),
+        "as_of": periods.as_of,
+        "fiscal_year": periods.fiscal_year,
+        "forecast": forecast,
+    }
+    return _answer(table, payload, "rows", format)
+
+
+@router.get("/plans/{plan}/align", responses=ERRORS | CONTENT)
+def get_alignment(
+    plan: PlanId,
+    ctx: Ctx,
+    version: Ref = "latest",
+    scenario: Text = "base",
+    team: Annotated[list[str] | None, Query()] = None,
+    format: Format = "json",
+) -> Response:
+    """The alignment report (what ``planbook align`` shows): one finding per row with rule,
+    severity, team, period, numbers and a sentence; ``team`` keeps the findings of those
+    teams and their departments. JSON or CSV."""
+    number = ctx.store.version(plan, version).number
+    definition = ctx.store.plan(plan, number)
+    known = {t.id for t in definition.teams}
+    problems = [
+        Problem(("query", "team"), f"{t!r} is not a team") for t in team or [] if t not in known
+    ]
+    if scenario not in {s.id for s in definition.scenarios}:
+        problems.append(Problem(("query", "scenario"), f"{scenario!r} is not a scenario"))
+    if problems:
+        raise PlanValidationError(problems, subject="alignment request")
+    facts = ctx.store.facts(plan, number, FactFilter(scenarios=[scenario]))
+    found = alignment_report(definition, facts, AlignmentSettings(scenario=scenario))
+    if team:
+        keep = set(team) | {definition.team(t).department for t in team}
+        found = [f for f in found if f.team in keep]
+    payload = {"plan": plan, "version": number, "scenario": scenario}
+    if format == "json":
+        return Response(
+            json.dumps(payload | {"findings": [f.to_dict() for f in found]}),
+            media_type="application/json",
+        )
+    return _answer(findings_frame(found), payload, "findings", format)
