@@ -2,8 +2,9 @@
 requests against the envelopes leadership set.
 
 Pure functions over the canonical facts frame; amounts stay exact decimals. Dimensions map
-through the plan's categories (a few hundred values), never row by row, so a 2-million-fact
-plan consolidates in well under a second.
+through the plan's categories (a few hundred values), never row by row, and rows are grouped
+by their categories' codes with the decimals summed in Arrow (:mod:`planbook.columnar`), so
+a 2-million-fact plan consolidates in well under a second.
 """
 
 from __future__ import annotations
