@@ -24,7 +24,14 @@ from planbook.errors import PlanbookError
 from planbook.facts import normalize
 from planbook.headcount import POSITION_COLUMNS
 from planbook.model import Plan
-from server.store import FactFilter, PushRequest, StoreAPI, positions_part, team_part
+from server.store import (
+    AccessDenied,
+    FactFilter,
+    PushRequest,
+    StoreAPI,
+    positions_part,
+    team_part,
+)
 
 __all__ = [
     "HEADCOUNT_CHOICES",
@@ -158,8 +165,14 @@ def _team_positions(
 ) -> tuple[pd.DataFrame | None, bool]:
     """The team's positions to store (the workbook's scenario plus the team's other
     scenarios as of ``base``), and whether to clear the stored ones instead (the workbook
-    removed every position the base stored)."""
-    stored = store.positions(plan_id, base, book.team).astype(str)
+    removed every position the base stored).
+
+    A caller who may not read the team's positions may not push its budget either: the
+    push goes on without them, so the store's refusal says why (the team is not theirs)."""
+    try:
+        stored = store.positions(plan_id, base, book.team).astype(str)
+    except AccessDenied:
+        stored = pd.DataFrame(columns=list(POSITION_COLUMNS), dtype=str)
     others = stored[stored["scenario"] != book.scenario] if len(stored) else stored
     mine = book.positions.astype(str)
     if len(others) or len(mine):
