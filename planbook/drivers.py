@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from planbook.columnar import FactColumns, float_grid
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import canonical_dtypes, facts_from_cents
-from planbook.frames import float_amounts
+from planbook.facts import facts_from_cents
 from planbook.model import Plan, Unit
 
 __all__ = [
@@ -135,15 +135,20 @@ def drive(
     plan's periods), one column per :data:`OUTPUTS` (floats; money rounded to cents)."""
     config = config or DriverConfig()
     _check(plan, config)
+    columns = FactColumns.of(facts)
+    return _drive(plan, columns, columns.scenario.isin([scenario]), config)
+
+
+def _drive(
+    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig
+) -> pd.DataFrame:
     periods = list(plan.calendar.periods)
     a = {k: _series(plan, k) for k in DRIVER_ASSUMPTIONS}
-    facts = canonical_dtypes(facts)
-    mine = facts[facts["scenario"] == scenario]
-    programs = _programs(plan, mine, config, periods)
+    programs = _programs(plan, columns, mine, config, periods)
     price = a["price_index"]
     pipeline = _cents(programs / a["cost_per_pipeline_dollar"] * price)
     demand = _cents(pipeline * a["win_rate"])
-    reps = ramped_reps(plan, mine, config).sum(axis=0)
+    reps = _ramped(plan, columns, mine, config).sum(axis=0)
     capacity = _cents(reps * a["quota_per_rep"] / 12)
     new_arr = np.minimum(demand, capacity)
     out = {"programs": programs, "pipeline": pipeline, "demand": demand, "capacity": capacity}
@@ -187,10 +192,15 @@ def _roll_forward(
 
 def ramped_reps(plan: Plan, facts: pd.DataFrame, config: DriverConfig) -> np.ndarray:
     """Ramped quota-carrying reps, teams of the sales department x months (floats)."""
+    columns = FactColumns.of(facts)
+    return _ramped(plan, columns, columns.rows(), config)
+
+
+def _ramped(plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig) -> np.ndarray:
     periods = list(plan.calendar.periods)
     teams = _sales_teams(plan, config)
-    heads = _matrix(facts, config.heads, teams, periods, config.quota_roles)
-    hires = _matrix(facts, config.hires, teams, periods, config.quota_roles)
+    heads = _matrix(columns, mine, [config.heads], teams, periods, config.quota_roles)
+    hires = _matrix(columns, mine, [config.hires], teams, periods, config.quota_roles)
     ramp = _series(plan, "ramp_months")
     m = len(periods)
     lag = np.arange(m)[:, None] - np.arange(m)[None, :]  # t - h
@@ -207,16 +217,18 @@ def driven_facts(
     """The driven accounts' facts of ``scenario``, booked to teams as :class:`DriverConfig`
     says (amounts split in cents, largest remainder first, so teams add up to the model)."""
     config = config or DriverConfig()
-    facts = canonical_dtypes(facts)
-    model = drive(plan, facts, scenario=scenario, config=config)
+    _check(plan, config)
+    columns = FactColumns.of(facts)
+    mine = columns.scenario.isin([scenario])
+    model = _drive(plan, columns, mine, config)
     periods = list(plan.calendar.periods)
-    mine = facts[facts["scenario"] == scenario]
     sales = _sales_teams(plan, config)
     retention = [t.id for t in plan.teams if t.department == config.retention_department]
-    marketing = _program_weights(plan, mine, config, periods)
+    marketing = _program_weights(plan, columns, mine, config, periods)
+    heads = _matrix(columns, mine, [config.heads], retention, periods, None)
     weights = {
-        "bookings": (sales, ramped_reps(plan, mine, config)),
-        "retention": (retention, _matrix(mine, config.heads, retention, periods, None)),
+        "bookings": (sales, _ramped(plan, columns, mine, config)),
+        "retention": (retention, heads),
         "pipeline": marketing,
         "revenue": ([config.revenue_team], np.ones((1, len(periods)))),
         "hosting": ([config.hosting_team], np.ones((1, len(periods)))),
@@ -228,15 +240,14 @@ def driven_facts(
         "revenue": ("subscription", "services", "payment_fees"),
         "hosting": ("hosting",),
     }
-    frames = []
+    parts: list[tuple[list[str], str, np.ndarray]] = []
     for group, outputs in groups.items():
         teams, weight = weights[group]
         for output in outputs:
             unit = 100 if output.endswith("customers") else 1
             cents = np.round(model[output].to_numpy() * 100 / unit).astype(np.int64)
-            split = _split(cents, weight) * unit
-            frames.append(_long(scenario, teams, config.accounts[output], periods, split))
-    out = pd.concat(frames, ignore_index=True)
+            parts.append((teams, config.accounts[output], _split(cents, weight) * unit))
+    out = _long(scenario, periods, parts)
     return facts_from_cents(out[out["cents"] != 0])
 
 
@@ -255,63 +266,65 @@ def _split(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 
 def _long(
-    scenario: str, teams: list[str], account: str, periods: list[str], cents: np.ndarray
+    scenario: str, periods: list[str], parts: list[tuple[list[str], str, np.ndarray]]
 ) -> pd.DataFrame:
-    n, m = cents.shape
-    return pd.DataFrame(
+    """One frame of every (teams, account, cents by team x month) part, built at once."""
+    m = len(periods)
+    team = np.concatenate([np.repeat(np.array(teams, dtype=object), m) for teams, _, _ in parts])
+    account = np.concatenate([np.full(c.size, a, dtype=object) for _, a, c in parts])
+    frame = pd.DataFrame(
         {
-            "scenario": scenario,
-            "team": np.repeat(teams, m),
-            "account": account,
-            "line": "",
-            "period": np.tile(periods, n),
-            "cents": cents.reshape(-1),
+            "scenario": pd.Categorical.from_codes(
+                np.zeros(len(team), dtype=np.int8), pd.Index([scenario])
+            ),
+            "team": pd.Categorical(team),
+            "account": pd.Categorical(account),
+            "line": pd.Categorical.from_codes(np.zeros(len(team), dtype=np.int8), pd.Index([""])),
+            "period": pd.Categorical.from_codes(
+                np.tile(np.arange(m), len(team) // m if m else 0), pd.Index(periods)
+            ),
+            "cents": np.concatenate([c.reshape(-1) for _, _, c in parts]),
         }
     )
+    return frame
 
 
 def _programs(
-    plan: Plan, facts: pd.DataFrame, config: DriverConfig, periods: list[str]
+    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig, periods: list[str]
 ) -> np.ndarray:
     ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
-    rows = facts[facts["account"].isin(ids)]
-    sums = pd.Series(float_amounts(rows)).groupby(rows["period"].astype(str).to_numpy()).sum()
-    return np.array([float(sums.get(p, 0.0)) for p in periods])
+    rows = mine & columns.account.isin(ids)
+    month = columns.period.positions(periods)
+    grid = float_grid(
+        np.zeros(len(month), dtype=np.int64), month, (1, len(periods)), columns.amounts, rows
+    )
+    out: np.ndarray = grid[0]
+    return out
 
 
 def _program_weights(
-    plan: Plan, facts: pd.DataFrame, config: DriverConfig, periods: list[str]
+    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig, periods: list[str]
 ) -> tuple[list[str], np.ndarray]:
     ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
-    rows = facts[facts["account"].isin(ids)]
-    teams = sorted(set(rows["team"].astype(str))) or [config.revenue_team]
-    return teams, _matrix(facts, None, teams, periods, None, accounts=ids)
+    teams = columns.team.used(mine & columns.account.isin(ids)) or [config.revenue_team]
+    return teams, _matrix(columns, mine, ids, teams, periods, None)
 
 
 def _matrix(
-    facts: pd.DataFrame,
-    account: str | None,
+    columns: FactColumns,
+    mine: np.ndarray,
+    accounts: list[str],
     teams: list[str],
     periods: list[str],
     lines: tuple[str, ...] | None,
-    *,
-    accounts: list[str] | None = None,
 ) -> np.ndarray:
-    """Amounts of ``account`` (or ``accounts``) by team x month, as floats."""
-    wanted = accounts if accounts is not None else [account]
-    rows = facts[facts["account"].isin(wanted)]
+    """Exact sums of ``accounts`` (on ``lines``, if given) by team x month, as floats."""
+    rows = mine & columns.account.isin(accounts)
     if lines is not None:
-        rows = rows[rows["line"].isin(lines)]
-    frame = pd.DataFrame(
-        {
-            "team": rows["team"].astype(str).to_numpy(),
-            "period": rows["period"].astype(str).to_numpy(),
-            "amount": float_amounts(rows),
-        }
-    )
-    wide = frame.pivot_table(index="team", columns="period", values="amount", aggfunc="sum")
-    wide = wide.reindex(index=teams, columns=periods).fillna(0.0)
-    return wide.to_numpy(dtype="float64")
+        rows &= columns.line.isin(lines)
+    team = columns.team.positions(teams)
+    month = columns.period.positions(periods)
+    return float_grid(team, month, (len(teams), len(periods)), columns.amounts, rows)
 
 
 def _sales_teams(plan: Plan, config: DriverConfig) -> list[str]:

@@ -22,9 +22,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from planbook.columnar import FactColumns, float_grid
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import canonical_dtypes
-from planbook.frames import float_amounts
 from planbook.kpi_formulas import FORMULAS, Inputs
 from planbook.model import AccountType, Plan, Unit
 
@@ -256,31 +255,24 @@ def _list(ids: Sequence[str] | set[str]) -> str:
 def _inputs(
     plan: Plan, facts: pd.DataFrame, scenario: str, sales_and_marketing: Sequence[str]
 ) -> Inputs:
-    """Monthly inputs of one scenario as float arrays over the months it covers."""
+    """Monthly inputs of one scenario as float arrays over the months it covers (exact
+    sums by account and month, then floats)."""
     periods = list(plan.calendar.periods)
-    facts = canonical_dtypes(facts)
-    mine = facts[facts["scenario"] == scenario]
-    frame = pd.DataFrame(
-        {
-            "account": mine["account"].array,
-            "team": mine["team"].array,
-            "period": mine["period"].array,
-            "amount": float_amounts(mine),
-        }
-    )
-    grouped = frame.groupby(["account", "period"], observed=True, sort=False)["amount"].sum()
-    sums = grouped.reset_index().astype({"account": str, "period": str})
-    covered = set(sums["period"])
-    months = max(i for i, p in enumerate(periods) if p in covered) + 1
+    columns = FactColumns.of(facts)
+    mine = columns.scenario.isin([scenario])
+    month = columns.period.positions(periods)
+    seen = np.bincount(month[mine & (month >= 0)], minlength=len(periods))
+    months = int(np.flatnonzero(seen).max()) + 1
     periods = periods[:months]
-    by_account = sums.pivot_table(
-        index="account", columns="period", values="amount", aggfunc="sum"
-    ).reindex(columns=periods)
-    by_account = by_account.fillna(0.0)
+    ids = columns.account.categories
+    shape = (len(ids), len(periods))
+    month = np.where(month < months, month, -1)
+    by_account = float_grid(columns.account.codes, month, shape, columns.amounts, mine)
+    row = {a: i for i, a in enumerate(ids)}
 
     def account(account_id: str) -> np.ndarray:
-        if account_id in by_account.index:
-            values: np.ndarray = by_account.loc[account_id].to_numpy(dtype="float64")
+        if account_id in row:
+            values: np.ndarray = by_account[row[account_id]]
             return values
         return np.zeros(months)
 
@@ -288,11 +280,12 @@ def _inputs(
         ids = [a.id for a in plan.accounts if a.type is kind]
         return np.sum([account(a) for a in ids], axis=0) if ids else np.zeros(months)
 
-    sm_teams = {t.id for t in plan.teams if t.department in sales_and_marketing}
-    opex_ids = {a.id for a in plan.accounts if a.type is AccountType.OPEX}
-    sm_rows = frame[frame["team"].isin(list(sm_teams)) & frame["account"].isin(list(opex_ids))]
-    sm_sums = sm_rows.groupby("period", observed=True)["amount"].sum()
-    sm = sm_sums.rename(index=str).reindex(periods).fillna(0.0)
+    sm_teams = [t.id for t in plan.teams if t.department in sales_and_marketing]
+    opex_ids = [a.id for a in plan.accounts if a.type is AccountType.OPEX]
+    sm_rows = mine & columns.team.isin(sm_teams) & columns.account.isin(opex_ids)
+    sm = float_grid(
+        np.zeros(len(month), dtype=np.int64), month, (1, months), columns.amounts, sm_rows
+    )
     return Inputs(
         periods=tuple(periods),
         opening={k: _opening(plan, k) for k in OPENING_ASSUMPTIONS},
@@ -302,7 +295,7 @@ def _inputs(
             "cogs": of_type(AccountType.COGS),
             "opex": of_type(AccountType.OPEX),
             "capex": of_type(AccountType.CAPEX),
-            "sm_spend": sm.to_numpy(dtype="float64"),
+            "sm_spend": sm[0],
         },
     )
 

@@ -240,12 +240,12 @@ def read_facts(
     plan = plan_of(conn, parts)
     names = _wanted_parts(plan, parts, wanted)
     data = blob_data(conn, [parts[n].hash for n in names])
-    tables = list(_DECODERS.map(decode_facts, [data[parts[n].hash] for n in names]))
+    blobs = [data[parts[n].hash] for n in names]
+    tables = list(_DECODERS.map(lambda blob: _filter(decode_facts(blob), wanted), blobs))
     tables = [t for t in tables if t.num_rows]
     if not tables:
         return _EMPTY_SCHEMA.empty_table()
-    table = pa.concat_tables(tables)
-    return _filter(table, wanted)
+    return pa.concat_tables(tables)
 
 
 def _wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:
@@ -264,6 +264,7 @@ def _wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) ->
 
 
 def _filter(table: pa.Table, wanted: FactFilter) -> pa.Table:
+    """One part's rows that ``wanted`` lets through (decoded and filtered in a worker)."""
     mask = None
     for column, values in (
         ("scenario", wanted.scenarios),
@@ -272,16 +273,29 @@ def _filter(table: pa.Table, wanted: FactFilter) -> pa.Table:
         ("period", wanted.periods),
     ):
         if values:
-            keep = pc.is_in(table.column(column), pa.array(list(values), pa.string()))
+            keep = _is_in(table.column(column), values)
             mask = keep if mask is None else pc.and_(mask, keep)
     if wanted.hidden_accounts:
-        hide = pc.is_in(table.column("account"), pa.array(list(wanted.hidden_accounts)))
+        hide = _is_in(table.column("account"), wanted.hidden_accounts)
         if wanted.own_teams:
-            own = pc.is_in(table.column("team"), pa.array(list(wanted.own_teams), pa.string()))
+            own = _is_in(table.column("team"), wanted.own_teams)
             hide = pc.and_(hide, pc.invert(own))
         mask = pc.invert(hide) if mask is None else pc.and_(mask, pc.invert(hide))
     table = table if mask is None else table.filter(mask)
     return table.select(list(FACT_COLUMNS))
+
+
+def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> pa.ChunkedArray:
+    """Which rows hold one of ``values``: on a dictionary column, looked up in its (small)
+    dictionary and spread by its indices, never decoding a row's text."""
+    value_set = pa.array(list(values), pa.string())
+    if not pa.types.is_dictionary(column.type):
+        return pc.fill_null(pc.is_in(column, value_set), False)
+    chunks = [
+        pc.fill_null(pc.take(pc.is_in(chunk.dictionary, value_set), chunk.indices), False)
+        for chunk in column.chunks
+    ]
+    return pa.chunked_array(chunks, pa.bool_())
 
 
 def positions_of(conn: Connection, plan_id: str, number: int, team: str) -> pd.DataFrame:
