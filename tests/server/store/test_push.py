@@ -184,7 +184,8 @@ def test_push_company_that_drops_a_team_with_budget_is_refused(store, demo):
     )
     with pytest.raises(PlanValidationError) as caught:
         store.acting_as("cfo").push(PushRequest(demo.plan.id, base=2, company=smaller))
-    assert {p.loc[0] for p in caught.value.problems} == {"team:finance", "actuals"}
+    # the team's budget and actuals, and the company part's goals that finance owns
+    assert {p.loc[0] for p in caught.value.problems} == {"team:finance", "actuals", "company"}
 
 
 def test_clear_a_team_part(store, demo):
