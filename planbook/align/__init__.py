@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planbook.align.capacity import driver_findings
 from planbook.align.findings import (
     BLOCKING,
     FINDING_COLUMNS,
@@ -44,6 +45,7 @@ RULES: dict[str, str] = {
     "company-envelope": "the company's request over the sum of envelopes by year",
     "goal-owner": "a goal without an owner team",
     "company-target": "a company target (opex % of revenue, burn, runway ...) the plan misses",
+    "goal-drivers": "an ARR goal the plan's sales capacity cannot reach by its due month",
     "recruiting-budget": "hires x cost per hire above Recruiting's budget by year",
     "recruiter-capacity": "hires above recruiters x hires per recruiter by quarter",
     "tools-per-head": "tool and seat costs that do not match heads x tools per head",
@@ -65,6 +67,7 @@ def alignment_report(
     found = (
         envelope_findings(plan, facts, settings)
         + goal_findings(plan, facts, settings)
+        + driver_findings(plan, facts, settings)
         + hiring_findings(plan, facts, settings)
         + loaded_cost_findings(plan, facts, settings)
         + dependency_findings(plan, facts, settings)
