@@ -36,6 +36,7 @@ __all__ = [
     "approval_blockers",
     "approval_teams",
     "blocking_for",
+    "findings_for",
     "findings_frame",
 ]
 
@@ -90,7 +91,12 @@ def approval_blockers(
     return blocking_for(alignment_report(plan, facts, settings), plan, team)
 
 
+def findings_for(findings: list[Finding], plan: Plan, team: str) -> list[Finding]:
+    """The findings that concern one team: its own, and its department's."""
+    department = plan.team(team).department
+    return [f for f in findings if f.team in (team, department)]
+
+
 def blocking_for(findings: list[Finding], plan: Plan, team: str) -> list[Finding]:
     """The blocking findings that concern one team: its own, and its department's."""
-    department = plan.team(team).department
-    return [f for f in findings if f.severity == BLOCKING and f.team in (team, department)]
+    return [f for f in findings_for(findings, plan, team) if f.severity == BLOCKING]
