@@ -37,6 +37,8 @@ from planbook.validation import parse_plan
 from server.auth import ActingStore
 from server.connect import open_store
 from server.store import (
+    ALL_FACTS,
+    FactFilter,
     NotFound,
     StoreAPI,
     StoreUnavailable,
@@ -72,6 +74,9 @@ class Snapshot:
     offline: bool = False
     from_disk: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    hidden: FactFilter = ALL_FACTS
+    """What the service left out of ``facts`` for the token (confidential accounts its role
+    may not see): a function answers those amounts with an error, never 0."""
 
     @cached_property
     def index(self) -> FactIndex:
@@ -149,6 +154,8 @@ class VersionCache:
                 return self._snapshots[number]
             snapshot = self._load(ref)
             self._refs[ref] = (snapshot.info.number, self.clock())
+            if not snapshot.offline:
+                self._remember(ref, snapshot.info.number)
             self._snapshots[snapshot.info.number] = snapshot
             while len(self._snapshots) > MAX_SNAPSHOTS:
                 self._snapshots.popitem(last=False)
@@ -195,16 +202,18 @@ class VersionCache:
 
     def _remote(self, client: Client, info: VersionInfo) -> Snapshot:
         meta = self._read_meta(info.number)
-        etag, content = client.facts_if_changed(info.plan, info.number, meta.get("etag"))
+        etag, content, hidden = client.facts_download(info.plan, info.number, meta.get("etag"))
         from_disk = not content
         if from_disk:
             content = self._path(info.number, "parquet").read_bytes()
             plan = parse_plan(meta["plan"])
         else:
             plan = client.plan(info.plan, info.number)
-            self._write(info, plan, etag, content)
+            self._write(info, plan, etag, content, hidden)
         facts = facts_from_arrow(pq.read_table(io.BytesIO(content)))
-        return Snapshot(info, plan, facts, datetime.now(UTC), from_disk=from_disk)
+        snapshot = Snapshot(info, plan, facts, datetime.now(UTC), from_disk=from_disk)
+        snapshot.hidden = hidden
+        return snapshot
 
     def _offline_copy(self, ref: str, exc: StoreUnavailable) -> Snapshot:
         known = self._refs.get(ref)
@@ -220,7 +229,13 @@ class VersionCache:
         content = self._path(int(meta["number"]), "parquet").read_bytes()
         facts = facts_from_arrow(pq.read_table(io.BytesIO(content)))
         info = from_json(VersionInfo, meta["info"])
-        return Snapshot(info, parse_plan(meta["plan"]), facts, datetime.now(UTC), True, True)
+        snapshot = Snapshot(info, parse_plan(meta["plan"]), facts, datetime.now(UTC), True, True)
+        hidden = meta.get("hidden") or {}
+        if hidden.get("hidden_accounts"):
+            snapshot.hidden = FactFilter(
+                hidden_accounts=hidden["hidden_accounts"], own_teams=hidden["own_teams"]
+            )
+        return snapshot
 
     def check(self, snapshot: Snapshot, ref: str | None = None) -> dict[str, Any]:
         """Where the pin and the plan's latest version are now: ``latest`` (number),
@@ -260,7 +275,9 @@ class VersionCache:
         refs: dict[str, int] = json.loads(path.read_text()) if path.is_file() else {}
         return refs
 
-    def _write(self, info: VersionInfo, plan: Plan, etag: str, content: bytes) -> None:
+    def _write(
+        self, info: VersionInfo, plan: Plan, etag: str, content: bytes, hidden: FactFilter
+    ) -> None:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -271,11 +288,21 @@ class VersionCache:
             "etag": etag,
             "info": to_json(info),
             "plan": plan.model_dump(mode="json"),
+            "hidden": {
+                "hidden_accounts": list(hidden.hidden_accounts),
+                "own_teams": list(hidden.own_teams),
+            },
         }
         self._path(info.number, "json").write_text(json.dumps(meta))
-        refs = self._disk_refs() | {self.settings.version or "latest": info.number}
-        refs[str(info.number)] = info.number
-        (self.folder / f"{self.settings.plan}.refs.json").write_text(json.dumps(refs))
+
+    def _remember(self, ref: str, number: int) -> None:
+        """Record on disk what ``ref`` named, for answers while offline."""
+        if self.folder is None or not self._path(number, "json").is_file():
+            return
+        refs = self._disk_refs()
+        if refs.get(ref) != number:
+            refs |= {ref: number, str(number): number}
+            (self.folder / f"{self.settings.plan}.refs.json").write_text(json.dumps(refs))
 
 
 def open_cache(settings: AddinSettings) -> VersionCache:

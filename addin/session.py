@@ -8,6 +8,9 @@ tests); :meth:`Session.pin` changes the pinned version and so invalidates the ca
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,9 +18,31 @@ from addin.acting import caller
 from addin.cache import Snapshot, VersionCache
 from addin.settings import AddinSettings, load_settings
 
-__all__ = ["ErrorRecord", "Session", "close_current", "configure", "configured", "current"]
+__all__ = [
+    "ErrorRecord",
+    "Session",
+    "close_current",
+    "configure",
+    "configured",
+    "current",
+    "workbook_pin",
+]
 
 MAX_ERRORS = 50
+_workbook_pin: ContextVar[str] = ContextVar("planbook_workbook_pin", default="")
+
+
+@contextmanager
+def workbook_pin(version: str | None) -> Iterator[None]:
+    """Within the block, the calling workbook's own pin (its ``PLANBOOK_VERSION`` setting)
+    is the pin: a function whose ``version`` argument is blank reads it, ahead of the add-in's
+    settings (config file, environment). The Office.js route wraps each workbook's calls in
+    it; classic Excel's wrappers pass the workbook's pin as the ``version`` argument."""
+    token = _workbook_pin.set((version or "").strip())
+    try:
+        yield
+    finally:
+        _workbook_pin.reset(token)
 
 
 @dataclass(frozen=True)
@@ -40,9 +65,13 @@ class Session:
         self.cache = VersionCache(settings, as_caller=False)
         self.errors: deque[ErrorRecord] = deque(maxlen=MAX_ERRORS)
 
+    def pinned(self) -> str:
+        """The pin: the calling workbook's own (:func:`workbook_pin`), else the settings'."""
+        return _workbook_pin.get() or self.settings.version or "latest"
+
     def snapshot(self, version: str | None = None) -> Snapshot:
-        """The pinned version, or ``version``, from the cache."""
-        return self.cache.snapshot(version)
+        """The pinned version (:meth:`pinned`), or ``version``, from the cache."""
+        return self.cache.snapshot(version or self.pinned())
 
     def pin(self, version: str) -> None:
         """Pin another version; snapshots of the old pin are dropped."""

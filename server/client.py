@@ -228,19 +228,18 @@ class Client:
         table = pq.read_table(io.BytesIO(response.content))
         return int(response.headers["X-Planbook-Version"]), table
 
-    def facts_if_changed(self, plan_id: str, number: int, etag: str | None) -> tuple[str, bytes]:
-        """``(etag, parquet)`` of a version's facts, or ``(etag, b"")`` when ``etag`` still
-        matches (304: the copy the caller holds is current)."""
-        headers = {"If-None-Match": etag} if etag else {}
-        response = self._send(
-            "GET",
-            f"/plans/{plan_id}/versions/{number}/facts",
-            params={"format": "parquet"},
-            headers=headers,
-        )
+    def facts_download(
+        self, plan_id: str, number: int, etag: str | None
+    ) -> tuple[str, bytes, FactFilter]:
+        """``(etag, parquet, hidden)`` of a version's facts, with ``b""`` when ``etag`` still
+        matches (304: the copy the caller holds is current); ``hidden`` is what the token's
+        role leaves out (``hidden_accounts`` except for ``own_teams``; :data:`ALL_FACTS`)."""
+        url, headers = f"/plans/{plan_id}/versions/{number}/facts", {"If-None-Match": etag or ""}
+        response = self._send("GET", url, params={"format": "parquet"}, headers=headers)
+        hidden = _hidden(response.headers)
         if response.status_code == 304:
-            return etag or "", b""
-        return response.headers.get("ETag", ""), response.content
+            return etag or "", b"", hidden
+        return response.headers.get("ETag", ""), response.content, hidden
 
     def facts(
         self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
@@ -365,6 +364,12 @@ class Client:
     def revoke_token(self, token_id: int) -> TokenInfo:
         """Revoke a token."""
         return from_json(TokenInfo, self._json("DELETE", f"/tokens/{token_id}"))
+
+
+def _hidden(headers: httpx.Headers) -> FactFilter:
+    """What the service's ``X-Planbook-Hidden`` / ``X-Planbook-Own-Teams`` headers say."""
+    hidden, own = (headers.get(f"X-Planbook-{h}", "").split(",") for h in ("Hidden", "Own-Teams"))
+    return FactFilter([], [], [], [], [a for a in hidden if a], [t for t in own if t])
 
 
 def _checked(response: httpx.Response) -> httpx.Response:

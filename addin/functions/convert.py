@@ -22,6 +22,7 @@ from planbook.errors import PlanbookError
 from server.store import NotFound, StoreError, StoreUnavailable
 
 __all__ = [
+    "ERROR_VALUES",
     "NA",
     "REF",
     "VALUE",
@@ -32,6 +33,7 @@ __all__ = [
     "excel_value",
     "flag",
     "period",
+    "refuse_error",
     "table",
     "text",
     "texts",
@@ -40,6 +42,13 @@ __all__ = [
 Cell = Any
 """A worksheet argument: a scalar, a range (list of rows) or None for a blank."""
 NA, VALUE, REF = "#N/A", "#VALUE!", "#REF!"
+ERROR_VALUES = frozenset(
+    {NA, VALUE, REF, "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!"}
+    | {"#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA"}
+)
+"""Excel's error values as text: how an error-valued argument arrives (classic xlwings with
+``err_to_str``, the Planbook add-in's VBA and JavaScript clients), and what a function returns
+for an error (the add-in turns the text into the error value itself)."""
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _log = logging.getLogger("planbook.addin")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,9 +99,21 @@ def _error(exc: Exception) -> tuple[str, str]:
     return VALUE, "Planbook hit an unexpected error; the log has details"
 
 
+def refuse_error(value: Any, what: str) -> None:
+    """Refuse an error-valued argument (``#N/A`` in the cell a formula names): the function
+    answers that same error, as Excel's own functions do, never the default of a blank."""
+    if isinstance(value, str) and value.strip().upper() in ERROR_VALUES:
+        code = value.strip().upper()
+        raise FunctionError(
+            code if code in (NA, VALUE, REF) else VALUE,
+            f"the {what} argument is the error value {code}; fix the cell it comes from",
+        )
+
+
 def text(value: Cell, what: str, default: str | None = None) -> str:
     """One text argument: ``12.0`` -> ``"12"``; a blank takes ``default`` (or is an error)."""
     value = _scalar(value)
+    refuse_error(value, what)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if value is None or str(value).strip() == "":
@@ -106,6 +127,7 @@ def texts(value: Cell) -> list[str]:
     """Every non-blank value of a range, a comma-separated text or one value, in order."""
     out = []
     for item in _flat(value):
+        refuse_error(item, "list")
         if isinstance(item, str):
             out += [p.strip() for p in item.split(",") if p.strip()]
         elif item is not None:
@@ -119,6 +141,7 @@ def period(value: Cell) -> str:
     if isinstance(value, str) and len(value) == 7 and is_period(value):
         return value  # the fast path of thousands of cells
     value = _scalar(value)
+    refuse_error(value, "month")
     if isinstance(value, dt.date):
         return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
@@ -132,6 +155,7 @@ def period(value: Cell) -> str:
 def as_number(value: Cell, what: str) -> Decimal:
     """An exact number from a cell: ``0.1`` -> ``Decimal("0.1")``, ``"12.5%"`` -> 0.125."""
     value = _scalar(value)
+    refuse_error(value, what)
     try:
         if isinstance(value, str) and value.strip().endswith("%"):
             return Decimal(value.strip()[:-1].strip()) / 100
@@ -145,6 +169,7 @@ def as_number(value: Cell, what: str) -> Decimal:
 def flag(value: Cell) -> bool:
     """A TRUE/FALSE argument: Excel's booleans, 1/0, or text such as TRUE, yes, no."""
     value = _scalar(value)
+    refuse_error(value, "TRUE/FALSE")
     if isinstance(value, str):
         return value.strip().lower() in ("true", "yes", "y", "1", "wahr", "vrai")
     return bool(value)

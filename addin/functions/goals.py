@@ -30,7 +30,6 @@ __all__ = ["pb_goals"]
 @xw.arg("goal", doc="Only these goals (blank: every goal).")
 @xw.arg("milestones", doc="FALSE: the goals' own due months only (default TRUE).")
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_goals(
     scenario: Cell = "base", goal: Cell = None, milestones: Cell = True, version: Cell = None
@@ -38,7 +37,7 @@ def pb_goals(
     """Goal attainment as a table with headers: each goal and milestone in each scenario,
     with its target, projected value, gap and met or missed at its due month."""
     snapshot = current().snapshot(None if version is None else text(version, "version"))
-    facts = visible(snapshot.plan, snapshot.facts)
+    facts = visible(snapshot, snapshot.facts)
     if len(facts) < len(snapshot.facts):
         raise FunctionError(NA, "goals need confidential cost accounts your token may not see")
     result = goal_attainment(

@@ -64,13 +64,14 @@ def _period(value: Cell) -> tuple[str, str]:
 def _values(snapshot: Snapshot, scenario: str, grain: str, metric: str) -> "pd.Series[float]":
     """The metric's values by period label, computed once per snapshot, scenario, grain and
     caller's view."""
-    facts = visible(snapshot.plan, snapshot.facts)
-    hidden = len(facts) < len(snapshot.facts)
+    facts = visible(snapshot, snapshot.facts)
+    filtered = len(facts) < len(snapshot.facts)
+    hidden = filtered or bool(snapshot.hidden.hidden_accounts)  # or the service left them out
     if hidden and metric in KPI_METRICS and _COST_INPUTS & set(KPI_METRICS[metric].needs):
         raise FunctionError(
             NA, f"{metric} needs confidential cost accounts that your token may not see"
         )
-    if hidden:  # a view of this caller only: not shared through the snapshot
+    if filtered:  # a view of this caller only: not shared through the snapshot
         return _series(_compute(snapshot, facts, scenario, grain, [metric]), metric)
     memo: dict[tuple[str, str], pd.DataFrame] = snapshot.extra.setdefault("kpis", {})
     if (scenario, grain) not in memo:

@@ -14,6 +14,7 @@ from addin.functions.convert import (
     Cell,
     FunctionError,
     excel_function,
+    refuse_error,
     table,
     text,
 )
@@ -53,9 +54,11 @@ def pb_get(
         account if isinstance(account, str) else text(account, "account"),
         to_period(period),
     )
-    check_visible(snapshot.plan, key[1], key[2])
+    check_visible(snapshot, key[1], key[2])
     value = snapshot.index.get(*key)
     if value is None:
+        for part, what in zip(key[:3], ("scenario", "team", "account"), strict=True):
+            refuse_error(part, what)
         _check_known(snapshot.plan, key)
         return 0.0
     return value
@@ -82,7 +85,6 @@ def _check_known(plan: Any, key: tuple[str, str, str, str]) -> None:
 @xw.arg("scenario", doc="Scenario id (default base).")
 @xw.arg("months", doc="Months to include (blank: all).")
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_table(
     rows: Cell = "team",
@@ -104,7 +106,7 @@ def pb_table(
     filters = filters_of(plan, scenario=scenario, account=account, team=team, months=months)
     long = consolidate(
         plan,
-        visible(plan, narrowed(plan, snapshot.facts, filters)),
+        visible(snapshot, narrowed(plan, snapshot.facts, filters)),
         by=by if period_grain else [*by, across],
         period=period_grain or "total",
         filters=filters,
@@ -119,14 +121,13 @@ def pb_table(
 
 @xw.func
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_version(version: Cell = None) -> Any:
     """The pinned version: its number, time, author and message, what the pin (a tag)
     names now, the latest version, and whether the pin is stale (a newer version exists) or
     the service is offline."""
     session = current()
-    ref = session.settings.version if version is None else text(version, "version")
+    ref = session.pinned() if version is None else text(version, "version")
     snapshot = session.snapshot(ref)
     now = session.cache.check(snapshot, ref)
     info = snapshot.info
@@ -148,7 +149,6 @@ def pb_version(version: Cell = None) -> Any:
 
 
 @xw.func
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_errors() -> Any:
     """The last errors the pb_ functions returned, newest first, with their messages."""

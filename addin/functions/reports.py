@@ -25,7 +25,6 @@ __all__ = ["pb_align", "pb_variance"]
 @xw.arg("scenario", doc="The plan scenario actuals are compared with (default base).")
 @xw.arg("forecast", doc="Full-year forecast after the last closed month: plan or run-rate.")
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_variance(
     by: Cell = "team",
@@ -43,7 +42,7 @@ def pb_variance(
         raise FunctionError(VALUE, f"{grouping!r} is not one of {', '.join(VARIANCE_BY)}")
     result, _ = variance(
         snapshot.plan,
-        visible(snapshot.plan, snapshot.facts),
+        visible(snapshot, snapshot.facts),
         by=grouping,
         period=_period_text(period),
         plan_scenario=text(scenario, "scenario", "base"),
@@ -62,7 +61,6 @@ def _period_text(value: Cell) -> str:
 @xw.arg("team", doc="Only findings of this team and its department (blank: every finding).")
 @xw.arg("scenario", doc="The plan scenario to check (default base).")
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_align(team: Cell = None, scenario: Cell = "base", version: Cell = None) -> Any:
     """The alignment report as a table with headers: one finding a row with its rule,
@@ -70,7 +68,7 @@ def pb_align(team: Cell = None, scenario: Cell = "base", version: Cell = None) -
     snapshot = current().snapshot(None if version is None else text(version, "version"))
     plan = snapshot.plan
     settings = AlignmentSettings(scenario=text(scenario, "scenario", "base"))
-    found = alignment_report(plan, visible(plan, snapshot.facts), settings)
+    found = alignment_report(plan, visible(snapshot, snapshot.facts), settings)
     if team is not None:
         name = text(team, "team")
         if name not in {t.id for t in plan.teams}:

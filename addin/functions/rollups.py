@@ -44,7 +44,6 @@ KINDS: dict[str, Kind] = {
 @xw.arg("source", doc="A range of facts with a header row (blank: the pinned version).")
 @xw.arg("signed", doc="TRUE: costs negative, as the P&L shows them.")
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_consolidate(
     by: Cell = "department",
@@ -88,7 +87,6 @@ def pb_consolidate(
 @xw.arg("scenario", doc="The scenario to change (default base).")
 @xw.arg("source", doc="A range of facts with a header row (blank: the pinned version).")
 @xw.arg("version", doc="Version number or tag (default: the pinned version).")
-@xw.ret(expand="table")
 @excel_function(tabular=True)
 def pb_scenario(
     overrides: Cell,

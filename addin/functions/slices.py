@@ -62,7 +62,7 @@ def facts_of(snapshot: Snapshot, source: Cell) -> pd.DataFrame:
     """The snapshot's facts, or the facts in a worksheet range whose first row names the
     columns scenario, team, account, line (optional), period and amount."""
     if source is None:
-        return visible(snapshot.plan, snapshot.facts)
+        return visible(snapshot, snapshot.facts)
     rows = [list(r) if isinstance(r, list | tuple) else [r] for r in source]
     header = [str(h or "").strip().lower() for h in rows[0]]
     missing = [c for c in FACT_COLUMNS if c not in header and c != "line"]
@@ -115,27 +115,27 @@ def narrowed(plan: Plan, facts: pd.DataFrame, filters: dict[str, list[str]]) -> 
     return facts if keep.all() else facts[keep]
 
 
-def _rule(plan: Plan) -> FactFilter:
-    """What the caller (:mod:`addin.acting`) may see: the service's own read rule, or
-    everything on the user's own machine."""
+def _rule(snapshot: Snapshot) -> FactFilter:
+    """What the caller (:mod:`addin.acting`) may see: the service's own read rule; on the
+    user's own machine, what the service hid from the user's token (nothing in an embedded
+    store)."""
     who = caller()
-    return ALL_FACTS if who is None else hidden_filter(who, plan, ALL_FACTS)
+    return snapshot.hidden if who is None else hidden_filter(who, snapshot.plan, ALL_FACTS)
 
 
-def visible(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
+def visible(snapshot: Snapshot, facts: pd.DataFrame) -> pd.DataFrame:
     """The facts the caller may see, as the service's reads filter them: every fact on the
     user's own machine and for finance and admin; for other roles the confidential accounts
     only of a lead's own teams."""
-    return _rule(plan).visible(facts)
+    return _rule(snapshot).visible(facts)
 
 
-def check_visible(plan: Plan, team: str, account: str) -> None:
-    """Refuse one confidential amount the caller may not see (#N/A, saying why)."""
-    if _rule(plan).hides(team=team, account=account):
+def check_visible(snapshot: Snapshot, team: str, account: str) -> None:
+    """Refuse one confidential amount the caller may not see (#N/A, saying why): through
+    the service, a hidden amount is an error with its reason, never 0."""
+    if _rule(snapshot).hides(team=team, account=account):
         who = caller()
-        assert who is not None
+        whose = f"your token ({who.name}, {who.role})" if who else "your Planbook token's role"
         raise FunctionError(
-            NA,
-            f"account {account!r} is confidential; your token ({who.name}, {who.role}) may "
-            f"not see it for team {team!r}",
+            NA, f"account {account!r} is confidential; {whose} may not see it for team {team!r}"
         )

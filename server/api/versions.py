@@ -199,14 +199,16 @@ def get_facts(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """A version's facts, filtered; confidential accounts are left out for roles that may
-    not see them. The ETag is the version's content hash plus the filter; a conditional GET
-    with ``If-None-Match`` answers 304."""
+    not see them (the headers ``X-Planbook-Hidden`` and ``X-Planbook-Own-Teams`` say which).
+    The ETag is the version's content hash plus the filter; a conditional GET with
+    ``If-None-Match`` answers 304."""
     info = ctx.store.version(plan, ref)
     wanted = ctx.store.visible_filter(
         plan, info.number, FactFilter(scenario or [], team or [], account or [], period or [])
     )
     etag = _etag(info.hash, wanted, format)
     headers = {"ETag": etag, "X-Planbook-Version": str(info.number), "Cache-Control": "no-cache"}
+    headers |= hidden_headers(wanted)
     if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
 
@@ -220,6 +222,21 @@ def get_facts(
     answers: AnswerCache = request.app.state.answers  # versions never change: kept bytes
     data = answers.get((plan, info.number, etag), encode)
     return Response(data, media_type=MEDIA_TYPES[format], headers=headers)
+
+
+HIDDEN_HEADER, OWN_TEAMS_HEADER = "X-Planbook-Hidden", "X-Planbook-Own-Teams"
+"""Which confidential accounts the answer leaves out, except for which teams (comma-separated):
+a client tells a hidden amount from a zero with them."""
+
+
+def hidden_headers(wanted: FactFilter) -> dict[str, str]:
+    """The headers that say what the caller's role hides (none when nothing is hidden)."""
+    if not wanted.hidden_accounts:
+        return {}
+    return {
+        HIDDEN_HEADER: ",".join(wanted.hidden_accounts),
+        OWN_TEAMS_HEADER: ",".join(wanted.own_teams),
+    }
 
 
 def _etag(content_hash: str, wanted: FactFilter, fmt: str) -> str:

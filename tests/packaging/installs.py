@@ -72,6 +72,7 @@ PROMISES: dict[str, list[dict[str, Any]]] = {
         imports("addin.reader"),
         imports("addin.functions"),
         imports("addin.buttons"),
+        imports("addin.classic"),
         imports("server.client"),
         fails("the probe's stub service refuses", "planbook", "log", "--server", "{stub}"),
         needs("service", "planbook", *PUSH),

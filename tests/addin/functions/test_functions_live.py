@@ -113,3 +113,32 @@ def test_push_button_through_the_service(live, demo, tmp_path):
         stored = client.facts("cirrus", "latest", wanted)
     assert info.number == 3 and info.author == "finance-user"
     assert same_facts(stored, budget)
+
+
+def test_classic_through_the_service_a_hidden_amount_is_an_error_never_zero(tmp_path, demo):
+    """The service leaves confidential accounts out for a viewer (and other teams' for a
+    lead); on the user's own machine the functions answer those amounts #N/A with the
+    reason, in PB_GET and the cost KPIs, and keep every other number."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store.open(url)
+    seed(store, demo)
+    tokens = {
+        "viewer": store.create_token(name="viewer-vi", role="viewer")[1],
+        "lead": store.create_token(name="lead-na", role="lead", teams=("sales-na",))[1],
+    }
+    store.close()
+    server = LiveServer(url, log=tmp_path / "server.log").start()
+    try:
+        configure(_settings(server, tokens["viewer"], tmp_path / "viewer"))
+        assert call("pb_get", "salaries", "sales-na", "2026-03") == [[error("NotAvailable")]]
+        assert "confidential" in call("pb_errors")[1][3]
+        assert call("pb_get", *KEY)[0][0] > 0
+        assert call("pb_kpi", "burn_multiple", "FY2027") == [[error("NotAvailable")]]
+        assert "needs confidential cost accounts" in call("pb_errors")[1][3]
+        configure(_settings(server, tokens["lead"], tmp_path / "lead"))
+        assert call("pb_get", "salaries", "sales-na", "2026-03")[0][0] > 0
+        assert call("pb_get", "salaries", "sales-emea", "2026-03") == [[error("NotAvailable")]]
+        configure(_settings(server, tokens["lead"], tmp_path / "lead"))  # from the disk copy
+        assert call("pb_get", "salaries", "sales-emea", "2026-03") == [[error("NotAvailable")]]
+    finally:
+        server.stop()

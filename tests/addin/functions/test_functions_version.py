@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from addin.session import workbook_pin
 from addin.settings import AddinSettings, load_settings, rows_to_mapping
 from server.store import PushRequest
 from server.store.store import Store
@@ -140,3 +141,16 @@ def test_a_numbered_pin_is_never_asked_again(db, demo):
     now[0] += 3600
     assert call("pb_get", "software-tools", "sales-na", "2026-03") == before
     assert session.cache.fetches == 1
+
+
+def test_the_workbooks_own_pin_is_read_by_the_functions(db, demo):
+    session_on(db, version="latest")
+    _push_new_version(db, demo)  # latest is now 3; the workbook pins 2
+    with workbook_pin("2"):
+        pinned = call("pb_get", "software-tools", "sales-na", "2026-03")[0][0]
+        info = _info(call("pb_version"))
+        assert info["pinned"] == "2" and info["version"] == 2 and info["stale"] is True
+    latest = call("pb_get", "software-tools", "sales-na", "2026-03")[0][0]
+    assert latest == pinned + 1000
+    with workbook_pin(""):  # a workbook without a pin of its own: the settings decide
+        assert _info(call("pb_version"))["pinned"] == "latest"
