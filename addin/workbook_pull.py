@@ -1,7 +1,8 @@
 """A store version as a pre-filled workbook: the body of ``planbook pull --out FILE.xlsx``.
 
 With a team, that team's budget template for one scenario, filled with the version's facts
-and the team's stored positions (or those of a positions file, when one is given); without
+and the team's stored positions (or those of a positions file, when one is given), its
+Summary sheet listing the team's alignment findings (as the caller may see them); without
 one, the company AOP workbook. Either way the workbook records
 the version it came from, so pushing it later (:mod:`addin.workbook_push`) has the right
 base. What happened comes back as data (:class:`PulledWorkbook`): a sentence and the
@@ -19,7 +20,9 @@ import pandas as pd
 from addin.hints import Hints
 from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook
+from addin.templates.findings import summary_findings
 from addin.templates.layout import headcount_driven
+from planbook.align import AlignmentSettings, alignment_report, findings_for
 from planbook.errors import PlanbookError
 from planbook.headcount import POSITION_COLUMNS, headcount_facts
 from planbook.model import Plan
@@ -85,6 +88,9 @@ def pull_workbook(store: StoreAPI, out: Path, what: WorkbookPull) -> PulledWorkb
         positions=positions,
     )
     warnings = _headcount_warnings(plan, facts, positions, what)
+    everyone = store.facts(plan.id, number, FactFilter(scenarios=[what.scenario]))
+    found = alignment_report(plan, everyone, AlignmentSettings(scenario=what.scenario))
+    summary_findings(wb, findings_for(found, plan, what.team), version=str(number))
     save_workbook(wb, out)
     return PulledWorkbook(
         out, plan.id, number, what.team, what.scenario, len(facts), tuple(warnings)

@@ -39,6 +39,7 @@ __all__ = [
     "DRIVEN_ACCOUNTS",
     "DRIVER_ASSUMPTIONS",
     "DriverConfig",
+    "capacity_reach",
     "drive",
     "driven_facts",
     "has_drivers",
@@ -155,6 +156,23 @@ def _drive(
     out |= {"ramped_reps": reps, "new_arr": new_arr}
     out |= _roll_forward(plan, a, new_arr, a["new_logo_acv"] * price)
     return pd.DataFrame(out, index=pd.Index(periods, name="period"))[list(OUTPUTS)]
+
+
+def capacity_reach(
+    plan: Plan, facts: pd.DataFrame, *, scenario: str, config: DriverConfig | None = None
+) -> pd.DataFrame:
+    """What the scenario's sales team can book: by month (index the plan's periods), its
+    ``capacity`` (ramped reps x quota), the ``ramped_reps`` and the ``arr`` the company
+    would reach if every month's new ARR were its whole capacity (demand unlimited; churn
+    and expansion rolled forward as in :func:`drive`)."""
+    model = drive(plan, facts, scenario=scenario, config=config)
+    a = {k: _series(plan, k) for k in DRIVER_ASSUMPTIONS}
+    capacity = model["capacity"].to_numpy()
+    reach = _roll_forward(plan, a, capacity, a["new_logo_acv"] * a["price_index"])
+    return pd.DataFrame(
+        {"capacity": capacity, "ramped_reps": model["ramped_reps"], "arr": reach["arr"]},
+        index=model.index,
+    )
 
 
 def _roll_forward(

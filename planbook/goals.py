@@ -24,7 +24,7 @@ from planbook.errors import PlanValidationError, Problem
 from planbook.kpis import KPI_METRICS, kpis
 from planbook.model import Goal, Plan
 
-__all__ = ["GOAL_COLUMNS", "goal_attainment"]
+__all__ = ["GOAL_COLUMNS", "chosen_goals", "goal_attainment", "metric_values"]
 
 GOAL_COLUMNS = (
     "goal",
@@ -51,11 +51,11 @@ def goal_attainment(
 ) -> pd.DataFrame:
     """Every goal's (or only ``goals``') milestones and final target in each scenario, in
     goal, scenario and due order."""
-    chosen = _chosen(plan, goals)
+    chosen = chosen_goals(plan, goals)
     rows = []
     for scenario in dict.fromkeys(scenarios):
         view = scenario_view(plan, facts, scenario)
-        values = _projections(view.plan, view.facts, scenario, chosen)
+        values = metric_values(view.plan, view.facts, scenario, chosen)
         for goal in chosen:
             checks = [(m.due, m.target, "milestone") for m in goal.milestones]
             for due, target, kind in sorted([*checks, (goal.due, goal.target, "goal")]):
@@ -95,10 +95,16 @@ def _row(
     )
 
 
-def _projections(
-    plan: Plan, facts: pd.DataFrame, scenario: str, goals: Sequence[Goal]
+def metric_values(
+    plan: Plan,
+    facts: pd.DataFrame,
+    scenario: str,
+    goals: Sequence[Goal],
+    months: Sequence[str] = (),
 ) -> dict[tuple[str, str | None, str], float]:
-    """Projected value by (metric, team, month) for the goals' metrics."""
+    """Each goal's metric by (metric, team, month) in ``scenario``'s facts (as given: pass
+    :func:`~planbook.engine.scenario_view`'s), at the goals' and milestones' due months
+    and ``months``; ``NaN`` where not defined."""
     out: dict[tuple[str, str | None, str], float] = {}
     metrics = sorted({g.metric for g in goals if g.metric in KPI_METRICS})
     if metrics:
@@ -109,12 +115,12 @@ def _projections(
         }
         for goal in goals:
             if goal.metric in KPI_METRICS:
-                for due in [goal.due, *(m.due for m in goal.milestones)]:
+                for due in [goal.due, *(m.due for m in goal.milestones), *months]:
                     value = lookup.get((goal.metric, due), math.nan)
                     out[(goal.metric, goal.team, due)] = float(value)
     for goal in goals:
         if goal.metric not in KPI_METRICS:
-            for due in [goal.due, *(m.due for m in goal.milestones)]:
+            for due in [goal.due, *(m.due for m in goal.milestones), *months]:
                 out[(goal.metric, goal.team, due)] = _account_value(plan, facts, goal, due)
     return out
 
@@ -132,7 +138,8 @@ def _account_value(plan: Plan, facts: pd.DataFrame, goal: Goal, due: str) -> flo
     return float(sum(sums["amount"], Decimal(0)))
 
 
-def _chosen(plan: Plan, goals: Sequence[str] | None) -> list[Goal]:
+def chosen_goals(plan: Plan, goals: Sequence[str] | None) -> list[Goal]:
+    """Every goal of the plan, or only ``goals`` (an error names an unknown one)."""
     if goals is None:
         return list(plan.goals)
     known = {g.id: g for g in plan.goals}

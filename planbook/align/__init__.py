@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planbook.align.capacity import driver_findings
 from planbook.align.findings import (
     BLOCKING,
     FINDING_COLUMNS,
@@ -35,6 +36,7 @@ __all__ = [
     "approval_blockers",
     "approval_teams",
     "blocking_for",
+    "findings_for",
     "findings_frame",
 ]
 
@@ -44,6 +46,7 @@ RULES: dict[str, str] = {
     "company-envelope": "the company's request over the sum of envelopes by year",
     "goal-owner": "a goal without an owner team",
     "company-target": "a company target (opex % of revenue, burn, runway ...) the plan misses",
+    "goal-drivers": "an ARR goal the plan's sales capacity cannot reach by its due month",
     "recruiting-budget": "hires x cost per hire above Recruiting's budget by year",
     "recruiter-capacity": "hires above recruiters x hires per recruiter by quarter",
     "tools-per-head": "tool and seat costs that do not match heads x tools per head",
@@ -65,6 +68,7 @@ def alignment_report(
     found = (
         envelope_findings(plan, facts, settings)
         + goal_findings(plan, facts, settings)
+        + driver_findings(plan, facts, settings)
         + hiring_findings(plan, facts, settings)
         + loaded_cost_findings(plan, facts, settings)
         + dependency_findings(plan, facts, settings)
@@ -87,7 +91,12 @@ def approval_blockers(
     return blocking_for(alignment_report(plan, facts, settings), plan, team)
 
 
+def findings_for(findings: list[Finding], plan: Plan, team: str) -> list[Finding]:
+    """The findings that concern one team: its own, and its department's."""
+    department = plan.team(team).department
+    return [f for f in findings if f.team in (team, department)]
+
+
 def blocking_for(findings: list[Finding], plan: Plan, team: str) -> list[Finding]:
     """The blocking findings that concern one team: its own, and its department's."""
-    department = plan.team(team).department
-    return [f for f in findings if f.severity == BLOCKING and f.team in (team, department)]
+    return [f for f in findings_for(findings, plan, team) if f.severity == BLOCKING]

@@ -73,6 +73,7 @@ class AlignmentSettings:
     payroll_tax_rate: str = "payroll_tax_rate"
     salary_inflation: str = "salary_inflation"
     band_tolerance: Decimal = Decimal("0.25")
+    arr_metric: str = "arr"
     target_metrics: tuple[str, ...] = field(
         default=(
             "opex_pct_revenue",

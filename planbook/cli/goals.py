@@ -21,6 +21,7 @@ from planbook.cli.sources import (
 from planbook.goals import goal_attainment
 from planbook.kpis import KPI_METRICS
 from planbook.model import Unit
+from planbook.progress import goal_progress
 
 ScenarioOption = Annotated[
     list[str] | None,
@@ -39,6 +40,17 @@ def goals_command(
     milestones: Annotated[
         bool, typer.Option(help="Show the quarterly milestones too (--no-milestones: goals only).")
     ] = True,
+    progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress",
+            help="Progress to date: the actuals against the plan's trajectory and milestones.",
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="With --progress: the last closed month (default: latest)."),
+    ] = None,
     output: FormatOption = "table",
     out: OutOption = None,
     version: OptionalVersion = None,
@@ -49,7 +61,8 @@ def goals_command(
 ) -> None:
     """Check every goal (target, projected value, gap, met or missed at its due month) and
     its milestones in each scenario, from a version (``--version``, default latest) or from
-    PLAN_FILE and FACTS_FILE.
+    PLAN_FILE and FACTS_FILE. With ``--progress``: each goal's actual (the ``actuals``
+    scenario, months closed so far) against the first scenario's trajectory and milestones.
 
     Projections come from the engine: a scenario's overrides applied and its bookings and
     revenue driven (docs/engine.md). An unknown scenario or goal is an error that names it.
@@ -61,6 +74,9 @@ def goals_command(
     )
     check_scenarios(definition, scenarios, subject="goals request")
     goals = scenario_list(goal, default=()) or None
+    if progress:
+        _progress(definition, facts, scenarios[0], as_of, goals, output, out, source)
+        return
     frame = goal_attainment(definition, facts, scenarios=scenarios, goals=goals)
     if not milestones:
         frame = frame[frame["checkpoint"] == "goal"].reset_index(drop=True)
@@ -88,6 +104,36 @@ def goals_command(
         console.print(f"{met} of {len(frame)} checks met.")
 
 
+def _progress(
+    definition: Any,
+    facts: Any,
+    scenario: str,
+    as_of: str | None,
+    goals: list[str] | None,
+    output: str,
+    out: Any,
+    source: str,
+) -> None:
+    frame = goal_progress(definition, facts, plan_scenario=scenario, as_of=as_of, goals=goals)
+    units = {g.id: _unit(definition, g.metric) for g in definition.goals}
+    shown = frame.copy()
+    if output == "table":
+        for column in ("target", "planned", "actual", "variance"):
+            shown[column] = [
+                _fmt(v, units[g]) for g, v in zip(frame["goal"], frame[column], strict=True)
+            ]
+        shown["status"] = [_status(s) for s in frame["status"]]
+        shown = shown.drop(columns=["metric", "direction"])
+    emit(
+        shown,
+        output=output,
+        out=out,
+        title=f"{definition.name}: progress to goals, actuals against {scenario} ({source})",
+        sections="goal",
+        meta={"plan": definition.id, "source": source, "scenario": scenario},
+    )
+
+
 def _unit(plan: Any, metric: str) -> Unit:
     if metric in KPI_METRICS:
         return KPI_METRICS[metric].unit
@@ -105,4 +151,5 @@ def _fmt(value: float, unit: Unit) -> str:
 
 
 def _status(status: str) -> str:
-    return {"met": "[green]met[/]", "missed": "[red]missed[/]"}.get(status, status)
+    colours = {"met": "green", "missed": "red", "ahead": "green", "behind": "red"}
+    return f"[{colours[status]}]{status}[/]" if status in colours else status

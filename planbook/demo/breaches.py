@@ -7,7 +7,8 @@ planted, so that ``planbook align`` on the demo lists exactly these:
 - envelopes: Platform Engineering's envelope is 12% below its request (the team, Research &
   Development and the company are over for the year); Demand Generation's is 3,000 short in
   2026-09 (one month over);
-- goals: "Double ARR" has no owner team; "a year of runway" is a target the plan misses;
+- goals: "Double ARR" has no owner team, and the plan's sales capacity cannot reach it;
+  "a year of runway" is a target the plan misses;
 - hiring: eight Product Engineering engineers hired in the fifth month with no recruiting
   budget (Recruiting's budget is short for the year, and the quarter's hires exceed the
   recruiters' capacity);

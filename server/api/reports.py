@@ -12,10 +12,10 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, Query, Response
 
-from planbook.align import AlignmentSettings, alignment_report, findings_frame
-from planbook.errors import PlanValidationError, Problem
+from planbook.align import findings_frame
 from planbook.facts import plain_decimal
 from planbook.variance import variance
+from server.alignment import version_findings
 from server.api.deps import Ctx
 from server.api.versions import ERRORS, PlanId
 from server.store import FactFilter
@@ -100,21 +100,9 @@ def get_alignment(
     """The alignment report (what ``planbook align`` shows): one finding per row with rule,
     severity, team, period, numbers and a sentence; ``team`` keeps the findings of those
     teams and their departments. JSON or CSV."""
-    number = ctx.store.version(plan, version).number
-    definition = ctx.store.plan(plan, number)
-    known = {t.id for t in definition.teams}
-    problems = [
-        Problem(("query", "team"), f"{t!r} is not a team") for t in team or [] if t not in known
-    ]
-    if scenario not in {s.id for s in definition.scenarios}:
-        problems.append(Problem(("query", "scenario"), f"{scenario!r} is not a scenario"))
-    if problems:
-        raise PlanValidationError(problems, subject="alignment request")
-    facts = ctx.store.facts(plan, number, FactFilter(scenarios=[scenario]))
-    found = alignment_report(definition, facts, AlignmentSettings(scenario=scenario))
-    if team:
-        keep = set(team) | {definition.team(t).department for t in team}
-        found = [f for f in found if f.team in keep]
+    number, _, found = version_findings(
+        ctx.store, plan, version, scenario=scenario, teams=team or ()
+    )
     payload = {"plan": plan, "version": number, "scenario": scenario}
     if format == "json":
         return Response(

@@ -224,7 +224,7 @@ def _board(
     status: int = 200,
 ) -> Response:
     try:
-        rows = status_board(ActingStore(_store(request)[0], session.principal), plan)
+        board = status_board(ActingStore(_store(request)[0], session.principal), plan)
     except PlanbookError as exc:
         return error_page(request, exc, session)
     return render(
@@ -233,7 +233,8 @@ def _board(
         status=status,
         session=session,
         plan=plan,
-        rows=rows,
+        rows=board.rows,
+        wider=board.wider,
         done=done,
         error=error,
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planbook.align import Finding
+from server.alignment import version_findings
 from server.auth import ActingStore
 from server.store.errors import AccessDenied
 from server.store.records import StatusChange, VersionInfo
 from server.store.workflow import ACTIONS
 
-__all__ = ["BoardRow", "Timeline", "status_board", "timeline"]
+__all__ = ["Board", "BoardRow", "Timeline", "status_board", "timeline"]
 
 VERSIONS_PER_PAGE = 50
 PARTS_SHOWN = 6
@@ -64,7 +66,8 @@ def timeline(store: ActingStore, plan_id: str, *, page: int = 1) -> Timeline:
 
 @dataclass(frozen=True)
 class BoardRow:
-    """A team on the status board: its status and the steps the caller may take."""
+    """A team on the status board: its status, the steps the caller may take and its
+    alignment findings."""
 
     team: str
     name: str
@@ -73,6 +76,16 @@ class BoardRow:
     status: str
     last: StatusChange | None
     actions: list[str]
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class Board:
+    """The status board: a row per team, and the findings of departments and the company
+    (which belong to no one team's row)."""
+
+    rows: list[BoardRow]
+    wider: list[Finding]
 
 
 def _allowed(store: ActingStore, team: str, status: str) -> list[str]:
@@ -90,10 +103,12 @@ def _allowed(store: ActingStore, team: str, status: str) -> list[str]:
     return out
 
 
-def status_board(store: ActingStore, plan_id: str) -> list[BoardRow]:
-    """Every team of the latest plan with its status, by department."""
-    plan = store.plan(plan_id, "latest")
+def status_board(store: ActingStore, plan_id: str) -> Board:
+    """Every team of the latest plan with its status and alignment findings (as the caller
+    may see them: the ``/align`` route's reading), by department."""
+    _, plan, found = version_findings(store, plan_id, "latest")
     current = store.statuses(plan_id)
+    teams = {t.id for t in plan.teams}
     rows = []
     for team in plan.teams:
         last = current.get(team.id)
@@ -107,6 +122,8 @@ def status_board(store: ActingStore, plan_id: str) -> list[BoardRow]:
                 status=status,
                 last=last,
                 actions=_allowed(store, team.id, status),
+                findings=[f for f in found if f.team == team.id],
             )
         )
-    return sorted(rows, key=lambda r: (r.department, r.team))
+    wider = [f for f in found if f.team not in teams]
+    return Board(sorted(rows, key=lambda r: (r.department, r.team)), wider)

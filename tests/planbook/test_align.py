@@ -23,6 +23,7 @@ PLANTED = [
     ("company-envelope", "blocking", None, "FY2027"),
     ("goal-owner", "warning", None, "2027-01"),
     ("company-target", "warning", "finance", "2027-01"),
+    ("goal-drivers", "warning", None, "2027-01"),
     ("recruiting-budget", "blocking", None, "FY2027"),
     ("recruiter-capacity", "warning", None, "FY2027-Q2"),
     ("tools-per-head", "warning", "sales-dev", "FY2027"),
@@ -102,6 +103,14 @@ def _easy_runway(plan: Plan, facts):
     return plan.model_copy(update={"goals": goals}), facts
 
 
+def _reachable_arr(plan: Plan, facts):
+    goals = tuple(
+        g.model_copy(update={"target": Decimal(20_000_000)}) if g.id == "double-arr" else g
+        for g in plan.goals
+    )
+    return plan.model_copy(update={"goals": goals}), facts
+
+
 def _fund_hires(plan: Plan, facts):
     extra = facts_from_records(
         [
@@ -137,6 +146,7 @@ FIXES: dict[str, Callable[[Plan, object], tuple[Plan, object]]] = {
     "company-envelope": _generous,
     "goal-owner": _owned,
     "company-target": _easy_runway,
+    "goal-drivers": _reachable_arr,
     "recruiting-budget": _fund_hires,
     "recruiter-capacity": _assumption("hires_per_recruiter", "10"),
     "tools-per-head": lambda p, f: (
@@ -197,3 +207,15 @@ def test_a_rule_without_its_inputs_is_skipped(demo):
     settings = AlignmentSettings(hires_per_recruiter="no-such-assumption")
     found = alignment_report(demo.plan, demo.facts, settings)
     assert "recruiter-capacity" not in {f.rule for f in found}
+
+
+def test_goal_drivers_names_the_capacity_needed_against_planned(demo):
+    found = alignment_report(demo.plan, demo.facts)
+    short = next(f for f in found if f.rule == "goal-drivers")
+    n = short.numbers
+    assert n["target"] == Decimal(24_000_000)
+    assert n["planned_capacity"] < n["needed_capacity"]
+    assert n["needed_capacity"] - n["planned_capacity"] == n["gap"]
+    assert n["reachable"] + n["gap"] == n["target"]
+    assert n["extra_reps"] >= 1
+    assert "2,153,986 short" in short.sentence

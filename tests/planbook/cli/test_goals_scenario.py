@@ -83,3 +83,21 @@ def test_unknown_filter_values_are_named_not_an_empty_table(db, tmp_path):
     out = run("pull", "--db", db, "--scenario", "base,nope", "--out", tmp_path / "f.csv", code=1)
     assert "scenario 'nope'" in out and not (tmp_path / "f.csv").exists()
     assert "Wrote" in run("pull", "--db", db, "--scenario", "base,aggressive", tmp_path / "g.csv")
+
+
+def test_goals_progress_in_every_format(db):
+    rows = json.loads(
+        run("goals", "--db", db, "--progress", "--goal", "double-arr", "--format", "json")
+    )["rows"]
+    assert {r["checkpoint"] for r in rows} == {"month", "milestone", "goal"}
+    april = next(r for r in rows if r["checkpoint"] == "milestone" and r["period"] == "2026-04")
+    assert (april["target"], april["status"]) == (15_000_000, "missed")
+    csv_out = run("goals", "--db", db, "--progress", "--as-of", "2026-03", "--format", "csv")
+    assert csv_out.splitlines()[0].startswith("goal,metric,direction,checkpoint,period,target")
+    table = run("goals", "--db", db, "--progress", "--goal", "double-arr")
+    assert "progress to goals" in table and "15,000,000" in table and "behind" in table
+
+
+def test_goals_progress_names_a_bad_month(db):
+    out = run("goals", "--db", db, "--progress", "--as-of", "2031-13", code=1)
+    assert "'2031-13' is not a month of the plan" in out

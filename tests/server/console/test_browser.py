@@ -67,6 +67,11 @@ def test_finance_diffs_drills_down_approves_and_signs_out(page: Page, console: C
     page.click("nav >> text=Status board")
     row = page.locator(f"tr[data-team='{SUBMITTED[0]}']")
     assert row.locator(".status").inner_text() == "submitted"
+    band = row.locator(".finding[data-rule=salary-band]")  # planted (docs/alignment.md)
+    assert "Account Executive" in band.inner_text() and "warning" in band.inner_text()
+    tight = page.locator("tr[data-team='platform-eng'] .finding[data-rule=team-envelope]")
+    assert "blocking" in tight.inner_text() and "FY2027" in tight.inner_text()
+    assert page.locator("#wider-findings [data-rule=company-envelope]").count() == 1
     row.locator("button[value=approve]").click()
     page.wait_for_url("**/status?done=*")
     assert page.locator(f"tr[data-team='{SUBMITTED[0]}'] .status").inner_text() == "approved"

@@ -125,3 +125,24 @@ def test_the_kpi_page_shows_goal_attainment_and_kpis_per_scenario(console: Conso
     assert "<td>double-arr</td><td>conservative</td>" in page.text
     assert re.search(r"<td>arr</td>(<td class=\"num\">[0-9,]+</td>){4}</tr>", page.text)
     assert wrong.status_code == 422 and "nope" in wrong.text
+
+
+def test_the_board_shows_findings_as_the_role_may_see_them(console: Console) -> None:
+    finance, _ = _signed_in(console, "finance")
+    viewer, _ = _signed_in(console, "viewer")
+    try:
+        seen = finance.get("/console/plans/cirrus/status").text
+        hidden = viewer.get("/console/plans/cirrus/status").text
+    finally:
+        finance.close()
+        viewer.close()
+    tax = re.search(r'data-team="cs-support".*?</tr>', seen, re.S)
+    assert tax and 'data-rule="payroll-tax"' in tax[0] and "blocking" in tax[0]
+    assert 'data-rule="goal-drivers"' in seen  # the company's, below the board
+    quiet = re.search(r'data-team="sales-na".*?</tr>', seen, re.S)
+    assert quiet and "no findings" in quiet[0]
+    assert 'data-rule="payroll-tax"' not in hidden and 'data-rule="salary-band"' not in hidden
+    bearer = {"Authorization": f"Bearer {console.tokens['viewer']}"}
+    route = httpx.get(f"{console.url}/api/v1/plans/cirrus/align", headers=bearer).json()
+    assert {f["rule"] for f in route["findings"]} == set(re.findall(r'data-rule="([^"]+)"', hidden))
+    assert route["findings"]  # the viewer still sees the findings of what it may read
