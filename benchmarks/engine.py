@@ -2,10 +2,13 @@
 in one run:
 
 1. Consolidation by department x account x quarter from a stored version (read the
-   version's base cost facts from the store, then roll up with exact decimals) against a DuckDB
-   group-by over the same rows in memory, summing the same exact decimals (goal: 1.5x).
+   version's base cost facts from the store as Arrow, then roll up with exact decimals)
+   against a DuckDB group-by over the same rows in memory, summing the same exact decimals
+   (goal: 1.5x). Measured twice: cold (every part read from the database and decoded: the
+   store's cache of decoded parts is emptied before each run) and warm (the parts already
+   decoded, as in a running service after the first read of a version).
 2. Every KPI, 36 months, of three scenarios (each resolved by the engine: overrides
-   applied, bookings driven) against case 1's consolidation (goal: within 2x).
+   applied, bookings driven) against the warm consolidation of case 1 (goal: within 2x).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from planbook.demo import build_demo
 from planbook.engine import scenario_kpis
 from planbook.facts import facts_to_arrow
 from server.store import FactFilter, PushRequest
+from server.store.read import clear_facts_cache
 from server.store.store import Store
 
 SCENARIOS = ("base", "conservative", "aggressive")
@@ -43,10 +47,14 @@ def cases(*, teams: int = 300, accounts: int = 200, months: int = 36) -> Iterato
 
     def from_store() -> object:
         wanted = FactFilter(scenarios=["base"], accounts=costs)  # the store filters in Arrow
-        facts = store.facts(demo.plan.id, version.number, wanted)
+        _, facts = store.facts_table(demo.plan.id, version.number, wanted)
         return consolidate(
             demo.plan, facts, by=["department", "account"], period="quarter", filters=filters
         )
+
+    def from_store_cold() -> object:
+        clear_facts_cache()
+        return from_store()
 
     table = facts_to_arrow(demo.facts)
     con = duckdb.connect()
@@ -74,13 +82,26 @@ def cases(*, teams: int = 300, accounts: int = 200, months: int = 36) -> Iterato
         GROUP BY ALL ORDER BY ALL
     """
     rows = len(demo.facts)
+
+    def group_by() -> object:
+        return con.sql(query).to_arrow_table()
+
     yield Case(
         "engine",
-        "consolidate dept x account x quarter from a stored version",
+        "consolidate dept x account x quarter from a stored version, cold",
+        rows,
+        from_store_cold,
+        "DuckDB group-by, same rows in memory, exact decimals",
+        group_by,
+        goal="1.5x",
+    )
+    yield Case(
+        "engine",
+        "consolidate dept x account x quarter from a stored version, warm",
         rows,
         from_store,
         "DuckDB group-by, same rows in memory, exact decimals",
-        lambda: con.sql(query).to_arrow_table(),
+        group_by,
         goal="1.5x",
     )
     yield Case(
@@ -88,7 +109,7 @@ def cases(*, teams: int = 300, accounts: int = 200, months: int = 36) -> Iterato
         "every KPI, 36 months, base + conservative + aggressive",
         rows,
         lambda: scenario_kpis(demo.plan, demo.facts, scenarios=SCENARIOS, grain="month"),
-        "the consolidation from a stored version above",
+        "the warm consolidation from a stored version above",
         from_store,
         goal="2x",
     )

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from planbook.calendar import FiscalCalendar
-from planbook.columnar import Coded, amounts_of, exact_sums
+from planbook.columnar import Coded, FactColumns, exact_sums
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import AMOUNT_TYPE, canonical_dtypes
+from planbook.facts import AMOUNT_TYPE
 from planbook.model import Plan
 
 __all__ = [
@@ -50,7 +50,7 @@ NOT_IN_PNL = "(not in P&L)"
 
 def consolidate(
     plan: Plan,
-    facts: pd.DataFrame,
+    facts: pd.DataFrame | pa.Table | FactColumns,
     *,
     by: Sequence[str] = ("department",),
     period: str = "quarter",
@@ -65,12 +65,15 @@ def consolidate(
     roll-up by ``pnl_line`` adds up to operating income. Amounts of different units (heads
     and currency) are never added together: group by ``account`` or filter them apart.
 
+    ``facts`` is a facts frame, an Arrow facts table (a stored version as the store reads
+    it: rolled up without a pandas frame) or their :class:`~planbook.columnar.FactColumns`.
+
     Returns a long frame: the ``by`` columns, ``period`` and ``amount`` (Decimals), sorted.
     """
     _check_arguments(by, period, filters)
-    facts = canonical_dtypes(facts)
-    dims = _Dimensions(plan, facts, period)
-    mask = np.ones(len(facts), dtype=bool)
+    columns = facts if isinstance(facts, FactColumns) else FactColumns.of(facts)
+    dims = _Dimensions(plan, columns, period)
+    mask = np.ones(len(columns), dtype=bool)
     for dimension, values in (filters or {}).items():
         mask &= dims.get("month" if dimension == "period" else dimension).isin(list(values))
     mask &= _period_rows(plan, dims, period)
@@ -80,7 +83,7 @@ def consolidate(
             missing=False,
         )
     _check_units(plan, dims.get("account"), mask, by)
-    amounts = _period_amounts(plan, dims, amounts_of(facts), mask, period)
+    amounts = _period_amounts(plan, dims, columns.amounts, mask, period)
     if signed:
         negative = {a.id for a in plan.accounts if a.pnl_sign == -1}
         flip = dims.get("account").isin(negative)
@@ -129,8 +132,8 @@ def _check_arguments(
 class _Dimensions:
     """Every dimension of the facts by code, each computed when first asked for."""
 
-    def __init__(self, plan: Plan, facts: pd.DataFrame, period: str) -> None:
-        self._plan, self._facts, self._period = plan, facts, period
+    def __init__(self, plan: Plan, columns: FactColumns, period: str) -> None:
+        self._plan, self._columns, self._period = plan, columns, period
         self._done: dict[str, Coded] = {}
 
     def get(self, name: str) -> Coded:
@@ -140,12 +143,14 @@ class _Dimensions:
 
     def _compute(self, name: str) -> Coded:
         plan = self._plan
+        columns = self._columns
         if name in ("scenario", "team", "account", "line"):
-            return Coded.of(self._facts[name])
+            coded: Coded = getattr(columns, name)
+            return coded
         if name == "month":
-            return Coded.of(self._facts["period"])
+            return columns.period
         if name == "company":
-            return Coded.constant(plan.id, len(self._facts))
+            return Coded.constant(plan.id, len(columns))
         if name == "department":
             department = {t.id: t.department for t in plan.teams}
             return self.get("team").map(lambda t: department.get(t, "(unknown)"))

@@ -60,6 +60,8 @@ ACTUALS = "actuals"
 _TEAM_PREFIX = "team:"
 _POSITIONS_PREFIX = "positions:"
 _IPC_OPTIONS = ipc.IpcWriteOptions(compression="lz4")
+_IPC_READ = ipc.IpcReadOptions(use_threads=False)
+"""A part is small (thousands of rows): Arrow's threads would cost more than they save."""
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def hash_facts(table: pa.Table) -> str:
 
 def decode_facts(data: bytes) -> pa.Table:
     """The Arrow facts table stored in a facts blob."""
-    with ipc.open_stream(pa.py_buffer(data)) as reader:
+    with ipc.open_stream(pa.py_buffer(data), options=_IPC_READ) as reader:
         return reader.read_all()
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,6 +38,7 @@ __all__ = [
     "ALL_FACTS",
     "FactFilter",
     "blob_data",
+    "clear_facts_cache",
     "head",
     "log",
     "part_history",
@@ -52,10 +54,45 @@ _PLAN_CACHE: OrderedDict[str, Plan] = OrderedDict()
 _PARTS_CACHE: OrderedDict[tuple[str, str, int, str], dict[str, PartInfo]] = OrderedDict()
 """Versions' parts by (database, plan, number, the version's content hash)."""
 _PARTS_LOCK = threading.Lock()
+_FACTS_CACHE: OrderedDict[str, _Part] = OrderedDict()
+"""Decoded fact parts by blob hash: immutable, so safe to share across requests and
+versions (a version shares every part it did not change). Bounded by rows."""
+_FACTS_CACHE_ROWS = 4_000_000
+"""At most this many decoded rows are kept (about 36 bytes a row: 150 MB)."""
+_FACTS_LOCK = threading.Lock()
 _EMPTY_SCHEMA = pa.schema(
     [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
     + [pa.field("amount", pa.decimal128(38, 6))]
 )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A decoded fact part and, when it is sorted by scenario (stored parts are), the rows
+    of each scenario as (start, stop)."""
+
+    table: pa.Table
+    scenarios: dict[str, tuple[int, int]] | None
+
+    @classmethod
+    def of(cls, table: pa.Table) -> _Part:
+        column = table.column("scenario")
+        if column.num_chunks != 1 or column.null_count or not pa.types.is_dictionary(column.type):
+            return cls(table, None)
+        chunk = column.chunk(0)
+        names = chunk.dictionary.to_pylist()
+        codes = chunk.indices.to_numpy()
+        if names != sorted(names) or not (codes[1:] >= codes[:-1]).all():
+            return cls(table, None)
+        bounds = np.searchsorted(codes, np.arange(len(names) + 1))
+        return cls(table, {n: (int(bounds[i]), int(bounds[i + 1])) for i, n in enumerate(names)})
+
+    def rows_of(self, scenarios: Sequence[str]) -> list[pa.Table] | None:
+        """The part's tables of ``scenarios`` (slices, no copy); None when not sorted."""
+        if self.scenarios is None:
+            return None
+        spans = sorted(self.scenarios[s] for s in set(scenarios) if s in self.scenarios)
+        return [self.table.slice(a, b - a) for a, b in spans if b > a]
 
 
 def head(conn: Connection, plan_id: str) -> int:
@@ -226,26 +263,65 @@ def _changed_parts(conn: Connection, plan_id: str, numbers: list[int]) -> dict[i
     return out
 
 
-# Part blobs decompress in parallel: pyarrow releases the GIL while it decodes.
-_DECODERS = ThreadPoolExecutor(
-    max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="planbook-decode"
-)
+# Part blobs decompress on two threads, each decoding a run of parts (pyarrow releases the
+# GIL); inside a part, Arrow's own threads would cost more than they save on small buffers.
+_DECODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planbook-decode")
 
 
 def read_facts(
     conn: Connection, plan_id: str, number: int, wanted: FactFilter = ALL_FACTS
 ) -> pa.Table:
-    """The facts of a version as one Arrow table, filtered; only needed parts are read."""
+    """The facts of a version as one Arrow table (one chunk a column, keys
+    dictionary-encoded), filtered; only needed parts are read.
+
+    Parts are decoded (or found decoded in a bounded cache by blob hash), cut to the wanted
+    scenarios (a stored part is sorted by scenario first, so that is a slice), put end to
+    end with one shared dictionary a key and filtered once, by code, on the whole table."""
     parts = parts_of(conn, plan_id, number)
     plan = plan_of(conn, parts)
     names = _wanted_parts(plan, parts, wanted)
-    data = blob_data(conn, [parts[n].hash for n in names])
-    blobs = [data[parts[n].hash] for n in names]
-    tables = list(_DECODERS.map(lambda blob: _filter(decode_facts(blob), wanted), blobs))
+    decoded = _decoded(conn, [parts[n].hash for n in names])
+    tables: list[pa.Table] = []
+    sliced = bool(wanted.scenarios)
+    for part in decoded:
+        rows = part.rows_of(wanted.scenarios) if wanted.scenarios else None
+        sliced = sliced and rows is not None
+        tables += [part.table] if rows is None else rows
     tables = [t for t in tables if t.num_rows]
     if not tables:
         return _EMPTY_SCHEMA.empty_table()
-    return pa.concat_tables(tables)
+    table = pa.concat_tables(tables).unify_dictionaries()
+    return _filter(table, wanted, scenarios_done=sliced)
+
+
+def _decoded(conn: Connection, hashes: list[str]) -> list[_Part]:
+    """The decoded fact parts of these blobs, in order: cached ones as they are, the others
+    read and decoded (on two threads, each a run of parts) and kept."""
+    with _FACTS_LOCK:
+        found = {h: _FACTS_CACHE[h] for h in hashes if h in _FACTS_CACHE}
+        for h in found:
+            _FACTS_CACHE.move_to_end(h)
+    missing = [h for h in dict.fromkeys(hashes) if h not in found]
+    if missing:
+        data = blob_data(conn, missing)
+        runs = [missing[i::2] for i in range(2)] if len(missing) > 8 else [missing]
+        decoded = _DECODERS.map(lambda run: [_Part.of(decode_facts(data[h])) for h in run], runs)
+        for run, parts in zip(runs, list(decoded), strict=True):
+            found.update(zip(run, parts, strict=True))
+        with _FACTS_LOCK:
+            for h in missing:
+                _FACTS_CACHE[h] = found[h]
+            held = sum(p.table.num_rows for p in _FACTS_CACHE.values())
+            while held > _FACTS_CACHE_ROWS and len(_FACTS_CACHE) > 1:
+                _, dropped = _FACTS_CACHE.popitem(last=False)
+                held -= dropped.table.num_rows
+    return [found[h] for h in hashes]
+
+
+def clear_facts_cache() -> None:
+    """Forget every decoded fact part (benchmarks measure cold reads with it)."""
+    with _FACTS_LOCK:
+        _FACTS_CACHE.clear()
 
 
 def _wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:
@@ -263,39 +339,51 @@ def _wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) ->
     return names
 
 
-def _filter(table: pa.Table, wanted: FactFilter) -> pa.Table:
-    """One part's rows that ``wanted`` lets through (decoded and filtered in a worker)."""
-    mask = None
+def _filter(table: pa.Table, wanted: FactFilter, *, scenarios_done: bool = False) -> pa.Table:
+    """The rows ``wanted`` lets through, decided by key code (each key's dictionary is
+    looked up once), every column one chunk. ``scenarios_done``: the rows are already only
+    of the wanted scenarios."""
+    table = table.select(list(FACT_COLUMNS)).combine_chunks()
+    mask: np.ndarray | None = None
+
+    def keep(mask: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+        return rows if mask is None else mask & rows
+
     for column, values in (
-        ("scenario", wanted.scenarios),
+        ("scenario", () if scenarios_done else wanted.scenarios),
         ("team", wanted.teams),
         ("account", wanted.accounts),
         ("period", wanted.periods),
     ):
         if values:
-            keep = _is_in(table.column(column), values)
-            mask = keep if mask is None else pc.and_(mask, keep)
+            mask = keep(mask, _is_in(table.column(column), values))
     if wanted.hidden_accounts:
         hide = _is_in(table.column("account"), wanted.hidden_accounts)
         if wanted.own_teams:
-            own = _is_in(table.column("team"), wanted.own_teams)
-            hide = pc.and_(hide, pc.invert(own))
-        mask = pc.invert(hide) if mask is None else pc.and_(mask, pc.invert(hide))
-    table = table if mask is None else table.filter(mask)
-    return table.select(list(FACT_COLUMNS))
+            hide &= ~_is_in(table.column("team"), wanted.own_teams)
+        mask = keep(mask, ~hide)
+    if mask is None or mask.all():
+        return table
+    return table.take(pa.array(np.flatnonzero(mask)))
 
 
-def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> pa.ChunkedArray:
-    """Which rows hold one of ``values``: on a dictionary column, looked up in its (small)
-    dictionary and spread by its indices, never decoding a row's text."""
+def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> np.ndarray:
+    """Which rows hold one of ``values`` (a boolean a row): on a dictionary column, looked
+    up in each chunk's (small) dictionary and spread by its codes, never decoding a row's
+    text; a missing value is never in."""
     value_set = pa.array(list(values), pa.string())
     if not pa.types.is_dictionary(column.type):
-        return pc.fill_null(pc.is_in(column, value_set), False)
-    chunks = [
-        pc.fill_null(pc.take(pc.is_in(chunk.dictionary, value_set), chunk.indices), False)
-        for chunk in column.chunks
-    ]
-    return pa.chunked_array(chunks, pa.bool_())
+        found = pc.fill_null(pc.is_in(column, value_set), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    parts: list[np.ndarray] = []
+    looked_up: tuple[pa.Array, np.ndarray] | None = None
+    for chunk in column.chunks:
+        if looked_up is None or not chunk.dictionary.equals(looked_up[0]):
+            allowed = pc.is_in(chunk.dictionary, value_set).to_numpy(zero_copy_only=False)
+            looked_up = (chunk.dictionary, np.append(allowed, False))
+        codes = pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False)
+        parts.append(looked_up[1][codes])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 def positions_of(conn: Connection, plan_id: str, number: int, team: str) -> pd.DataFrame:

@@ -111,3 +111,46 @@ def _check(plan, rows, by, period, signed, only):
     assert list(result.columns) == [*by, "period", "amount"]
     got = [(tuple(r[:-1]), r[-1]) for r in result.itertuples(index=False)]
     assert got == expected
+
+
+def test_an_arrow_table_rolls_up_as_its_frame(demo):
+    """A stored version read as Arrow (dictionaries unsorted, unused values) rolls up to
+    exactly what its facts frame does: same rows, same Decimals."""
+    import pyarrow as pa
+
+    from planbook.facts import facts_to_arrow
+
+    table = facts_to_arrow(demo.facts)
+    reordered = pa.table(
+        {
+            c: pa.DictionaryArray.from_arrays(
+                pa.array(
+                    len(table.column(c).chunk(0).dictionary)
+                    - 1
+                    - table.column(c).chunk(0).indices.to_numpy(),
+                    pa.int32(),
+                ),
+                table.column(c).chunk(0).dictionary[::-1],
+            )
+            if c != "amount"
+            else table.column(c)
+            for c in table.column_names
+        }
+    )
+    for by, period, signed, only in [
+        (["department", "account"], "quarter", False, {}),
+        (["pnl_line"], "year", True, {}),
+        (["team", "line"], "month", False, {"account_type": ["opex"]}),
+    ]:
+        filters = {"scenario": ["base", "conservative"], **only}
+        expected = consolidate(
+            demo.plan, demo.facts, by=by, period=period, filters=filters, signed=signed
+        )
+        for facts in (table, reordered):
+            got = consolidate(
+                demo.plan, facts, by=by, period=period, filters=filters, signed=signed
+            )
+            assert got.equals(expected)
+            assert [a.as_tuple() for a in got["amount"]] == [
+                a.as_tuple() for a in expected["amount"]
+            ]

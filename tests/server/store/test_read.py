@@ -92,3 +92,32 @@ def _req(demo, base, facts, message):
     from server.store import PushRequest
 
     return PushRequest(demo.plan.id, base=base, facts=facts, message=message)
+
+
+def test_decoded_parts_are_cached_and_read_the_same(store, demo):
+    """A second read (parts found decoded) gives what the first (parts decoded) gave, for
+    every kind of filter; scenario slices of the cached parts never leak other rows."""
+    from server.store.read import _FACTS_CACHE, clear_facts_cache
+
+    seed(store, demo)
+    secret = [a.id for a in demo.plan.accounts if a.confidential]
+    filters = [
+        FactFilter(),
+        FactFilter(scenarios=["conservative"]),
+        FactFilter(scenarios=["aggressive", "base"], accounts=["travel", "salaries"]),
+        FactFilter(scenarios=["base"], hidden_accounts=secret, own_teams=["finance"]),
+    ]
+    clear_facts_cache()
+    cold = [store.facts("cirrus", "latest", w) for w in filters]
+    assert _FACTS_CACHE
+    warm = [store.facts("cirrus", "latest", w) for w in filters]
+    for wanted, a, b in zip(filters, cold, warm, strict=True):
+        assert same_facts(a, b)
+        expected = demo.facts
+        if wanted.scenarios:
+            expected = expected[expected["scenario"].isin(list(wanted.scenarios))]
+        if wanted.accounts:
+            expected = expected[expected["account"].isin(list(wanted.accounts))]
+        expected = wanted.visible(expected)
+        assert len(a) == len(expected) > 0
+        assert same_facts(a, expected)
