@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planbook.columnar import FactColumns, float_grid
+from planbook.driver_booking import long_cents, split_cents
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import facts_from_cents
 from planbook.model import Plan, Unit
@@ -42,7 +43,9 @@ __all__ = [
     "capacity_reach",
     "drive",
     "driven_facts",
+    "driven_rows",
     "has_drivers",
+    "model_rows",
     "ramped_reps",
 ]
 
@@ -141,7 +144,11 @@ def drive(
 
 
 def _drive(
-    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig
+    plan: Plan,
+    columns: FactColumns,
+    mine: np.ndarray,
+    config: DriverConfig,
+    ramped: np.ndarray | None = None,
 ) -> pd.DataFrame:
     periods = list(plan.calendar.periods)
     a = {k: _series(plan, k) for k in DRIVER_ASSUMPTIONS}
@@ -149,7 +156,7 @@ def _drive(
     price = a["price_index"]
     pipeline = _cents(programs / a["cost_per_pipeline_dollar"] * price)
     demand = _cents(pipeline * a["win_rate"])
-    reps = _ramped(plan, columns, mine, config).sum(axis=0)
+    reps = (ramped if ramped is not None else _ramped(plan, columns, mine, config)).sum(axis=0)
     capacity = _cents(reps * a["quota_per_rep"] / 12)
     new_arr = np.minimum(demand, capacity)
     out = {"programs": programs, "pipeline": pipeline, "demand": demand, "capacity": capacity}
@@ -234,20 +241,31 @@ def driven_facts(
 ) -> pd.DataFrame:
     """The driven accounts' facts of ``scenario``, booked to teams as :class:`DriverConfig`
     says (amounts split in cents, largest remainder first, so teams add up to the model)."""
+    columns = FactColumns.of(facts)
+    return driven_rows(plan, columns, columns.scenario.isin([scenario]), scenario, config)
+
+
+def driven_rows(
+    plan: Plan,
+    columns: FactColumns,
+    mine: np.ndarray,
+    scenario: str,
+    config: DriverConfig | None = None,
+) -> pd.DataFrame:
+    """:func:`driven_facts` of the rows of ``columns`` where ``mine`` holds (the engine's
+    way: the facts it reads are never gathered into a frame)."""
     config = config or DriverConfig()
     _check(plan, config)
-    columns = FactColumns.of(facts)
-    mine = columns.scenario.isin([scenario])
-    model = _drive(plan, columns, mine, config)
+    columns = model_rows(plan, columns, mine, config)
+    mine = columns.rows()
+    ramped = _ramped(plan, columns, mine, config)
+    model = _drive(plan, columns, mine, config, ramped)
     periods = list(plan.calendar.periods)
-    sales = _sales_teams(plan, config)
     retention = [t.id for t in plan.teams if t.department == config.retention_department]
-    marketing = _program_weights(plan, columns, mine, config, periods)
-    heads = _matrix(columns, mine, [config.heads], retention, periods, None)
     weights = {
-        "bookings": (sales, _ramped(plan, columns, mine, config)),
-        "retention": (retention, heads),
-        "pipeline": marketing,
+        "bookings": (_sales_teams(plan, config), ramped),
+        "retention": (retention, _matrix(columns, mine, [config.heads], retention, periods, None)),
+        "pipeline": _program_weights(plan, columns, mine, config, periods),
         "revenue": ([config.revenue_team], np.ones((1, len(periods)))),
         "hosting": ([config.hosting_team], np.ones((1, len(periods)))),
     }
@@ -264,47 +282,18 @@ def driven_facts(
         for output in outputs:
             unit = 100 if output.endswith("customers") else 1
             cents = np.round(model[output].to_numpy() * 100 / unit).astype(np.int64)
-            parts.append((teams, config.accounts[output], _split(cents, weight) * unit))
-    out = _long(scenario, periods, parts)
+            parts.append((teams, config.accounts[output], split_cents(cents, weight) * unit))
+    out = long_cents(scenario, periods, parts)
     return facts_from_cents(out[out["cents"] != 0])
 
 
-def _split(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """``total`` (integers by month) split over rows in proportion to ``weight`` (rows x
-    months); where all weights are zero, evenly. Rows add up to ``total`` exactly."""
-    w = np.where(weight.sum(axis=0) > 0, np.maximum(weight, 0), 1.0)
-    share = w / w.sum(axis=0)
-    raw = share * total
-    base = np.floor(raw)
-    short = (total - base.sum(axis=0)).astype(np.int64)
-    order = np.argsort(-(raw - base), axis=0, kind="stable")
-    ranks = np.argsort(order, axis=0, kind="stable")
-    out: np.ndarray = (base + (ranks < short[None, :])).astype(np.int64)
-    return out
-
-
-def _long(
-    scenario: str, periods: list[str], parts: list[tuple[list[str], str, np.ndarray]]
-) -> pd.DataFrame:
-    """One frame of every (teams, account, cents by team x month) part, built at once."""
-    m = len(periods)
-    team = np.concatenate([np.repeat(np.array(teams, dtype=object), m) for teams, _, _ in parts])
-    account = np.concatenate([np.full(c.size, a, dtype=object) for _, a, c in parts])
-    frame = pd.DataFrame(
-        {
-            "scenario": pd.Categorical.from_codes(
-                np.zeros(len(team), dtype=np.int8), pd.Index([scenario])
-            ),
-            "team": pd.Categorical(team),
-            "account": pd.Categorical(account),
-            "line": pd.Categorical.from_codes(np.zeros(len(team), dtype=np.int8), pd.Index([""])),
-            "period": pd.Categorical.from_codes(
-                np.tile(np.arange(m), len(team) // m if m else 0), pd.Index(periods)
-            ),
-            "cents": np.concatenate([c.reshape(-1) for _, _, c in parts]),
-        }
-    )
-    return frame
+def model_rows(
+    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig
+) -> FactColumns:
+    """The rows where ``mine`` holds that the model reads (programs, heads and hires)."""
+    programs = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
+    read = mine & columns.account.isin([*programs, config.heads, config.hires])
+    return columns.take(np.flatnonzero(read))
 
 
 def _programs(

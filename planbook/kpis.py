@@ -22,9 +22,10 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from planbook.columnar import FactColumns, float_grid
+from planbook.columnar import FactColumns
 from planbook.errors import PlanValidationError, Problem
 from planbook.kpi_formulas import FORMULAS, Inputs
+from planbook.kpi_inputs import MonthlySums
 from planbook.model import AccountType, Plan, Unit
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "SOURCE_ACCOUNTS",
     "Metric",
     "kpis",
+    "kpis_of_sums",
     "opening_problems",
 ]
 
@@ -139,12 +141,28 @@ def kpis(
     ``NaN`` where not defined), in scenario, metric and period order. A scenario covers the
     months up to its last month with facts (actuals end where the ledger does).
     """
-    wanted = _check(plan, facts, scenarios, metrics, grain, sales_and_marketing)
-    frames = []
-    for scenario in scenarios:
-        inputs = _inputs(plan, facts, scenario, sales_and_marketing)
-        frames.append(_evaluate(plan, scenario, inputs, wanted, grain))
+    columns = FactColumns.of(facts)
+    sums = MonthlySums.of(plan, columns, columns.rows(), sales_and_marketing)
+    present = {s for s, of in sums.items() if of.months()}
+    wanted = _check(plan, present, scenarios, metrics, grain, sales_and_marketing)
+    frames = [_evaluate(plan, s, _inputs(plan, sums[s]), wanted, grain) for s in scenarios]
     return pd.concat(frames, ignore_index=True)
+
+
+def kpis_of_sums(
+    plan: Plan,
+    scenario: str,
+    sums: MonthlySums,
+    *,
+    metrics: Sequence[str] | None = None,
+    grain: str = "month",
+    sales_and_marketing: Sequence[str] = SALES_AND_MARKETING,
+) -> pd.DataFrame:
+    """:func:`kpis` of one scenario from its :class:`~planbook.kpi_inputs.MonthlySums`
+    (the engine's way: a scenario's sums are built once, never its facts)."""
+    present = {scenario} if sums.months() else set()
+    wanted = _check(plan, present, [scenario], metrics, grain, sales_and_marketing)
+    return _evaluate(plan, scenario, _inputs(plan, sums), wanted, grain)
 
 
 def opening_problems(plan: Plan) -> list[Problem]:
@@ -175,7 +193,7 @@ def opening_problems(plan: Plan) -> list[Problem]:
 
 def _check(
     plan: Plan,
-    facts: pd.DataFrame,
+    present: set[str],
     scenarios: Sequence[str],
     metrics: Sequence[str] | None,
     grain: str,
@@ -183,7 +201,6 @@ def _check(
 ) -> list[str]:
     problems = opening_problems(plan)
     known = {s.id for s in plan.scenarios}
-    present = set(map(str, facts["scenario"].unique())) if len(facts) else set()
     for s in scenarios:
         if s not in known:
             msg = f"scenario {s!r} is not in plan {plan.id!r}; expected one of {_list(known)}"
@@ -252,40 +269,20 @@ def _list(ids: Sequence[str] | set[str]) -> str:
     return ", ".join(repr(i) for i in sorted(ids))
 
 
-def _inputs(
-    plan: Plan, facts: pd.DataFrame, scenario: str, sales_and_marketing: Sequence[str]
-) -> Inputs:
+def _inputs(plan: Plan, sums: MonthlySums) -> Inputs:
     """Monthly inputs of one scenario as float arrays over the months it covers (exact
     sums by account and month, then floats)."""
-    periods = list(plan.calendar.periods)
-    columns = FactColumns.of(facts)
-    mine = columns.scenario.isin([scenario])
-    month = columns.period.positions(periods)
-    seen = np.bincount(month[mine & (month >= 0)], minlength=len(periods))
-    months = int(np.flatnonzero(seen).max()) + 1
-    periods = periods[:months]
-    ids = columns.account.categories
-    shape = (len(ids), len(periods))
-    month = np.where(month < months, month, -1)
-    by_account = float_grid(columns.account.codes, month, shape, columns.amounts, mine)
-    row = {a: i for i, a in enumerate(ids)}
+    months = sums.months()
+    periods = list(plan.calendar.periods)[:months]
+    by_account = sums.by_account(months)
 
     def account(account_id: str) -> np.ndarray:
-        if account_id in row:
-            values: np.ndarray = by_account[row[account_id]]
-            return values
-        return np.zeros(months)
+        return by_account.get(account_id, np.zeros(months))
 
     def of_type(kind: AccountType) -> np.ndarray:
         ids = [a.id for a in plan.accounts if a.type is kind]
         return np.sum([account(a) for a in ids], axis=0) if ids else np.zeros(months)
 
-    sm_teams = [t.id for t in plan.teams if t.department in sales_and_marketing]
-    opex_ids = [a.id for a in plan.accounts if a.type is AccountType.OPEX]
-    sm_rows = mine & columns.team.isin(sm_teams) & columns.account.isin(opex_ids)
-    sm = float_grid(
-        np.zeros(len(month), dtype=np.int64), month, (1, months), columns.amounts, sm_rows
-    )
     return Inputs(
         periods=tuple(periods),
         opening={k: _opening(plan, k) for k in OPENING_ASSUMPTIONS},
@@ -295,7 +292,7 @@ def _inputs(
             "cogs": of_type(AccountType.COGS),
             "opex": of_type(AccountType.OPEX),
             "capex": of_type(AccountType.CAPEX),
-            "sm_spend": sm[0],
+            "sm_spend": sums.sm_spend(months),
         },
     )
 
