@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, ClassVar, Literal, TypeVar
 
 from pydantic import (
@@ -359,8 +360,10 @@ class Plan(_Model):
 
     @property
     def calendar(self) -> FiscalCalendar:
-        """The plan's fiscal calendar."""
-        return FiscalCalendar(self.start, self.months)
+        """The plan's fiscal calendar: built once for each (start, months) and shared, so
+        its periods and labels are computed once (a calendar is immutable, and a copy of the
+        plan with another ``start`` or ``months`` gets its own)."""
+        return _calendar(self.start, self.months)
 
     def account(self, account_id: str) -> Account:
         """The account with this id (KeyError if none)."""
@@ -377,6 +380,11 @@ class Plan(_Model):
     def assumption(self, assumption_id: str) -> Assumption:
         """The assumption with this id (KeyError if none)."""
         return _by_id(self.assumptions, assumption_id, "assumption")
+
+
+@lru_cache(maxsize=64)
+def _calendar(start: str, months: int) -> FiscalCalendar:
+    return FiscalCalendar(start, months)
 
 
 def _by_id(items: tuple[_T, ...], item_id: str, kind: str) -> _T:

@@ -8,16 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from planbook.cli.common import console, user_errors
-from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption
 from planbook.cli.report import FormatOption, OutOption, check_format, emit
-from planbook.cli.sources import (
-    FactsFileArgument,
-    OptionalVersion,
-    PlanFileArgument,
-    check_scenarios,
-    plan_and_facts,
-    scenario_list,
-)
+from planbook.cli.sources import Sources, check_scenarios, scenario_list, with_sources
 from planbook.goals import goal_attainment
 from planbook.kpis import KPI_METRICS
 from planbook.model import Unit
@@ -30,9 +22,8 @@ ScenarioOption = Annotated[
 
 
 @user_errors
+@with_sources
 def goals_command(
-    plan_file: PlanFileArgument = None,
-    facts_file: FactsFileArgument = None,
     scenario: ScenarioOption = None,
     goal: Annotated[
         list[str] | None, typer.Option("--goal", help="Only these goals; repeatable or a,b.")
@@ -53,11 +44,7 @@ def goals_command(
     ] = None,
     output: FormatOption = "table",
     out: OutOption = None,
-    version: OptionalVersion = None,
-    plan: PlanOption = None,
-    db: DbOption = "planbook.db",
-    server: ServerOption = None,
-    token: TokenOption = None,
+    sources: Sources = Sources(),
 ) -> None:
     """Check every goal (target, projected value, gap, met or missed at its due month) and
     its milestones in each scenario, from a version (``--version``, default latest) or from
@@ -69,9 +56,7 @@ def goals_command(
     """
     check_format(output, out)
     scenarios = scenario_list(scenario)
-    definition, facts, source = plan_and_facts(
-        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
-    )
+    definition, facts, source = sources.load()
     check_scenarios(definition, scenarios, subject="goals request")
     goals = scenario_list(goal, default=()) or None
     if progress:

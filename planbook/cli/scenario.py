@@ -9,16 +9,8 @@ import pandas as pd
 import typer
 
 from planbook.cli.common import console, user_errors
-from planbook.cli.connect import DbOption, PlanOption, ServerOption, TokenOption
 from planbook.cli.report import FormatOption, OutOption, check_format, emit
-from planbook.cli.sources import (
-    FactsFileArgument,
-    OptionalVersion,
-    PlanFileArgument,
-    check_scenarios,
-    plan_and_facts,
-    scenario_list,
-)
+from planbook.cli.sources import Sources, check_scenarios, scenario_list, with_sources
 from planbook.engine import scenario_kpis
 from planbook.model import Plan, Scenario
 from planbook.statements import pnl_statement
@@ -37,23 +29,16 @@ PeriodOption = Annotated[
 
 @app.command("list")
 @user_errors
+@with_sources
 def list_(
-    plan_file: PlanFileArgument = None,
-    facts_file: FactsFileArgument = None,
     output: FormatOption = "table",
     out: OutOption = None,
-    version: OptionalVersion = None,
-    plan: PlanOption = None,
-    db: DbOption = "planbook.db",
-    server: ServerOption = None,
-    token: TokenOption = None,
+    sources: Sources = Sources(),
 ) -> None:
     """List the plan's scenarios: built-in plans with facts of their own and saved what-ifs
     (a base and overrides), with how many overrides each carries."""
     check_format(output, out)
-    definition, _, source = plan_and_facts(
-        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
-    )
+    definition, _, source = sources.load()
     rows = [
         {
             "scenario": s.id,
@@ -71,23 +56,16 @@ def list_(
 
 @app.command()
 @user_errors
+@with_sources
 def show(
     scenario: Annotated[str, typer.Argument(help="The scenario to show.")],
-    plan_file: PlanFileArgument = None,
-    facts_file: FactsFileArgument = None,
     output: FormatOption = "table",
     out: OutOption = None,
-    version: OptionalVersion = None,
-    plan: PlanOption = None,
-    db: DbOption = "planbook.db",
-    server: ServerOption = None,
-    token: TokenOption = None,
+    sources: Sources = Sources(),
 ) -> None:
     """Show one scenario's overrides (facts and drivers), in the order they apply."""
     check_format(output, out)
-    definition, _, source = plan_and_facts(
-        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
-    )
+    definition, _, source = sources.load()
     check_scenarios(definition, [scenario], subject="scenario request")
     found = next(s for s in definition.scenarios if s.id == scenario)
     rows = [
@@ -120,9 +98,8 @@ def show(
 
 @app.command()
 @user_errors
+@with_sources
 def compare(
-    plan_file: PlanFileArgument = None,
-    facts_file: FactsFileArgument = None,
     scenario: Annotated[
         list[str] | None,
         typer.Option(
@@ -133,19 +110,13 @@ def compare(
     period: PeriodOption = "total",
     output: FormatOption = "table",
     out: OutOption = None,
-    version: OptionalVersion = None,
-    plan: PlanOption = None,
-    db: DbOption = "planbook.db",
-    server: ServerOption = None,
-    token: TokenOption = None,
+    sources: Sources = Sources(),
 ) -> None:
     """Compare scenarios side by side: the P&L in P&L order with its subtotals (revenue,
     gross profit, operating expenses, operating income), then the headline KPIs at the
     plan's last month. Each what-if is resolved by the engine (docs/engine.md)."""
     check_format(output, out)
-    definition, facts, source = plan_and_facts(
-        plan_file, facts_file, version=version, plan=plan, db=db, server=server, token=token
-    )
+    definition, facts, source = sources.load()
     scenarios = scenario_list(scenario, default=_defaults(definition))
     check_scenarios(definition, scenarios, subject="scenario comparison")
     statement = pnl_statement(definition, facts, scenarios=scenarios, period=period)

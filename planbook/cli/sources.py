@@ -3,14 +3,24 @@ latest), or a plan file and a facts file."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-from planbook.cli.connect import backend
+from planbook.cli.connect import (
+    DEFAULT_DB,
+    DbOption,
+    PlanOption,
+    ServerOption,
+    TokenOption,
+    backend,
+)
 from planbook.errors import PlanValidationError, Problem, UsageError
 from planbook.facts import read_facts
 from planbook.model import Plan
@@ -26,29 +36,73 @@ OptionalVersion = Annotated[
 ]
 
 
-def plan_and_facts(
-    plan_file: Path | None,
-    facts_file: Path | None,
-    *,
-    version: str | None,
-    plan: str | None,
-    db: str,
-    server: str | None,
-    token: str | None,
-) -> tuple[Plan, pd.DataFrame, str]:
-    """The plan, its facts and a label of where they came from (``version 7``, a file)."""
-    if plan_file or facts_file:
-        if not (plan_file and facts_file):
-            raise UsageError("give both PLAN_FILE and FACTS_FILE, or neither to read the store")
-        if version:
-            raise UsageError("--version reads the store; give it without PLAN_FILE and FACTS_FILE")
-        return load_plan(plan_file), read_facts(facts_file), facts_file.name
-    from server.store import only_plan  # the store: imported when used
+@dataclass(frozen=True)
+class Sources:
+    """Where a read command's plan and facts come from: a version or tag of the store
+    (default latest), or a plan file and a facts file. :func:`with_sources` fills it from
+    the command line."""
 
-    with backend(db=db, server=server, token=token) as store:
-        plan_id = plan or only_plan(store, hint="name the plan with --plan")
-        number = store.version(plan_id, version or "latest").number
-        return store.plan(plan_id, number), store.facts(plan_id, number), f"version {number}"
+    plan_file: Path | None = None
+    facts_file: Path | None = None
+    version: str | None = None
+    plan: str | None = None
+    db: str = DEFAULT_DB
+    server: str | None = None
+    token: str | None = None
+
+    def load(self) -> tuple[Plan, pd.DataFrame, str]:
+        """The plan, its facts and a label of where they came from (``version 7``, a
+        file name)."""
+        if self.plan_file or self.facts_file:
+            if not (self.plan_file and self.facts_file):
+                raise UsageError("give both PLAN_FILE and FACTS_FILE, or neither to read the store")
+            if self.version:
+                raise UsageError(
+                    "--version reads the store; give it without PLAN_FILE and FACTS_FILE"
+                )
+            return load_plan(self.plan_file), read_facts(self.facts_file), self.facts_file.name
+        from server.store import only_plan  # the store: imported when used
+
+        with backend(db=self.db, server=self.server, token=self.token) as store:
+            plan_id = self.plan or only_plan(store, hint="name the plan with --plan")
+            number = store.version(plan_id, self.version or "latest").number
+            return store.plan(plan_id, number), store.facts(plan_id, number), f"version {number}"
+
+
+_SOURCE_PARAMETERS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+    for name, kind, default in (
+        ("plan_file", PlanFileArgument, None),
+        ("facts_file", FactsFileArgument, None),
+        ("version", OptionalVersion, None),
+        ("plan", PlanOption, None),
+        ("db", DbOption, DEFAULT_DB),
+        ("server", ServerOption, None),
+        ("token", TokenOption, None),
+    )
+]
+
+
+def with_sources(command: Callable[..., None]) -> Callable[..., None]:
+    """A read command with the source options (PLAN_FILE, FACTS_FILE, ``--version``,
+    ``--plan``, ``--db``, ``--server``, ``--token``, after its own) given to it as one
+    ``sources`` parameter (a :class:`Sources`)."""
+    own = [
+        p
+        for p in inspect.signature(command, eval_str=True).parameters.values()
+        if p.name != "sources"
+    ]
+    names = [p.name for p in _SOURCE_PARAMETERS]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        chosen = {name: kwargs.pop(name) for name in names}
+        command(**kwargs, sources=Sources(**chosen))
+
+    parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+    wrapper.__signature__ = inspect.Signature([*parameters, *_SOURCE_PARAMETERS])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in [*parameters, *_SOURCE_PARAMETERS]}
+    return wrapper
 
 
 def check_scenarios(plan: Plan, scenarios: Sequence[str], *, subject: str) -> None:

@@ -67,3 +67,12 @@ def test_shift_and_is_period():
     assert is_period("2026-09")
     assert not is_period("2026-9")
     assert not is_period(202609)
+
+
+def test_a_plans_calendar_is_built_once_and_follows_copies(demo):
+    plan = demo.plan
+    assert plan.calendar is plan.calendar
+    longer = plan.model_copy(update={"months": plan.months + 12})
+    assert len(longer.calendar.periods) == plan.months + 12
+    assert len(plan.calendar.periods) == plan.months
+    assert plan.model_copy() == plan and "calendar" not in plan.model_dump()
