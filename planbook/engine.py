@@ -38,6 +38,7 @@ from planbook.drivers import (
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import canonical_dtypes, empty_facts, facts_from_cents
 from planbook.frames import concat_facts, float_amounts
+from planbook.hiring import delay_hires, hiring_problems
 from planbook.kpi_inputs import MonthlySums
 from planbook.kpis import SALES_AND_MARKETING, kpis, kpis_of_sums
 from planbook.model import AssumptionOverride, Plan, Scenario
@@ -75,13 +76,15 @@ def scenario_view(
             Override(o.kind, o.value, o.team, o.account, o.period, o.line) for o in found.facts
         ]
         out = apply_overrides(own, out, overrides, scenario=scenario, name=scenario)
+    if found.hiring:
+        out = delay_hires(own, out, found.hiring, scenario=scenario)
     driven = apply_assumption_overrides(own, found.assumptions)
     if found.assumptions:
         out = _rescale_payroll(own, driven, out)
     if (
         has_drivers(driven)
         and not found.actuals
-        and (found.base is None or found.facts or found.assumptions)
+        and (found.base is None or found.facts or found.hiring or found.assumptions)
     ):
         out = _redrive(driven, out, scenario, config)
     return ScenarioView(scenario=found, plan=driven, facts=canonical_dtypes(out))
@@ -119,7 +122,7 @@ def scenario_kpis(
     for scenario in dict.fromkeys(scenarios):
         found = {s.id: s for s in plan.scenarios}[scenario]
         driven = apply_assumption_overrides(plan, found.assumptions)
-        if found.base is not None or found.facts or _payroll_ratios(plan, driven):
+        if found.base is not None or found.facts or found.hiring or _payroll_ratios(plan, driven):
             view = scenario_view(plan, facts, scenario)
             frames.append(
                 kpis(view.plan, view.facts, scenarios=[scenario], metrics=metrics, grain=grain)
@@ -178,6 +181,12 @@ def scenario_problems(plan: Plan) -> list[Problem]:
         if scenario.facts and scenario.base is None:
             msg = f"scenario {scenario.id!r} overrides facts but names no base scenario"
             problems.append(Problem((*loc, "facts"), msg))
+        if scenario.hiring and scenario.base is None:
+            msg = f"scenario {scenario.id!r} delays hires but names no base scenario"
+            problems.append(Problem((*loc, "hiring"), msg))
+        problems += [
+            Problem((*loc, "hiring", *p.loc), p.msg) for p in hiring_problems(plan, scenario.hiring)
+        ]
         for j, o in enumerate(scenario.assumptions):
             if o.assumption not in assumptions:
                 msg = f"override of unknown assumption {o.assumption!r}"

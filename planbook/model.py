@@ -41,6 +41,7 @@ __all__ = [
     "Envelope",
     "FactOverride",
     "Goal",
+    "HiringDelay",
     "Milestone",
     "Plan",
     "Scenario",
@@ -233,13 +234,27 @@ class AssumptionOverride(_Model):
     period: str | None = None
 
 
+class HiringDelay(_Model):
+    """Hires of ``team`` (a team or department) started ``months`` later in a scenario: the
+    first ``count`` hires (in month order; none: all) on its headcount lines (``line``: one
+    role; none: every line) in the months ``period`` selects (a month, fiscal quarter, half
+    or year; none: all). Each moved hire takes its head and its line's per-head costs with it
+    (docs/engine.md)."""
+
+    team: str
+    months: int = Field(ge=1, le=MAX_MONTHS)
+    count: Decimal | None = Field(default=None, gt=0)
+    line: str | None = None
+    period: str | None = None
+
+
 class Scenario(_Model):
     """A named set of numbers; ``actuals`` holds what really happened.
 
     A scenario either has facts of its own, or is a what-if on ``base``: the base's facts
-    and drivers with ``facts`` overrides, then ``assumptions`` overrides applied (see
-    :mod:`planbook.engine`). A scenario with facts of its own may still override
-    assumptions: its bookings and revenue are then driven with them.
+    and drivers with ``facts`` overrides, then ``hiring`` delays, then ``assumptions``
+    overrides applied (see :mod:`planbook.engine`). A scenario with facts of its own may
+    still override assumptions: its bookings and revenue are then driven with them.
     """
 
     id: Id
@@ -249,8 +264,9 @@ class Scenario(_Model):
     base: Id | None = None
     facts: tuple[FactOverride, ...] = ()
     assumptions: tuple[AssumptionOverride, ...] = ()
+    hiring: tuple[HiringDelay, ...] = ()
 
-    _omit_when_empty = ("base", "facts", "assumptions")
+    _omit_when_empty = ("base", "facts", "assumptions", "hiring")
 
 
 BUILTIN_SCENARIOS: tuple[Scenario, ...] = (
