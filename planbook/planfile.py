@@ -32,7 +32,14 @@ from planbook.errors import PlanFileError, PlanValidationError, Problem
 from planbook.model import Plan
 from planbook.validation import parse_plan
 
-__all__ = ["dump_plan", "load_plan", "plan_from_yaml", "plan_to_data", "plan_to_yaml"]
+__all__ = [
+    "dump_plan",
+    "load_mapping",
+    "load_plan",
+    "plan_from_yaml",
+    "plan_to_data",
+    "plan_to_yaml",
+]
 
 _SECTION_ORDER = (
     "departments",
@@ -84,25 +91,38 @@ _Dumper.add_multi_representer(StrEnum, lambda dumper, value: dumper.represent_st
 
 def plan_from_yaml(text: str, *, source: str = "plan file") -> Plan:
     """Parse and validate a plan from YAML text."""
+    return parse_plan(_expand(_mapping(text, source=source, what="plan fields")))
+
+
+def load_mapping(path: str | Path, *, what: str) -> Mapping[str, Any]:
+    """A YAML file's top-level mapping (of ``what``, for the error), every number with a
+    fraction an exact Decimal, months kept as text: how plan files are read."""
+    return _mapping(_read(Path(path), "file"), source=str(path), what=what)
+
+
+def _mapping(text: str, *, source: str, what: str) -> Mapping[str, Any]:
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise PlanFileError(f"{source}: not valid YAML: {exc}") from None
     if not isinstance(data, Mapping):
-        raise PlanFileError(f"{source}: expected a mapping of plan fields at the top level")
-    return parse_plan(_expand(data))
+        raise PlanFileError(f"{source}: expected a mapping of {what} at the top level")
+    return data
+
+
+def _read(path: Path, kind: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanFileError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanFileError(f"{path}: cannot read the {kind} ({exc})") from None
 
 
 def load_plan(path: str | Path) -> Plan:
     """Read and validate a plan definition file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanFileError(f"{path}: cannot read the plan file ({exc})") from None
-    return plan_from_yaml(text, source=str(path))
+    return plan_from_yaml(_read(path, "plan file"), source=str(path))
 
 
 def plan_to_data(plan: Plan) -> dict[str, Any]:

@@ -1,23 +1,39 @@
-"""``planbook scenario list|show|compare``: the plan's scenarios and what-ifs, side by side."""
+"""``planbook scenario list|show|compare|save``: the plan's scenarios and what-ifs, side by
+side, and saving a what-if as a new version."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
 
 from planbook.cli.common import console, user_errors
+from planbook.cli.connect import (
+    AuthorOption,
+    DbOption,
+    PlanOption,
+    ServerOption,
+    TokenOption,
+    VersionOption,
+    backend,
+    resolve_plan,
+)
 from planbook.cli.report import FormatOption, OutOption, check_format, emit
 from planbook.cli.sources import Sources, check_scenarios, scenario_list, with_sources
 from planbook.engine import scenario_kpis
+from planbook.errors import UsageError
 from planbook.model import Plan, Scenario
+from planbook.planfile import load_mapping
 from planbook.statements import pnl_statement
+from planbook.validation import parse_plan
 
 app = typer.Typer(
     name="scenario",
-    help="The plan's scenarios and saved what-ifs: list, show one, compare side by side.",
+    help="The plan's scenarios and saved what-ifs: list, show one, compare side by side, "
+    "save a what-if.",
     no_args_is_help=True,
 )
 
@@ -132,6 +148,101 @@ def compare(
         kpi = table.pivot_table(index="metric", columns="scenario", values="value", sort=False)
         kpi = kpi.reindex(columns=scenarios).reset_index().rename_axis(columns=None)
         emit(kpi, output="table", out=None, title=f"KPIs at {last}")
+
+
+@app.command()
+@user_errors
+def save(
+    scenario: Annotated[str, typer.Argument(help="The new what-if's id, e.g. late-hires.")],
+    base: Annotated[
+        str | None, typer.Option("--base", help="The scenario it changes (default base).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Its display name (default: its id).")
+    ] = None,
+    description: Annotated[str, typer.Option("--description", help="What it asks.")] = "",
+    fact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fact",
+            help="A fact override, kind=percent,value=-0.1,account=Marketing programs "
+            "(team, account, line, period select); repeatable, applied in order.",
+        ),
+    ] = None,
+    driver: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--driver",
+            help="A driver override, assumption=churn_rate,kind=add,value=0.01[,period=...]; "
+            "repeatable.",
+        ),
+    ] = None,
+    hiring: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hiring",
+            help="A hiring delay, team=sales,months=2[,count=2,line=...,period=...]; repeatable.",
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="A YAML what-if (name, base, facts, assumptions, hiring) to start from."
+        ),
+    ] = None,
+    message: Annotated[str, typer.Option("--message", "-m", help="The version's message.")] = "",
+    version: VersionOption = "latest",
+    plan: PlanOption = None,
+    author: AuthorOption = None,
+    db: DbOption = "planbook.db",
+    server: ServerOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Save a what-if in the plan definition and push it as a new version: a base and its
+    overrides (facts, drivers, hiring delays), from options or a YAML file (options add to
+    the file's overrides). An unknown team, account or driver, a name already taken or a
+    bad value is an error that names it; nothing is pushed."""
+    data = dict(load_mapping(file, what="what-if fields")) if file else {}
+    if data.get("id", scenario) != scenario:
+        raise UsageError(f"{file} saves what-if {data['id']!r}, not {scenario!r}")
+    data |= {"id": scenario, "base": base or data.get("base") or "base"}
+    data["name"] = title or data.get("name") or scenario
+    data["description"] = description or data.get("description", "")
+    for key, given, option in (
+        ("facts", fact, "--fact"),
+        ("assumptions", driver, "--driver"),
+        ("hiring", hiring, "--hiring"),
+    ):
+        data[key] = [*data.get(key, ()), *(_fields(g, option) for g in given or ())]
+    if not (data["facts"] or data["assumptions"] or data["hiring"]):
+        raise UsageError("give at least one --fact, --driver or --hiring (or a --file with them)")
+    from server.store import PushRequest  # the store: imported when used
+
+    with backend(db=db, server=server, token=token, author=author) as store:
+        plan_id = resolve_plan(store, plan)
+        number = store.version(plan_id, version).number
+        definition = store.plan(plan_id, number)
+        if scenario in {s.id for s in definition.scenarios}:
+            raise UsageError(
+                f"plan {plan_id!r} already has a scenario {scenario!r} (version {number}); "
+                "choose another name"
+            )
+        company = definition.model_dump(mode="python")
+        updated = parse_plan(company | {"scenarios": [*company["scenarios"], data]})
+        text = message or f"Save what-if {scenario} on {data['base']}"
+        info, _ = store.push(PushRequest(plan_id, base=number, message=text, company=updated))
+    console.print(f"Saved what-if {scenario} as version {info.number} of plan {plan_id}.")
+
+
+def _fields(text: str, option: str) -> dict[str, str]:
+    """``key=value,key=value`` as a mapping, or an error naming the option and the text."""
+    fields = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"{option} {text!r}: expected KEY=VALUE[,KEY=VALUE...]")
+        fields[key.strip()] = value.strip()
+    return fields
 
 
 def _side_by_side(statement: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
