@@ -120,6 +120,21 @@ class FactColumns:
     def __len__(self) -> int:
         return len(self.amounts)
 
+    def frame(self) -> pd.DataFrame:
+        """The canonical facts frame of these columns (used categories only, sorted)."""
+        data: dict[str, object] = {}
+        for c in KEY_COLUMNS:
+            coded: Coded = getattr(self, c)
+            codes = coded.codes
+            used = np.bincount(codes[codes >= 0], minlength=len(coded.categories)) > 0
+            recode = np.append(np.cumsum(used, dtype=np.int32) - 1, np.int32(-1))
+            kept = [v for v, u in zip(coded.categories, used, strict=True) if u]
+            data[c] = pd.Categorical.from_codes(
+                recode[codes], categories=pd.Index(kept, dtype="str"), validate=False
+            )
+        data["amount"] = pd.arrays.ArrowExtensionArray(pa.chunked_array([self.amounts]))
+        return pd.DataFrame(data)
+
     def take(self, rows: np.ndarray) -> FactColumns:
         """The facts at these row positions (same categories)."""
         keys = {
@@ -204,10 +219,13 @@ def _counted_sums(
     if not np.array_equal(high, low >> 63):  # a value beyond int64 millionths
         return None
     values = low.astype(np.float64)
-    bound = np.bincount(key, weights=np.abs(values), minlength=size)
-    if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
-        return None
-    present = np.flatnonzero(np.bincount(key, minlength=size))
+    counts = np.bincount(key, minlength=size)
+    largest = float(np.abs(values).max()) if len(values) else 0.0
+    if largest * float(counts.max(initial=0)) >= _EXACT_IN_FLOAT:  # then group by group
+        bound = np.bincount(key, weights=np.abs(values), minlength=size)
+        if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
+            return None
+    present = np.flatnonzero(counts)
     sums = np.bincount(key, weights=values, minlength=size)[present].astype(np.int64)
     out = np.empty(2 * len(sums), dtype=np.int64)
     out[0::2], out[1::2] = sums, sums >> 63

@@ -1,13 +1,15 @@
 """Booking the driver model's monthly totals to teams as facts: each total split over
 teams in whole cents (largest remainder first, so the teams add up to the model), then laid
-out as one long frame of facts (:mod:`planbook.drivers`)."""
+out as facts by code (:mod:`planbook.drivers`)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["long_cents", "split_cents"]
+from planbook.columnar import Coded, FactColumns
+from planbook.facts import amounts_from_cents
+
+__all__ = ["booked_columns", "split_cents"]
 
 
 def split_cents(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -24,35 +26,30 @@ def split_cents(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return out
 
 
-def long_cents(
+def booked_columns(
     scenario: str, periods: list[str], parts: list[tuple[list[str], str, np.ndarray]]
-) -> pd.DataFrame:
-    """One frame of every (teams, account, cents by team x month) part, built at once."""
+) -> FactColumns:
+    """The facts of every (teams, account, cents by team x month) part but zero ones, by
+    code (no frame is built: :meth:`FactColumns.frame` makes one)."""
     m = len(periods)
     team_ids = sorted({t for teams, _, _ in parts for t in teams})
     account_ids = sorted({a for _, a, _ in parts})
     position = {t: i for i, t in enumerate(team_ids)}
     team = np.concatenate(
-        [
-            np.repeat(np.array([position[t] for t in teams], dtype=np.int32), m)
-            for teams, _, _ in parts
-        ]
+        [np.repeat(np.array([position[t] for t in ts], dtype=np.int32), m) for ts, _, _ in parts]
     )
     account = np.concatenate(
         [np.full(c.size, account_ids.index(a), dtype=np.int32) for _, a, c in parts]
     )
-    frame = pd.DataFrame(
-        {
-            "scenario": pd.Categorical.from_codes(
-                np.zeros(len(team), dtype=np.int8), pd.Index([scenario])
-            ),
-            "team": pd.Categorical.from_codes(team, pd.Index(team_ids, dtype="str")),
-            "account": pd.Categorical.from_codes(account, pd.Index(account_ids, dtype="str")),
-            "line": pd.Categorical.from_codes(np.zeros(len(team), dtype=np.int8), pd.Index([""])),
-            "period": pd.Categorical.from_codes(
-                np.tile(np.arange(m), len(team) // m if m else 0), pd.Index(periods)
-            ),
-            "cents": np.concatenate([c.reshape(-1) for _, _, c in parts]),
-        }
+    cents = np.concatenate([c.reshape(-1) for _, _, c in parts])
+    period = np.tile(np.arange(m, dtype=np.int32), len(team) // m if m else 0)
+    keep = np.flatnonzero(cents != 0)
+    zeros = np.zeros(len(keep), dtype=np.int32)
+    return FactColumns(
+        scenario=Coded(zeros, (scenario,)),
+        team=Coded(team[keep], tuple(team_ids)),
+        account=Coded(account[keep], tuple(account_ids)),
+        line=Coded(zeros, ("",)),
+        period=Coded(period[keep], tuple(periods)),
+        amounts=amounts_from_cents(cents[keep]),
     )
-    return frame

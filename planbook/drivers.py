@@ -31,9 +31,8 @@ import numpy as np
 import pandas as pd
 
 from planbook.columnar import FactColumns, float_grid
-from planbook.driver_booking import long_cents, split_cents
+from planbook.driver_booking import booked_columns, split_cents
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import facts_from_cents
 from planbook.model import Plan, Unit
 
 __all__ = [
@@ -242,7 +241,7 @@ def driven_facts(
     """The driven accounts' facts of ``scenario``, booked to teams as :class:`DriverConfig`
     says (amounts split in cents, largest remainder first, so teams add up to the model)."""
     columns = FactColumns.of(facts)
-    return driven_rows(plan, columns, columns.scenario.isin([scenario]), scenario, config)
+    return driven_rows(plan, columns, columns.scenario.isin([scenario]), scenario, config).frame()
 
 
 def driven_rows(
@@ -251,9 +250,9 @@ def driven_rows(
     mine: np.ndarray,
     scenario: str,
     config: DriverConfig | None = None,
-) -> pd.DataFrame:
-    """:func:`driven_facts` of the rows of ``columns`` where ``mine`` holds (the engine's
-    way: the facts it reads are never gathered into a frame)."""
+) -> FactColumns:
+    """:func:`driven_facts` of the rows of ``columns`` where ``mine`` holds, by code (the
+    engine's way: no frame is built of the facts it reads or of those it books)."""
     config = config or DriverConfig()
     _check(plan, config)
     columns = model_rows(plan, columns, mine, config)
@@ -283,8 +282,7 @@ def driven_rows(
             unit = 100 if output.endswith("customers") else 1
             cents = np.round(model[output].to_numpy() * 100 / unit).astype(np.int64)
             parts.append((teams, config.accounts[output], split_cents(cents, weight) * unit))
-    out = long_cents(scenario, periods, parts)
-    return facts_from_cents(out[out["cents"] != 0])
+    return booked_columns(scenario, periods, parts)
 
 
 def model_rows(

@@ -133,9 +133,7 @@ def scenario_kpis(
             _no_facts(scenario)
         elif has_drivers(driven) and not found.actuals:
             booked = driven_rows(driven, model, model.scenario.isin([scenario]), scenario)
-            extra = MonthlySums.of(
-                driven, FactColumns.of(booked), np.ones(len(booked), bool), SALES_AND_MARKETING
-            )
+            extra = MonthlySums.of(driven, booked, booked.rows(), SALES_AND_MARKETING)
             mine = mine.without(driven_ids)
             mine = mine.plus(extra[scenario]) if scenario in extra else mine
         frames.append(kpis_of_sums(driven, scenario, mine, metrics=metrics, grain=grain))

@@ -31,6 +31,7 @@ __all__ = [
     "AMOUNT_TYPE",
     "FACT_COLUMNS",
     "KEY_COLUMNS",
+    "amounts_from_cents",
     "canonical_dtypes",
     "empty_facts",
     "fact_keys",
@@ -116,17 +117,24 @@ def _to_decimal(value: object) -> Decimal:
 
 def facts_from_cents(frame: pd.DataFrame) -> pd.DataFrame:
     """Facts from a frame of the key columns and integer ``cents`` (exact, vectorized)."""
-    cents = pa.array(frame["cents"].to_numpy(dtype="int64"))
-    amount = pc.divide(
-        cents.cast(pa.decimal128(20, 0)), pa.scalar(Decimal("100"), pa.decimal128(5, 2))
-    )
+    amount = amounts_from_cents(frame["cents"].to_numpy(dtype="int64"))
     columns = {
         c: pa.array(frame[c])
         if isinstance(frame[c].dtype, pd.CategoricalDtype)
         else pa.array(frame[c].astype(str), pa.string())
         for c in KEY_COLUMNS
     }
-    return facts_from_arrow(pa.table(columns | {"amount": amount.cast(AMOUNT_TYPE)}))
+    return facts_from_arrow(pa.table(columns | {"amount": amount}))
+
+
+def amounts_from_cents(cents: np.ndarray) -> pa.Array:
+    """Whole cents as exact amounts (:data:`AMOUNT_TYPE`)."""
+    amount = pc.divide(
+        pa.array(cents, pa.int64()).cast(pa.decimal128(20, 0)),
+        pa.scalar(Decimal("100"), pa.decimal128(5, 2)),
+    )
+    result: pa.Array = amount.cast(AMOUNT_TYPE)
+    return result
 
 
 def facts_from_arrow(table: pa.Table) -> pd.DataFrame:
