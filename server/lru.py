@@ -2,8 +2,9 @@
 
 What the service keeps here is immutable once computed (a version never changes), so an
 entry is never invalidated, only dropped when the cache is full: the encoded facts pulls
-(:class:`server.api.answers.AnswerCache`) and the alignment reports
-(:data:`server.alignment.FINDINGS`). The key must hold everything the answer depends on,
+(:class:`server.api.answers.AnswerCache`), the alignment reports
+(:data:`server.alignment.FINDINGS`) and the store's decoded fact parts
+(:mod:`server.store.read`). The key must hold everything the answer depends on,
 the caller's visibility included.
 """
 
@@ -37,6 +38,20 @@ class LruCache(Generic[K, V]):
         self._weigh = weigh
         self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+
+    def peek(self, key: K) -> V | None:
+        """The kept value for ``key`` (now the most recently used), or None."""
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key]
+
+    def clear(self) -> None:
+        """Drop every entry."""
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
 
     def get(self, key: K, make: Callable[[], V]) -> V:
         """The value for ``key``: the kept one, or ``make()``'s (kept if it fits)."""

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, select
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
 from planbook.positions import empty_positions
+from server.lru import LruCache
 from server.store.contract import ALL_FACTS, FactFilter
 from server.store.errors import NotFound
 from server.store.parts import (
@@ -54,12 +55,11 @@ _PLAN_CACHE: OrderedDict[str, Plan] = OrderedDict()
 _PARTS_CACHE: OrderedDict[tuple[str, str, int, str], dict[str, PartInfo]] = OrderedDict()
 """Versions' parts by (database, plan, number, the version's content hash)."""
 _PARTS_LOCK = threading.Lock()
-_FACTS_CACHE: OrderedDict[str, _Part] = OrderedDict()
-"""Decoded fact parts by blob hash: immutable, so safe to share across requests and
-versions (a version shares every part it did not change). Bounded by rows."""
 _FACTS_CACHE_ROWS = 4_000_000
-"""At most this many decoded rows are kept (about 36 bytes a row: 150 MB)."""
-_FACTS_LOCK = threading.Lock()
+"""At most this many decoded fact rows are kept (about 36 bytes a row: 150 MB)."""
+_FACTS_CACHE: LruCache[str, _Part] = LruCache(_FACTS_CACHE_ROWS, weigh=lambda p: p.rows)
+"""Decoded fact parts by blob hash: immutable, so safe to share across requests and
+versions (a version shares every part it did not change)."""
 _EMPTY_SCHEMA = pa.schema(
     [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
     + [pa.field("amount", pa.decimal128(38, 6))]
@@ -73,6 +73,10 @@ class _Part:
 
     table: pa.Table
     scenarios: dict[str, tuple[int, int]] | None
+
+    @property
+    def rows(self) -> int:
+        return int(self.table.num_rows)
 
     @classmethod
     def of(cls, table: pa.Table) -> _Part:
@@ -297,31 +301,26 @@ def read_facts(
 def _decoded(conn: Connection, hashes: list[str]) -> list[_Part]:
     """The decoded fact parts of these blobs, in order: cached ones as they are, the others
     read and decoded (on two threads, each a run of parts) and kept."""
-    with _FACTS_LOCK:
-        found = {h: _FACTS_CACHE[h] for h in hashes if h in _FACTS_CACHE}
-        for h in found:
-            _FACTS_CACHE.move_to_end(h)
+    found = {h: part for h in hashes if (part := _FACTS_CACHE.peek(h)) is not None}
     missing = [h for h in dict.fromkeys(hashes) if h not in found]
     if missing:
         data = blob_data(conn, missing)
         runs = [missing[i::2] for i in range(2)] if len(missing) > 8 else [missing]
         decoded = _DECODERS.map(lambda run: [_Part.of(decode_facts(data[h])) for h in run], runs)
         for run, parts in zip(runs, list(decoded), strict=True):
-            found.update(zip(run, parts, strict=True))
-        with _FACTS_LOCK:
-            for h in missing:
-                _FACTS_CACHE[h] = found[h]
-            held = sum(p.table.num_rows for p in _FACTS_CACHE.values())
-            while held > _FACTS_CACHE_ROWS and len(_FACTS_CACHE) > 1:
-                _, dropped = _FACTS_CACHE.popitem(last=False)
-                held -= dropped.table.num_rows
+            for h, part in zip(run, parts, strict=True):
+                found[h] = _kept(h, part)
     return [found[h] for h in hashes]
+
+
+def _kept(key: str, part: _Part) -> _Part:
+    """The cached part for ``key``: ``part`` kept, or the one another reader kept first."""
+    return _FACTS_CACHE.get(key, lambda: part)
 
 
 def clear_facts_cache() -> None:
     """Forget every decoded fact part (benchmarks measure cold reads with it)."""
-    with _FACTS_LOCK:
-        _FACTS_CACHE.clear()
+    _FACTS_CACHE.clear()
 
 
 def _wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:

@@ -109,7 +109,7 @@ def test_decoded_parts_are_cached_and_read_the_same(store, demo):
     ]
     clear_facts_cache()
     cold = [store.facts("cirrus", "latest", w) for w in filters]
-    assert _FACTS_CACHE
+    assert _FACTS_CACHE.size > 0
     warm = [store.facts("cirrus", "latest", w) for w in filters]
     for wanted, a, b in zip(filters, cold, warm, strict=True):
         assert same_facts(a, b)
@@ -121,3 +121,17 @@ def test_decoded_parts_are_cached_and_read_the_same(store, demo):
         expected = wanted.visible(expected)
         assert len(a) == len(expected) > 0
         assert same_facts(a, expected)
+
+
+def test_the_decoded_parts_cache_peeks_refreshes_and_clears():
+    from server.lru import LruCache
+
+    cache: LruCache[str, int] = LruCache(2)
+    assert cache.peek("a") is None
+    cache.get("a", lambda: 1)
+    cache.get("b", lambda: 2)
+    assert cache.peek("a") == 1  # now the most recently used: "b" goes first
+    cache.get("c", lambda: 3)
+    assert cache.peek("b") is None and cache.peek("a") == 1 and cache.peek("c") == 3
+    cache.clear()
+    assert cache.size == 0 and cache.peek("a") is None
