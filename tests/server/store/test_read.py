@@ -126,12 +126,12 @@ def test_decoded_parts_are_cached_and_read_the_same(store, demo):
 def test_the_decoded_parts_cache_peeks_refreshes_and_clears():
     from server.lru import LruCache
 
-    cache: LruCache[str, int] = LruCache(2)
+    cache: LruCache[str, int] = LruCache(4)
     assert cache.peek("a") is None
-    cache.get("a", lambda: 1)
-    cache.get("b", lambda: 2)
-    assert cache.peek("a") == 1  # now the most recently used: "b" goes first
-    cache.get("c", lambda: 3)
-    assert cache.peek("b") is None and cache.peek("a") == 1 and cache.peek("c") == 3
+    for i, key in enumerate("abcd"):
+        cache.get(key, lambda i=i: i)
+    assert cache.peek("a") == 0  # now the most recently used: "b" goes first
+    cache.get("e", lambda: 4)
+    assert cache.peek("b") is None and cache.peek("a") == 0 and cache.peek("e") == 4
     cache.clear()
     assert cache.size == 0 and cache.peek("a") is None
