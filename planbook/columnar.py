@@ -219,13 +219,10 @@ def _counted_sums(
     if not np.array_equal(high, low >> 63):  # a value beyond int64 millionths
         return None
     values = low.astype(np.float64)
-    counts = np.bincount(key, minlength=size)
-    largest = float(np.abs(values).max()) if len(values) else 0.0
-    if largest * float(counts.max(initial=0)) >= _EXACT_IN_FLOAT:  # then group by group
-        bound = np.bincount(key, weights=np.abs(values), minlength=size)
-        if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
-            return None
-    present = np.flatnonzero(counts)
+    bound = np.bincount(key, weights=np.abs(values), minlength=size)
+    if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
+        return None
+    present = np.flatnonzero(np.bincount(key, minlength=size))
     sums = np.bincount(key, weights=values, minlength=size)[present].astype(np.int64)
     out = np.empty(2 * len(sums), dtype=np.int64)
     out[0::2], out[1::2] = sums, sums >> 63
