@@ -60,6 +60,8 @@ class Derived:
 
     def sum(self, flow: str, a: int, b: int) -> float:
         """The flow added up over months ``a`` to ``b`` (inclusive)."""
+        if a == b:  # one month: its value, as numpy's sum gives it (0.0 for -0.0), faster
+            return float(self.flows[flow][a]) + 0.0
         return float(self.flows[flow][a : b + 1].sum())
 
 
