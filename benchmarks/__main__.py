@@ -1,8 +1,10 @@
 """``python -m benchmarks``: every benchmark group, one table.
 
 Options: ``--repeat N`` (default 3), ``--only GROUP`` (facts, roll-ups, workbooks,
-functions, diff, engine, reports, store, pulls, service or addin), and ``--small`` (a 60-team,
-40-account, 12-month plan instead of company scale, to try the runner quickly). The store
+functions, diff, engine, reports, store, pulls, service or addin), ``--small`` (a 60-team,
+40-account, 12-month plan instead of company scale, to try the runner quickly) and
+``--interleaved`` (each subject run followed by a baseline run; the ratio is the median of
+the runs' ratios, shown with their range: steadier on a shared machine). The store
 group prints its own table of pulls, pushes and storage growth (see docs/store-benchmarks.md);
 pulls (over HTTP) and service (memory under large bodies) print theirs.
 """
@@ -44,6 +46,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=sorted([*GROUPS, "store", "pulls", "service", "addin"]))
     parser.add_argument("--small", action="store_true")
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="time each subject run and a baseline run back to back; ratio: their median",
+    )
     args = parser.parse_args()
     size: dict[str, int] = dict(teams=60, accounts=40, months=12) if args.small else {}
     console = Console(width=200)
@@ -53,7 +60,7 @@ def main() -> None:
     if args.only not in ("store", "pulls", "service"):
         chosen = [GROUPS[args.only]] if args.only else list(GROUPS.values())
         cases = itertools.chain.from_iterable(group(**size) for group in chosen)
-        run(cases, repeat=args.repeat, console=console)
+        run(cases, repeat=args.repeat, console=console, interleaved=args.interleaved)
     if args.only in (None, "store"):  # the store's own table: pulls, pushes, growth
         console.print("[dim]store: pull, push and growth ...[/]")
         rows = store.run(lambda row: None, **size)

@@ -39,9 +39,13 @@ class Result:
     baseline_s: float
     subject_peak_mib: float | None
     baseline_peak_mib: float | None
+    ratios: tuple[float, ...] = ()
+    """Interleaved runs: each run's subject / baseline, sorted."""
 
     @property
     def ratio(self) -> float:
+        if self.ratios:
+            return statistics.median(self.ratios)
         return self.subject_s / self.baseline_s if self.baseline_s else float("inf")
 
 
@@ -80,16 +84,40 @@ def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float | None]
     return statistics.median(times), (max(peaks) if peaks else None)
 
 
-def run(cases: Iterable[Case], *, repeat: int, console: Console) -> list[Result]:
-    """Measure every case (subject and baseline alternately) and print the table."""
+def run(
+    cases: Iterable[Case], *, repeat: int, console: Console, interleaved: bool = False
+) -> list[Result]:
+    """Measure every case and print the table: ``repeat`` subjects then ``repeat``
+    baselines, or (``interleaved``) each subject run followed by a baseline run, the ratio
+    then the median of the runs' ratios (load that shifts during a case moves both sides of
+    a pair alike)."""
     results = []
     for case in cases:
         console.print(f"[dim]{case.group}: {case.name} ...[/]")
-        subject_s, subject_peak = measure(case.subject, repeat)
-        baseline_s, baseline_peak = measure(case.baseline, repeat)
-        results.append(Result(case, subject_s, baseline_s, subject_peak, baseline_peak))
+        if not interleaved:
+            subject_s, subject_peak = measure(case.subject, repeat)
+            baseline_s, baseline_peak = measure(case.baseline, repeat)
+            results.append(Result(case, subject_s, baseline_s, subject_peak, baseline_peak))
+            continue
+        pairs = [(measure(case.subject, 1), measure(case.baseline, 1)) for _ in range(repeat)]
+        ratios = tuple(sorted(s[0] / b[0] if b[0] else float("inf") for s, b in pairs))
+        results.append(
+            Result(
+                case,
+                statistics.median(s[0] for s, _ in pairs),
+                statistics.median(b[0] for _, b in pairs),
+                _most([s[1] for s, _ in pairs]),
+                _most([b[1] for _, b in pairs]),
+                ratios,
+            )
+        )
     console.print(table(results, repeat=repeat))
     return results
+
+
+def _most(peaks: list[float | None]) -> float | None:
+    known = [p for p in peaks if p is not None]
+    return max(known) if known else None
 
 
 def _mib(value: float | None) -> str:
@@ -124,7 +152,7 @@ def table(results: list[Result], *, repeat: int) -> Table:
             r.case.baseline_name,
             f"{r.baseline_s * 1000:,.0f} ms",
             _mib(r.baseline_peak_mib),
-            f"{r.ratio:.2f}x",
+            f"{r.ratio:.2f}x" + (f" ({r.ratios[0]:.2f}-{r.ratios[-1]:.2f})" if r.ratios else ""),
             r.case.goal,
         )
     return out
