@@ -19,8 +19,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from planbook.codes import sorted_codes
 from planbook.errors import FactsFileError
-from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, canonical_dtypes, sorted_codes
+from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, canonical_dtypes
 
 __all__ = [
     "Coded",

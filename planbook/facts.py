@@ -24,6 +24,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from planbook.codes import KEY_TYPE as _KEY_TYPE
+from planbook.codes import sorted_codes
 from planbook.errors import FactsFileError, PlanValidationError, Problem
 
 __all__ = [
@@ -43,7 +45,6 @@ __all__ = [
     "plain_decimal",
     "read_facts",
     "sort_table",
-    "sorted_codes",
     "write_facts",
 ]
 
@@ -60,7 +61,6 @@ _TOO_LARGE = (
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 MAX_PROBLEMS = 1000
 """Most problems reported one by one; the rest are counted."""
-_KEY_TYPE = pa.dictionary(pa.int32(), pa.string())
 _ARROW_SCHEMA = pa.schema(
     [pa.field(c, _KEY_TYPE) for c in KEY_COLUMNS] + [pa.field("amount", AMOUNT_TYPE)]
 )
@@ -162,39 +162,6 @@ def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
     return pd.Categorical.from_codes(
         codes, categories=pd.Index(categories, dtype="str"), validate=False
     )
-
-
-def sorted_codes(
-    column: pa.ChunkedArray | pa.Array, *, used_only: bool = True
-) -> tuple[np.ndarray, list[str]]:
-    """A key column as integer codes (int32, -1 for missing) into its sorted categories
-    (with ``used_only``, only those some row uses): the dictionary is sorted, never the
-    rows' text, and the rows are recoded only when the dictionary was not already so."""
-    if isinstance(column, pa.Array):
-        column = pa.chunked_array([column])
-    if column.type != _KEY_TYPE:
-        if not pa.types.is_dictionary(column.type):
-            column = pc.dictionary_encode(column.cast(pa.string()))
-        column = column.cast(_KEY_TYPE)
-    if column.num_chunks != 1:
-        column = column.unify_dictionaries()
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    indices = array.indices
-    codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy(
-        zero_copy_only=False
-    )
-    values = array.dictionary.to_pylist()
-    if used_only:
-        used = np.bincount(codes[codes >= 0], minlength=len(values)) > 0
-    else:
-        used = np.ones(len(values), dtype=bool)
-    order = sorted((v, i) for i, v in enumerate(values) if used[i])
-    categories = [v for v, _ in order]
-    if len(categories) != len(values) or categories != values:
-        recode = np.full(len(values) + 1, -1, dtype=np.int32)  # last slot: null stays -1
-        recode[[i for _, i in order]] = np.arange(len(order), dtype=np.int32)
-        codes = recode[codes]
-    return codes.astype(np.int32, copy=False), categories
 
 
 def facts_to_arrow(facts: pd.DataFrame) -> pa.Table:

@@ -117,29 +117,21 @@ class Unit(StrEnum):
     @property
     def decimals(self) -> int:
         """Most decimal places an amount in this unit may have."""
-        return _UNIT_DECIMALS[self]
+        return _UNITS[self][0]
 
     @property
     def description(self) -> str:
         """How an amount in this unit is written, for error messages."""
-        return _UNIT_DESCRIPTIONS[self]
+        return _UNITS[self][1]
 
 
-_UNIT_DECIMALS = {
-    Unit.CURRENCY: 2,
-    Unit.HEADS: 2,
-    Unit.CUSTOMERS: 0,
-    Unit.COUNT: 0,
-    Unit.PERCENT: 6,
-    Unit.RATIO: 6,
-}
-_UNIT_DESCRIPTIONS = {
-    Unit.CURRENCY: "an amount in plan currency with at most 2 decimals (cents)",
-    Unit.HEADS: "a number of heads (FTE) with at most 2 decimals",
-    Unit.CUSTOMERS: "a whole number of customers",
-    Unit.COUNT: "a whole number",
-    Unit.PERCENT: "a fraction with at most 6 decimals (0.01 is 1%)",
-    Unit.RATIO: "a ratio with at most 6 decimals",
+_UNITS: dict[Unit, tuple[int, str]] = {  # most decimal places, how an amount is written
+    Unit.CURRENCY: (2, "an amount in plan currency with at most 2 decimals (cents)"),
+    Unit.HEADS: (2, "a number of heads (FTE) with at most 2 decimals"),
+    Unit.CUSTOMERS: (0, "a whole number of customers"),
+    Unit.COUNT: (0, "a whole number"),
+    Unit.PERCENT: (6, "a fraction with at most 6 decimals (0.01 is 1%)"),
+    Unit.RATIO: (6, "a ratio with at most 6 decimals"),
 }
 
 # The metrics goals may target besides accounts: SaaS KPIs computed from the plan.
@@ -235,11 +227,9 @@ class AssumptionOverride(_Model):
 
 
 class HiringDelay(_Model):
-    """Hires of ``team`` (a team or department) started ``months`` later in a scenario: the
-    first ``count`` hires (in month order; none: all) on its headcount lines (``line``: one
-    role; none: every line) in the months ``period`` selects (a month, fiscal quarter, half
-    or year; none: all). Each moved hire takes its head and its line's per-head costs with it
-    (docs/engine.md)."""
+    """The first ``count`` hires (none: all) of ``team`` (or a department) on ``line`` (none:
+    every line) in ``period`` (none: all months), started ``months`` later (see
+    :mod:`planbook.hiring`)."""
 
     team: str
     months: int = Field(ge=1, le=MAX_MONTHS)
@@ -376,9 +366,7 @@ class Plan(_Model):
 
     @property
     def calendar(self) -> FiscalCalendar:
-        """The plan's fiscal calendar: built once for each (start, months) and shared, so
-        its periods and labels are computed once (a calendar is immutable, and a copy of the
-        plan with another ``start`` or ``months`` gets its own)."""
+        """The plan's fiscal calendar, built once for each (start, months) and shared."""
         return _calendar(self.start, self.months)
 
     def account(self, account_id: str) -> Account:
@@ -398,7 +386,7 @@ class Plan(_Model):
         return _by_id(self.assumptions, assumption_id, "assumption")
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # a calendar is immutable: plans (and their copies) share it
 def _calendar(start: str, months: int) -> FiscalCalendar:
     return FiscalCalendar(start, months)
 

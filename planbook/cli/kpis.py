@@ -11,15 +11,8 @@ import typer
 from rich.table import Table
 
 from planbook.cli.common import console, user_errors
-from planbook.cli.connect import (
-    DbOption,
-    PlanOption,
-    ServerOption,
-    TokenOption,
-    VersionOption,
-    backend,
-    listed,
-)
+from planbook.cli.connect import listed
+from planbook.cli.sources import Sources, with_store_sources
 from planbook.engine import scenario_kpis
 from planbook.errors import UsageError
 from planbook.kpis import KPI_GRAINS, KPI_METRICS
@@ -27,8 +20,8 @@ from planbook.model import Plan, Unit
 
 
 @user_errors
+@with_store_sources
 def kpis_command(
-    version: VersionOption = "latest",
     scenario: Annotated[
         list[str] | None,
         typer.Option(
@@ -43,10 +36,7 @@ def kpis_command(
         str, typer.Option("--period", help=f"Column grain: {', '.join(KPI_GRAINS)}.")
     ] = "quarter",
     output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    plan: PlanOption = None,
-    db: DbOption = "planbook.db",
-    server: ServerOption = None,
-    token: TokenOption = None,
+    sources: Sources = Sources(),
 ) -> None:
     """Show the SaaS KPIs of a version (ARR, NRR/GRR, logo churn, ACV, LTV, CAC, burn
     multiple, runway ...) by month, quarter, half or year, one row per metric and scenario.
@@ -58,11 +48,9 @@ def kpis_command(
         raise UsageError(f"--format must be table, csv or json, not {output!r}")
     scenarios = listed(scenario) or ["base"]
     metrics = listed(metric) or None
-    from server.store import FactFilter, only_plan  # the store: imported when used
+    from server.store import FactFilter  # the store: imported when used
 
-    with backend(db=db, server=server, token=token) as store:
-        plan_id = plan or only_plan(store, hint="name the plan with --plan")
-        number = store.version(plan_id, version).number
+    with sources.version_in_store() as (store, plan_id, number):
         definition = store.plan(plan_id, number)
         wanted = _with_bases(definition, scenarios)
         facts = store.facts(plan_id, number, FactFilter(scenarios=wanted))

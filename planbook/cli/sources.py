@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from planbook.errors import PlanValidationError, Problem, UsageError
 from planbook.facts import read_facts
 from planbook.model import Plan
 from planbook.planfile import load_plan
+from server.store import StoreAPI
 
 PlanFileArgument = Annotated[
     Path | None, typer.Argument(help="The plan definition file (YAML); none: the store.")
@@ -50,6 +52,16 @@ class Sources:
     server: str | None = None
     token: str | None = None
 
+    @contextmanager
+    def version_in_store(self) -> Iterator[tuple[StoreAPI, str, int]]:
+        """The store these options name, the plan id (``--plan``, else the store's only
+        plan) and the number of the version ``--version`` names (default latest)."""
+        from server.store import only_plan  # the store: imported when used
+
+        with backend(db=self.db, server=self.server, token=self.token) as store:
+            plan_id = self.plan or only_plan(store, hint="name the plan with --plan")
+            yield store, plan_id, store.version(plan_id, self.version or "latest").number
+
     def load(self) -> tuple[Plan, pd.DataFrame, str]:
         """The plan, its facts and a label of where they came from (``version 7``, a
         file name)."""
@@ -61,11 +73,7 @@ class Sources:
                     "--version reads the store; give it without PLAN_FILE and FACTS_FILE"
                 )
             return load_plan(self.plan_file), read_facts(self.facts_file), self.facts_file.name
-        from server.store import only_plan  # the store: imported when used
-
-        with backend(db=self.db, server=self.server, token=self.token) as store:
-            plan_id = self.plan or only_plan(store, hint="name the plan with --plan")
-            number = store.version(plan_id, self.version or "latest").number
+        with self.version_in_store() as (store, plan_id, number):
             return store.plan(plan_id, number), store.facts(plan_id, number), f"version {number}"
 
 
@@ -87,12 +95,22 @@ def with_sources(command: Callable[..., None]) -> Callable[..., None]:
     """A read command with the source options (PLAN_FILE, FACTS_FILE, ``--version``,
     ``--plan``, ``--db``, ``--server``, ``--token``, after its own) given to it as one
     ``sources`` parameter (a :class:`Sources`)."""
+    return _with(command, _SOURCE_PARAMETERS)
+
+
+def with_store_sources(command: Callable[..., None]) -> Callable[..., None]:
+    """:func:`with_sources` for a command that reads only the store (no PLAN_FILE,
+    FACTS_FILE)."""
+    return _with(command, _SOURCE_PARAMETERS[2:])
+
+
+def _with(command: Callable[..., None], added: list[inspect.Parameter]) -> Callable[..., None]:
     own = [
         p
         for p in inspect.signature(command, eval_str=True).parameters.values()
         if p.name != "sources"
     ]
-    names = [p.name for p in _SOURCE_PARAMETERS]
+    names = [p.name for p in added]
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> None:
@@ -100,8 +118,8 @@ def with_sources(command: Callable[..., None]) -> Callable[..., None]:
         command(**kwargs, sources=Sources(**chosen))
 
     parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
-    wrapper.__signature__ = inspect.Signature([*parameters, *_SOURCE_PARAMETERS])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in [*parameters, *_SOURCE_PARAMETERS]}
+    wrapper.__signature__ = inspect.Signature([*parameters, *added])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in [*parameters, *added]}
     return wrapper
 
 
