@@ -105,6 +105,10 @@ def _delay(plan: Plan, rows: pd.DataFrame, delay: HiringDelay, teams: list[str])
         and k[4] in index
         and (delay.line is None or k[3] == delay.line)
     )
+    costs: dict[tuple[str, str, str], list[tuple[str, str, str, str, str]]] = {}
+    for k in amounts:  # the currency facts of each (team, line, month): per-head costs
+        if units.get(k[2]) is Unit.CURRENCY:
+            costs.setdefault((k[1], k[3], k[4]), []).append(k)
     left = delay.count
     for h, _, line, key in hires:
         if left is not None and left <= 0:
@@ -121,8 +125,8 @@ def _delay(plan: Plan, rows: pd.DataFrame, delay: HiringDelay, teams: list[str])
             after = max(before - moved, Decimal(0))
             if heads in amounts:
                 amounts[heads] = after
-            for k in [k for k in amounts if k[1] == key[1] and k[3] == line and k[4] == m]:
-                if units.get(k[2]) is Unit.CURRENCY and before > 0:
+            for k in costs.get((key[1], line, m), ()):
+                if before > 0:
                     cost = amounts[k] * after / before
                     amounts[k] = cost.quantize(Decimal("0.01"), ROUND_HALF_UP)
     columns = ("scenario", "team", "account", "line", "period")
