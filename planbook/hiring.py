@@ -109,6 +109,12 @@ def _delay(plan: Plan, rows: pd.DataFrame, delay: HiringDelay, teams: list[str])
     for k in amounts:  # the currency facts of each (team, line, month): per-head costs
         if units.get(k[2]) is Unit.CURRENCY:
             costs.setdefault((k[1], k[3], k[4]), []).append(k)
+    if not hires:
+        where = (f" on line {delay.line!r}" if delay.line else "") + (
+            f" in {delay.period}" if delay.period else ""
+        )
+        msg = f"{delay.team!r} hires no one{where} in this scenario: there is no hire to delay"
+        raise PlanValidationError([Problem(("hiring", "team"), msg)], subject="hiring delay")
     left = delay.count
     for h, _, line, key in hires:
         if left is not None and left <= 0:

@@ -23,7 +23,7 @@ from planbook.cli.connect import (
 )
 from planbook.cli.report import FormatOption, OutOption, check_format, emit
 from planbook.cli.sources import Sources, check_scenarios, scenario_list, with_sources
-from planbook.engine import scenario_kpis
+from planbook.engine import scenario_kpis, scenario_view
 from planbook.errors import UsageError
 from planbook.model import Plan, Scenario
 from planbook.planfile import load_mapping
@@ -229,6 +229,8 @@ def save(
             )
         company = definition.model_dump(mode="python")
         updated = parse_plan(company | {"scenarios": [*company["scenarios"], data]})
+        if data["hiring"]:  # a delay must find hires to move: resolve the what-if once
+            scenario_view(updated, store.facts(plan_id, number), scenario)
         text = message or f"Save what-if {scenario} on {data['base']}"
         info, _ = store.push(PushRequest(plan_id, base=number, message=text, company=updated))
     console.print(f"Saved what-if {scenario} as version {info.number} of plan {plan_id}.")

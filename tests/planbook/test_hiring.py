@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from planbook.engine import scenario_kpis, scenario_problems, scenario_view
+from planbook.errors import PlanValidationError
 from planbook.model import Scenario
 
 AE = "Account Executive"
@@ -91,3 +92,9 @@ def test_bad_hiring_delays_are_named(demo):
     assert "'FY99' is not a month" in text
     assert "1.5 is not a whole number of hires" in text
     assert any(loc[-2:] == (0, "team") and "hiring" in loc for loc, _ in messages)
+
+
+def test_a_delay_that_finds_no_hire_is_named(demo):
+    plan = _with(demo, base="base", hiring=[{"team": "sales", "months": 1, "line": "Juggler"}])
+    with pytest.raises(PlanValidationError, match="'sales' hires no one on line 'Juggler'"):
+        scenario_view(plan, demo.facts, "late-hires")

@@ -65,6 +65,7 @@ def test_save_from_a_yaml_file_with_options_added(db, tmp_path):
         (["x", "--fact", "kind=percent,value=-0.1,account=no-such"], "'no-such'"),
         (["x", "--driver", "assumption=no_such_driver,kind=add,value=1"], "'no_such_driver'"),
         (["x", "--hiring", "team=ghosts,months=2"], "'ghosts'"),
+        (["x", "--hiring", "team=sales,months=2,line=Juggler"], "no hire to delay"),
         (["x", "--fact", "kind=double,value=2"], "kind"),
         (["x", "--fact", "percent"], "--fact 'percent'"),
         (["x", "--base", "nope", "--fact", "kind=add,value=1"], "'nope'"),
