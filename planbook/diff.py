@@ -27,8 +27,12 @@ from planbook.facts import (
     FACT_COLUMNS,
     KEY_COLUMNS,
     canonical_dtypes,
+    empty_facts,
     fact_keys,
+    facts_from_arrow,
+    facts_to_arrow,
     normalize,
+    rows_in,
 )
 from planbook.model import Plan
 
@@ -43,6 +47,7 @@ __all__ = [
     "compare_facts",
     "diff_facts",
     "diff_rollup",
+    "diff_tables",
     "with_percent",
 ]
 
@@ -115,6 +120,20 @@ class DiffScope:
                 keep &= facts[column].isin(list(values)).to_numpy()
         return facts if keep.all() else facts[keep]
 
+    def select_table(self, table: pa.Table, *plans: Plan) -> pa.Table:
+        """The rows of an Arrow facts table in scope (see :meth:`select`)."""
+        mask = None
+        for column, values in (
+            ("scenario", self.scenarios),
+            ("team", self.team_ids(*plans)),
+            ("account", self.accounts),
+            ("period", self.periods),
+        ):
+            if values:
+                keep = rows_in(table.column(column), values)
+                mask = keep if mask is None else pc.and_(mask, keep)
+        return table if mask is None else table.filter(mask)
+
     def shown(self, changes: pd.DataFrame) -> pd.DataFrame:
         """The changes whose delta reaches the threshold."""
         if not self.threshold:
@@ -138,12 +157,24 @@ class FactDiff:
 
 
 def compare_facts(
-    a: pd.DataFrame, b: pd.DataFrame, *, plans: Sequence[Plan], scope: DiffScope = DiffScope()
+    a: pd.DataFrame | pa.Table,
+    b: pd.DataFrame | pa.Table,
+    *,
+    plans: Sequence[Plan],
+    scope: DiffScope = DiffScope(),
 ) -> FactDiff:
-    """The diff of ``a`` and ``b`` inside ``scope`` (checked against ``plans``)."""
+    """The diff of ``a`` and ``b`` (facts frames, or Arrow facts tables as the store reads
+    them: see :func:`diff_tables`) inside ``scope`` (checked against ``plans``)."""
     scope.check(*plans)
-    a, b = scope.select(a, *plans), scope.select(b, *plans)
-    changes = with_percent(diff_facts(a, b))
+    if isinstance(a, pa.Table) and isinstance(b, pa.Table):
+        a, b = scope.select_table(a, *plans), scope.select_table(b, *plans)
+        changes = with_percent(diff_tables(a, b))
+    else:
+        a, b = (
+            scope.select(facts_from_arrow(f) if isinstance(f, pa.Table) else f, *plans)
+            for f in (a, b)
+        )
+        changes = with_percent(diff_facts(a, b))
     unchanged = len(a) - int((changes["change"] != "added").sum())
     shown = scope.shown(changes)
     return FactDiff(shown, unchanged, len(changes) - len(shown), changes)
@@ -174,11 +205,112 @@ def diff_facts(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
         _rows(a, removed, "removed", old=_amounts(a).take(pa.array(removed)), new=None),
         _rows(b, added, "added", old=None, new=_amounts(b).take(pa.array(added))),
     ]
-    out = pd.concat(parts, ignore_index=True)
+    return _sorted_changes([pd.concat(parts, ignore_index=True)])
+
+
+def diff_tables(a: pa.Table, b: pa.Table) -> pd.DataFrame:
+    """:func:`diff_facts` of two Arrow facts tables, without a join where it can.
+
+    The store reads a version as its parts one after the other, a record batch each,
+    sorted by key. When a batch of ``a`` and one of ``b`` hold the same keys in the same
+    order (a part whose amounts were edited, no line added or removed: checked exactly, on
+    the dictionary codes), their diff is a comparison of the two amount arrays, row by
+    row. Batches are paired on their length and first key; the rows of unpaired batches
+    (lines added, removed or reordered, a part added or removed) are matched on their keys
+    by :func:`diff_facts`. Keys are unique on each side, so no key of a paired batch can
+    be in an unpaired one: the result is :func:`diff_facts` of the two tables.
+    """
+    batches_a, batches_b = _batches(a), _batches(b)
+    by_first: dict[tuple[object, ...], pa.RecordBatch] | None = None
+    changed: list[tuple[pa.RecordBatch, pa.Array, pa.Array]] = []
+    unpaired_a: list[pa.RecordBatch] = []
+    paired_b: set[int] = set()
+    for i, batch in enumerate(batches_a):
+        other = batches_b[i] if i < len(batches_b) else None  # most often: the same part
+        if other is None or not _same_keys(batch, other):
+            if by_first is None:
+                by_first = {_first_key(b): b for b in batches_b}
+            other = by_first.get(_first_key(batch))
+            if other is None or id(other) in paired_b or not _same_keys(batch, other):
+                unpaired_a.append(batch)
+                continue
+        paired_b.add(id(other))
+        old, new = batch.column("amount"), other.column("amount")
+        differs = pc.not_equal(old, new)
+        if differs.null_count:  # an empty amount on one side only is a change
+            differs = pc.fill_null(differs, pc.not_equal(pc.is_null(old), pc.is_null(new)))
+        if pc.any(differs).as_py():
+            rows = pa.array(np.flatnonzero(differs.to_numpy(zero_copy_only=False)))
+            changed.append((batch.take(rows), old.take(rows), new.take(rows)))
+    unpaired_b = [batch for batch in batches_b if id(batch) not in paired_b]
+    parts = []
+    if changed:
+        keys = facts_from_arrow(pa.Table.from_batches([c[0] for c in changed]))
+        parts.append(
+            _with_amounts(
+                keys[list(KEY_COLUMNS)],
+                "changed",
+                old=pa.concat_arrays([c[1] for c in changed]),
+                new=pa.concat_arrays([c[2] for c in changed]),
+            )
+        )
+    if unpaired_a or unpaired_b or not parts:
+        parts.append(
+            diff_facts(
+                facts_from_arrow(pa.Table.from_batches(unpaired_a, _FACTS_SCHEMA)),
+                facts_from_arrow(pa.Table.from_batches(unpaired_b, _FACTS_SCHEMA)),
+            )
+        )
+    return _sorted_changes(parts)
+
+
+_FACTS_SCHEMA = facts_to_arrow(empty_facts()).schema
+
+
+def _batches(table: pa.Table) -> list[pa.RecordBatch]:
+    """The non-empty record batches of a facts table, in the canonical Arrow types."""
+    table = table.select(list(FACT_COLUMNS))
+    if table.schema != _FACTS_SCHEMA:
+        table = facts_to_arrow(facts_from_arrow(table))
+    return [batch for batch in table.to_batches() if batch.num_rows]
+
+
+def _first_key(batch: pa.RecordBatch) -> tuple[object, ...]:
+    """A batch's length and first key (unique among one side's batches: keys are)."""
+    return (batch.num_rows, *(batch.column(c)[0].as_py() for c in KEY_COLUMNS))
+
+
+def _same_keys(a: pa.RecordBatch, b: pa.RecordBatch) -> bool:
+    """Whether two batches hold the same keys in the same order."""
+    if a.num_rows != b.num_rows:
+        return False
     for column in KEY_COLUMNS:
-        out[column] = pd.Categorical(out[column], categories=a[column].cat.categories)
+        x, y = a.column(column), b.column(column)
+        if x.dictionary.equals(y.dictionary):
+            if not x.indices.equals(y.indices):
+                return False
+        elif not x.cast(pa.string()).equals(y.cast(pa.string())):  # compare the text
+            return False
+    return True
+
+
+def _sorted_changes(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Diff rows from several sources as one frame sorted by key, with sorted categories."""
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    for column in KEY_COLUMNS:
+        categories = sorted({str(v) for p in parts for v in p[column].cat.categories})
+        out[column] = pd.Categorical(
+            out[column].astype(object) if len(parts) > 1 else out[column],
+            categories=pd.Index(categories, dtype="str"),
+        )
+    for column in ("old", "new", "delta"):  # typed even when empty
+        if out[column].dtype != _AMOUNT_DTYPE:
+            out[column] = out[column].astype(_AMOUNT_DTYPE)
     order = np.lexsort([out[c].cat.codes.to_numpy() for c in reversed(KEY_COLUMNS)])
     return out.take(order).reset_index(drop=True)[list(CHANGE_COLUMNS)]
+
+
+_AMOUNT_DTYPE = pd.ArrowDtype(AMOUNT_TYPE)
 
 
 def apply_diff(a: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
@@ -298,7 +430,14 @@ def _rows(
     new: pa.Array | None,
 ) -> pd.DataFrame:
     keys = frame[list(KEY_COLUMNS)].take(index).reset_index(drop=True)
-    n = len(index)
+    return _with_amounts(keys, change, old=old, new=new)
+
+
+def _with_amounts(
+    keys: pd.DataFrame, change: str, *, old: pa.Array | None, new: pa.Array | None
+) -> pd.DataFrame:
+    """Diff rows: ``keys`` with their change, old and new amounts and the delta."""
+    n = len(keys)
     old = old if old is not None else pa.nulls(n, AMOUNT_TYPE)
     new = new if new is not None else pa.nulls(n, AMOUNT_TYPE)
     work = pa.decimal128(30, AMOUNT_TYPE.scale)  # room for the subtraction
