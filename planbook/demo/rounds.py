@@ -156,14 +156,20 @@ def _more_programs(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
     """The base programs as drafted: the approved amount is 90% of the draft, which is
     rounded to the hundred."""
     marketing = next(d for d in DEPARTMENTS if d.id == plan.team(PROGRAMS_TEAM).department)
-    programs = facts["account"].isin(marketing.accounts) & (facts["scenario"] == "base")
+    programs = (
+        facts["account"].isin(marketing.accounts) & (facts["scenario"] == "base")
+    ).to_numpy()
     drafted = [
         (amount / (1 - PROGRAM_CUT) / 100).quantize(D(1), ROUND_HALF_UP) * 100
-        for amount in facts.loc[programs, "amount"]
+        if program
+        else amount
+        for amount, program in zip(facts["amount"], programs, strict=True)
     ]
-    out = facts.copy()
-    out.loc[programs, "amount"] = pd.array(drafted, dtype=pd.ArrowDtype(AMOUNT_TYPE))
-    return normalize(out)
+    return normalize(facts.assign(amount=_amounts(drafted)))
+
+
+def _amounts(values: list[Decimal]) -> pd.arrays.ArrowExtensionArray:
+    return pd.arrays.ArrowExtensionArray(pa.array(values, AMOUNT_TYPE))
 
 
 def _earlier_hires(
@@ -223,7 +229,7 @@ def _with_tools_line(plan: Plan, facts: pd.DataFrame) -> pd.DataFrame:
             "account": "software-tools",
             "line": TOOLS_LINE,
             "period": list(plan.calendar.periods),
-            "amount": pd.array([TOOLS_MONTHLY] * plan.months, dtype=pd.ArrowDtype(AMOUNT_TYPE)),
+            "amount": _amounts([TOOLS_MONTHLY] * plan.months),
         }
     )
     return _summed(facts, extra)
