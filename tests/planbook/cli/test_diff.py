@@ -265,3 +265,24 @@ def _exact(value):
 def test_diff_xlsx_needs_out(db):
     output = run("diff", "1", "2", "--format", "xlsx", "--db", db, code=1)
     assert "--out FILE" in output
+
+
+def test_board_approved_holds_the_demo_exactly(db):
+    """The round ends where the demo's budgets are (what every other demo test reads),
+    and the first drafts differ from them only in the story's four teams."""
+    from planbook.demo import build_demo
+    from planbook.diff import diff_facts
+    from server.store.store import Store
+
+    demo = build_demo()
+    budgets = demo.facts[demo.facts["scenario"] != "actuals"]
+    store = Store.open(db)
+    try:
+        approved = store.facts("cirrus", "board-approved")
+        assert len(diff_facts(approved, budgets)) == 0
+        assert store.plan("cirrus", "board-approved") == demo.plan
+        drafts = diff_facts(budgets, store.facts("cirrus", "first-drafts"))
+        assert set(drafts["team"].astype(str)) == set(STORY_BY_TEAM)
+        assert len(diff_facts(store.facts("cirrus", "latest"), demo.facts)) == 0
+    finally:
+        store.close()
