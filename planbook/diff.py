@@ -222,7 +222,8 @@ def diff_tables(a: pa.Table, b: pa.Table) -> pd.DataFrame:
     """
     batches_a, batches_b = _batches(a), _batches(b)
     by_first: dict[tuple[object, ...], pa.RecordBatch] | None = None
-    changed: list[tuple[pa.RecordBatch, pa.Array, pa.Array]] = []
+    changed: list[pa.RecordBatch] = []  # the changed rows of paired batches, as in a
+    new_amounts: list[pa.Array] = []  # and their amounts in b
     unpaired_a: list[pa.RecordBatch] = []
     paired_b: set[int] = set()
     for i, batch in enumerate(batches_a):
@@ -235,23 +236,23 @@ def diff_tables(a: pa.Table, b: pa.Table) -> pd.DataFrame:
                 unpaired_a.append(batch)
                 continue
         paired_b.add(id(other))
-        old, new = batch.column("amount"), other.column("amount")
+        old, new = batch.column(_AMOUNT), other.column(_AMOUNT)
         differs = pc.not_equal(old, new)
         if differs.null_count:  # an empty amount on one side only is a change
             differs = pc.fill_null(differs, pc.not_equal(pc.is_null(old), pc.is_null(new)))
-        if pc.any(differs).as_py():
-            rows = pa.array(np.flatnonzero(differs.to_numpy(zero_copy_only=False)))
-            changed.append((batch.take(rows), old.take(rows), new.take(rows)))
+        if differs.true_count:
+            changed.append(batch.filter(differs))
+            new_amounts.append(new.filter(differs))
     unpaired_b = [batch for batch in batches_b if id(batch) not in paired_b]
     parts = []
     if changed:
-        keys = facts_from_arrow(pa.Table.from_batches([c[0] for c in changed]))
+        table = pa.Table.from_batches(changed, _FACTS_SCHEMA)
         parts.append(
             _with_amounts(
-                keys[list(KEY_COLUMNS)],
+                facts_from_arrow(table)[list(KEY_COLUMNS)],
                 "changed",
-                old=pa.concat_arrays([c[1] for c in changed]),
-                new=pa.concat_arrays([c[2] for c in changed]),
+                old=table.column(_AMOUNT).combine_chunks(),
+                new=pa.concat_arrays(new_amounts),
             )
         )
     if unpaired_a or unpaired_b or not parts:
@@ -265,6 +266,7 @@ def diff_tables(a: pa.Table, b: pa.Table) -> pd.DataFrame:
 
 
 _FACTS_SCHEMA = facts_to_arrow(empty_facts()).schema
+_AMOUNT = len(KEY_COLUMNS)  # the amount's column in a facts batch
 
 
 def _batches(table: pa.Table) -> list[pa.RecordBatch]:
@@ -284,7 +286,7 @@ def _same_keys(a: pa.RecordBatch, b: pa.RecordBatch) -> bool:
     """Whether two batches hold the same keys in the same order."""
     if a.num_rows != b.num_rows:
         return False
-    for column in KEY_COLUMNS:
+    for column in range(len(KEY_COLUMNS)):
         x, y = a.column(column), b.column(column)
         if x.dictionary.equals(y.dictionary):
             if not x.indices.equals(y.indices):
