@@ -41,7 +41,6 @@ __all__ = [
     "normalize",
     "plain_decimal",
     "read_facts",
-    "rows_in",
     "sort_table",
     "write_facts",
 ]
@@ -266,19 +265,6 @@ def _drop_unused_categories(frame: pd.DataFrame) -> pd.DataFrame:
         if (np.bincount(codes[codes >= 0], minlength=len(frame[c].cat.categories)) == 0).any():
             frame[c] = frame[c].cat.remove_unused_categories()
     return frame
-
-
-def rows_in(column: pa.ChunkedArray, values: Iterable[str]) -> pa.ChunkedArray:
-    """Which rows of a key column hold one of ``values``: on a dictionary column, looked up
-    in its (small) dictionary and spread by its indices, never decoding a row's text."""
-    value_set = pa.array(list(values), pa.string())
-    if not pa.types.is_dictionary(column.type):
-        return pc.fill_null(pc.is_in(column, value_set), False)
-    chunks = [
-        pc.fill_null(pc.take(pc.is_in(chunk.dictionary, value_set), chunk.indices), False)
-        for chunk in column.chunks
-    ]
-    return pa.chunked_array(chunks, pa.bool_())
 
 
 def read_facts(path: str | Path) -> pd.DataFrame:

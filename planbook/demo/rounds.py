@@ -87,19 +87,14 @@ class PlanningRound:
 
 
 def planning_round(demo: Demo) -> PlanningRound:
-    """The first drafts of the demo's planning round (see the module docstring)."""
+    """The first drafts of the demo's planning round (see the module docstring). With
+    another seed a team may have no hire to move or add: its part of the story is left
+    out (its draft is its approved budget)."""
     plan, facts, positions = demo.plan, demo.facts, demo.positions
     budget = facts["scenario"] != "actuals"
     team_facts = {t: facts[budget & (facts["team"] == t)] for t in _story_teams()}
     team_positions = {t: positions[positions["team"] == t] for t in _story_teams()}
-    delayed, delayed_positions, moved = _earlier_hires(
-        plan, team_facts[DELAYED_HIRES_TEAM], team_positions[DELAYED_HIRES_TEAM]
-    )
-    without, without_positions, added = _without_last_hire(
-        plan, team_facts[NEW_POSITION_TEAM], team_positions[NEW_POSITION_TEAM]
-    )
-    raise_by = _monthly_cost(plan, added)
-    drafts = (
+    drafts = [
         Draft(
             PROGRAMS_TEAM,
             _more_programs(plan, team_facts[PROGRAMS_TEAM]),
@@ -107,45 +102,68 @@ def planning_round(demo: Demo) -> PlanningRound:
             returned="Your programs run about 10% over the envelope in most months; "
             "cut them to fit.",
             revision="programs cut by 10% to fit the envelope",
-        ),
-        Draft(
-            DELAYED_HIRES_TEAM,
-            delayed,
-            delayed_positions,
-            returned="Hire as the pipeline lands: start two of the new Account Executives "
-            "two months later.",
-            revision=f"Account Executive starts moved to {' and '.join(moved)}",
-        ),
-        Draft(
-            NEW_POSITION_TEAM,
-            without,
-            without_positions,
-            returned="",
-            revision=f"{added['role'].iloc[0]} added from {added['start'].iloc[0]}",
-            funded=True,
-        ),
+        )
+    ]
+    delayed, delayed_positions, moved = _earlier_hires(
+        plan, team_facts[DELAYED_HIRES_TEAM], team_positions[DELAYED_HIRES_TEAM]
+    )
+    if moved:
+        drafts.append(
+            Draft(
+                DELAYED_HIRES_TEAM,
+                delayed,
+                delayed_positions,
+                returned="Hire as the pipeline lands: start "
+                + (
+                    "two of the new Account Executives"
+                    if len(moved) == 2
+                    else "the new Account Executive"
+                )
+                + " two months later.",
+                revision=f"Account Executive starts moved to {' and '.join(moved)}",
+            )
+        )
+    setup, change = plan, ""
+    without, without_positions, added = _without_last_hire(
+        plan, team_facts[NEW_POSITION_TEAM], team_positions[NEW_POSITION_TEAM]
+    )
+    if len(added):
+        role, start = added["role"].iloc[0], added["start"].iloc[0]
+        raise_by = _monthly_cost(plan, added)
+        drafts.append(
+            Draft(
+                NEW_POSITION_TEAM,
+                without,
+                without_positions,
+                returned="",
+                revision=f"{role} added from {start}",
+                funded=True,
+            )
+        )
+        setup = plan.model_copy(
+            update={
+                "envelopes": tuple(
+                    _lowered(e, raise_by)
+                    if e.team == NEW_POSITION_TEAM and e.scenario == "base"
+                    else e
+                    for e in plan.envelopes
+                )
+            }
+        )
+        change = (
+            f"Envelopes: {plan.team(NEW_POSITION_TEAM).name} raised by "
+            f"{sum(raise_by.values(), D(0)):,.0f} for a {role} from {start}"
+        )
+    drafts.append(
         Draft(
             TOOLS_TEAM,
             _with_tools_line(plan, team_facts[TOOLS_TEAM]),
             team_positions[TOOLS_TEAM],
             returned="",
             revision=f"{TOOLS_LINE} dropped; tools trimmed to the seats in use",
-        ),
+        )
     )
-    setup = plan.model_copy(
-        update={
-            "envelopes": tuple(
-                _lowered(e, raise_by) if e.team == NEW_POSITION_TEAM and e.scenario == "base" else e
-                for e in plan.envelopes
-            )
-        }
-    )
-    total = sum(raise_by.values(), D(0))
-    change = (
-        f"Envelopes: {plan.team(NEW_POSITION_TEAM).name} raised by {total:,.0f} for a "
-        f"{added['role'].iloc[0]} from {added['start'].iloc[0]}"
-    )
-    return PlanningRound(setup=setup, envelope_change=change, drafts=drafts)
+    return PlanningRound(setup=setup, envelope_change=change, drafts=tuple(drafts))
 
 
 def _story_teams() -> tuple[str, ...]:

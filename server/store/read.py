@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
-from planbook.facts import FACT_COLUMNS, KEY_COLUMNS, rows_in
+from planbook.columnar import rows_in
+from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
 from planbook.positions import empty_positions
 from server.store.contract import ALL_FACTS, FactFilter
