@@ -138,7 +138,8 @@ _AMOUNT = len(KEY_COLUMNS)  # the amount's column in a facts batch
 def _batches(table: pa.Table) -> list[pa.RecordBatch]:
     """The non-empty record batches of a facts table, in the canonical Arrow types."""
     table = table.select(list(FACT_COLUMNS))
-    if table.schema != _FACTS_SCHEMA:
+    keys_missing = any(table.column(c).null_count for c in KEY_COLUMNS)
+    if table.schema != _FACTS_SCHEMA or keys_missing:  # as facts_from_arrow reads them
         table = facts_to_arrow(facts_from_arrow(table))
     return [batch for batch in table.to_batches() if batch.num_rows]
 
