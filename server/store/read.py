@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
+from planbook.columnar import rows_in
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
 from planbook.positions import empty_positions
@@ -354,7 +354,7 @@ def _filter(table: pa.Table, wanted: FactFilter, *, scenarios_done: bool = False
         ("account", wanted.accounts),
         ("period", wanted.periods),
     ):
-        if values:
+        if values and not _holds_only(table.column(column), values):
             mask = keep(mask, _is_in(table.column(column), values))
     if wanted.hidden_accounts:
         hide = _is_in(table.column("account"), wanted.hidden_accounts)
@@ -367,22 +367,17 @@ def _filter(table: pa.Table, wanted: FactFilter, *, scenarios_done: bool = False
 
 
 def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> np.ndarray:
-    """Which rows hold one of ``values`` (a boolean a row): on a dictionary column, looked
-    up in each chunk's (small) dictionary and spread by its codes, never decoding a row's
-    text; a missing value is never in."""
-    value_set = pa.array(list(values), pa.string())
-    if not pa.types.is_dictionary(column.type):
-        found = pc.fill_null(pc.is_in(column, value_set), False)
-        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-    parts: list[np.ndarray] = []
-    looked_up: tuple[pa.Array, np.ndarray] | None = None
-    for chunk in column.chunks:
-        if looked_up is None or not chunk.dictionary.equals(looked_up[0]):
-            allowed = pc.is_in(chunk.dictionary, value_set).to_numpy(zero_copy_only=False)
-            looked_up = (chunk.dictionary, np.append(allowed, False))
-        codes = pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False)
-        parts.append(looked_up[1][codes])
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    """Which rows hold one of ``values``, a boolean a row (:func:`rows_in` as numpy)."""
+    return np.asarray(rows_in(column, values).to_numpy(), dtype=bool)
+
+
+def _holds_only(column: pa.ChunkedArray, values: Iterable[str]) -> bool:
+    """Whether every row of a dictionary column holds one of ``values`` (a part read whole:
+    the filter can keep every row without a mask), judged from its dictionaries alone."""
+    if not pa.types.is_dictionary(column.type) or column.null_count:
+        return False
+    wanted = set(values)
+    return all(set(chunk.dictionary.to_pylist()) <= wanted for chunk in column.chunks)
 
 
 def positions_of(conn: Connection, plan_id: str, number: int, team: str) -> pd.DataFrame:
