@@ -81,7 +81,10 @@ class Coded:
         return result
 
     def positions(self, order: Sequence[str]) -> np.ndarray:
-        """A row's position in ``order``; -1 where its category is not there or missing."""
+        """A row's position in ``order``; -1 where its category is not there or missing
+        (the codes themselves, not a copy, when ``order`` is the categories)."""
+        if self.categories == tuple(order):
+            return self.codes
         index = {v: i for i, v in enumerate(order)}
         table = np.array([index.get(c, -1) for c in self.categories], dtype=np.int64)
         return self.lookup(table, missing=-1)
