@@ -24,8 +24,6 @@ from planbook.model import AccountType, Plan
 
 __all__ = ["MonthlySums"]
 
-_COLUMNS = ("account", "month", "amount")
-
 
 @dataclass(frozen=True)
 class MonthlySums:
@@ -59,13 +57,17 @@ class MonthlySums:
         sums = grouped_sums(keys, columns.amounts, mask, sizes=[max(s, 1) for s in sizes])
         accounts = np.array(columns.account.categories or ("",), dtype=object)
         is_opex = np.isin(accounts, opex)
+        scenario_of = sums.column("key0").to_numpy()
+        account_of = sums.column("key2").to_numpy()
+        month_of = sums.column("key3").to_numpy()
+        in_sm = sums.column("key1").to_numpy().astype(bool) & is_opex[account_of]
+        amounts = sums.column("amount_sum").combine_chunks()
         out = {}
         for code, scenario in enumerate(columns.scenario.categories):
-            mine = sums.filter(pa.array(sums.column("key0").to_numpy() == code))
-            account = mine.column("key2").to_numpy()
-            sm = mine.column("key1").to_numpy().astype(bool) & is_opex[account]
-            total = _regroup(_named(mine, accounts))
-            out[scenario] = cls(total, _named(mine.filter(pa.array(sm)), accounts))
+            mine = scenario_of == code
+            total = _summed(accounts, account_of, month_of, amounts, mine)
+            sm = _named(accounts, account_of, month_of, amounts, mine & in_sm)
+            out[scenario] = cls(total, sm)
         return out
 
     def without(self, accounts: Collection[str]) -> MonthlySums:
@@ -77,12 +79,8 @@ class MonthlySums:
 
     def plus(self, other: MonthlySums) -> MonthlySums:
         """Both sums added (exactly) where account and month meet."""
-        return MonthlySums(
-            *(
-                _regroup(pa.concat_tables([a, b]))
-                for a, b in zip(self.parts, other.parts, strict=True)
-            )
-        )
+        pairs = zip(self.parts, other.parts, strict=True)
+        return MonthlySums(*(_regroup(pa.concat_tables([a, b])) for a, b in pairs))
 
     @property
     def parts(self) -> tuple[pa.Table, pa.Table]:
@@ -100,8 +98,11 @@ class MonthlySums:
     def sm_spend(self, months: int) -> np.ndarray:
         """The sales and marketing opex of each of the first ``months`` months (summed
         exactly, then floats)."""
-        by_month = self.sm.group_by("month").aggregate([("amount", "sum")])
-        month = by_month.column("month").to_numpy()
+        month = self.sm.column("month").to_numpy()
+        amounts = self.sm.column("amount").combine_chunks()
+        every = np.ones(len(month), dtype=bool)
+        by_month = grouped_sums([month], amounts, every, sizes=[_bound(month)])
+        month = by_month.column("key0").to_numpy()
         values = by_month.column("amount_sum").cast(pa.float64()).to_numpy()
         out = np.zeros(months)
         keep = month < months
@@ -109,29 +110,67 @@ class MonthlySums:
         return out
 
 
-def _named(table: pa.Table, accounts: np.ndarray) -> pa.Table:
+def _named(
+    accounts: np.ndarray,
+    account: np.ndarray,
+    month: np.ndarray,
+    amounts: pa.Array,
+    rows: np.ndarray,
+) -> pa.Table:
+    """The sums at ``rows`` by account id and month."""
     return pa.table(
         {
-            "account": pa.array(accounts[table.column("key2").to_numpy()], pa.string()),
-            "month": table.column("key3"),
-            "amount": table.column("amount_sum"),
+            "account": pa.array(accounts[account[rows]], pa.string()),
+            "month": pa.array(month[rows]),
+            "amount": amounts.filter(pa.array(rows)),
         }
     )
 
 
+def _summed(
+    accounts: np.ndarray,
+    account: np.ndarray,
+    month: np.ndarray,
+    amounts: pa.Array,
+    rows: np.ndarray,
+) -> pa.Table:
+    """The sums at ``rows`` added up by account (codes into ``accounts``) and month."""
+    sums = grouped_sums(
+        [account, month], amounts, rows, sizes=[max(len(accounts), 1), _bound(month)]
+    )
+    return _named(
+        accounts,
+        sums.column("key0").to_numpy(),
+        sums.column("key1").to_numpy(),
+        sums.column("amount_sum").combine_chunks(),
+        np.ones(sums.num_rows, dtype=bool),
+    )
+
+
 def _regroup(table: pa.Table) -> pa.Table:
-    sums = table.group_by(["account", "month"]).aggregate([("amount", "sum")])
-    return sums.rename_columns(list(_COLUMNS))
+    """The table's amounts added up by account and month (exactly)."""
+    coded = pc.dictionary_encode(table.column("account").combine_chunks())
+    return _summed(
+        np.array(coded.dictionary.to_pylist() or [""], dtype=object),
+        coded.indices.to_numpy(zero_copy_only=False),
+        table.column("month").to_numpy(),
+        table.column("amount").combine_chunks(),
+        np.ones(table.num_rows, dtype=bool),
+    )
+
+
+def _bound(month: np.ndarray) -> int:
+    """A bound on the months (their largest + 1, at least 1)."""
+    return int(month.max()) + 1 if len(month) else 1
 
 
 def _grid(table: pa.Table, months: int) -> dict[str, np.ndarray]:
     """Exact sums (one a month and account) as float rows by account."""
-    accounts = table.column("account").to_pylist()
+    coded = pc.dictionary_encode(table.column("account").combine_chunks())
+    index = coded.indices.to_numpy(zero_copy_only=False)
     month = table.column("month").to_numpy()
     values = table.column("amount").cast(pa.float64()).to_numpy()
-    rows = {a: i for i, a in enumerate(dict.fromkeys(accounts))}
-    grid = np.zeros((len(rows), months))
+    grid = np.zeros((len(coded.dictionary), months))
     keep = month < months
-    index = np.array([rows[a] for a in accounts], dtype=np.int64)
     grid[index[keep], month[keep]] = values[keep]
-    return {a: grid[i] for a, i in rows.items()}
+    return {a: grid[i] for i, a in enumerate(coded.dictionary.to_pylist())}
