@@ -91,8 +91,9 @@ class Coded:
 
     def used(self, mask: np.ndarray) -> list[str]:
         """The categories of the rows where ``mask`` holds, sorted."""
-        codes = np.unique(self.codes[mask])
-        return [self.categories[c] for c in codes if c >= 0]
+        codes = self.codes[mask]
+        used = np.bincount(codes[codes >= 0], minlength=len(self.categories))
+        return [self.categories[c] for c in np.flatnonzero(used)]
 
 
 @dataclass(frozen=True)
@@ -205,11 +206,10 @@ def _combined(keys: Sequence[np.ndarray], sizes: Sequence[int], rows: int) -> np
     """The keys as one integer (the first the most significant), in int32 while every
     combination fits (half the memory traffic of int64), as the int64 bincount reads."""
     wide = float(np.prod(np.array(sizes, dtype=float))) >= 2**31
-    kind = np.int64 if wide else np.int32
-    combined = np.zeros(rows, dtype=kind)
+    combined: np.ndarray = np.zeros(rows, dtype=np.int64 if wide else np.int32)
     for key, size in zip(keys, sizes, strict=True):
-        combined *= kind(size)
-        combined += key
+        np.multiply(combined, size, out=combined, casting="same_kind")
+        np.add(combined, key, out=combined, casting="same_kind")
     return combined.astype(np.int64, copy=False)
 
 

@@ -25,6 +25,7 @@ whole: each month's new and churned customers are rounded (half to even).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -286,12 +287,19 @@ def driven_rows(
 
 
 def model_rows(
-    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig
+    plan: Plan,
+    columns: FactColumns,
+    mine: np.ndarray,
+    config: DriverConfig,
+    *,
+    leave_out: Collection[str] = (),
 ) -> FactColumns:
-    """The rows where ``mine`` holds that the model reads (programs, heads and hires)."""
+    """The rows where ``mine`` holds that the model reads (programs, heads and hires), but
+    those of the accounts ``leave_out``."""
     programs = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
-    read = mine & columns.account.isin([*programs, config.heads, config.hires])
-    return columns.take(np.flatnonzero(read))
+    accounts = {*programs, config.heads, config.hires} - set(leave_out)
+    read = columns.account.isin(accounts)
+    return columns.take(np.flatnonzero(mine & read))
 
 
 def _programs(

@@ -117,7 +117,7 @@ def scenario_kpis(
     sums = MonthlySums.of(plan, columns, columns.rows(), SALES_AND_MARKETING)
     config = DriverConfig()
     driven_ids = list(config.accounts.values())
-    model = model_rows(plan, columns, ~columns.account.isin(driven_ids), config)
+    model = model_rows(plan, columns, columns.rows(), config, leave_out=driven_ids)
     frames = []
     for scenario in dict.fromkeys(scenarios):
         found = {s.id: s for s in plan.scenarios}[scenario]

@@ -313,12 +313,13 @@ def _evaluate(
     for i, label in enumerate(labels):
         windows.setdefault(label, []).append(i)
     derived = inputs.derive()
-    rows = []
-    for metric in wanted:
-        formula = FORMULAS[metric]
-        for label, months in windows.items():
-            value = formula(derived, months[0], months[-1])
-            rows.append((scenario, metric, label, value))
-    return pd.DataFrame(rows, columns=["scenario", "metric", "period", "value"]).astype(
-        {"value": "float64"}
+    spans = [(months[0], months[-1]) for months in windows.values()]
+    values = [FORMULAS[metric](derived, a, b) for metric in wanted for a, b in spans]
+    return pd.DataFrame(
+        {
+            "scenario": [scenario] * len(values),
+            "metric": [metric for metric in wanted for _ in spans],
+            "period": list(windows) * len(wanted),
+            "value": np.array(values, dtype="float64"),
+        }
     )
