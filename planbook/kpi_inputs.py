@@ -46,7 +46,7 @@ class MonthlySums:
         plan are left out)."""
         periods = list(plan.calendar.periods)
         teams = [t.id for t in plan.teams if t.department in sales_and_marketing]
-        opex = [a.id for a in plan.accounts if a.type is AccountType.OPEX]
+        opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX}
         keys = [
             columns.scenario.codes,
             columns.team.isin(teams).view(np.int8),
@@ -55,8 +55,8 @@ class MonthlySums:
         ]
         sizes = [len(columns.scenario.categories), 2, len(columns.account.categories), len(periods)]
         sums = grouped_sums(keys, columns.amounts, mask, sizes=[max(s, 1) for s in sizes])
-        accounts = np.array(columns.account.categories or ("",), dtype=object)
-        is_opex = np.isin(accounts, opex)
+        accounts = pa.array(columns.account.categories or ("",), pa.string())
+        is_opex = np.array([a in opex for a in accounts.to_pylist()], dtype=bool)
         scenario_of = sums.column("key0").to_numpy()
         account_of = sums.column("key2").to_numpy()
         month_of = sums.column("key3").to_numpy()
@@ -111,16 +111,16 @@ class MonthlySums:
 
 
 def _named(
-    accounts: np.ndarray,
+    accounts: pa.Array,
     account: np.ndarray,
     month: np.ndarray,
     amounts: pa.Array,
     rows: np.ndarray,
 ) -> pa.Table:
-    """The sums at ``rows`` by account id and month."""
+    """The sums at ``rows`` by account (codes into the ids ``accounts``) and month."""
     return pa.table(
         {
-            "account": pa.array(accounts[account[rows]], pa.string()),
+            "account": accounts.take(pa.array(account[rows])),
             "month": pa.array(month[rows]),
             "amount": amounts.filter(pa.array(rows)),
         }
@@ -128,7 +128,7 @@ def _named(
 
 
 def _summed(
-    accounts: np.ndarray,
+    accounts: pa.Array,
     account: np.ndarray,
     month: np.ndarray,
     amounts: pa.Array,
@@ -151,7 +151,7 @@ def _regroup(table: pa.Table) -> pa.Table:
     """The table's amounts added up by account and month (exactly)."""
     coded = pc.dictionary_encode(table.column("account").combine_chunks())
     return _summed(
-        np.array(coded.dictionary.to_pylist() or [""], dtype=object),
+        coded.dictionary if len(coded.dictionary) else pa.array([""], pa.string()),
         coded.indices.to_numpy(zero_copy_only=False),
         table.column("month").to_numpy(),
         table.column("amount").combine_chunks(),
