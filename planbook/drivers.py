@@ -140,7 +140,9 @@ def drive(
     config = config or DriverConfig()
     _check(plan, config)
     columns = FactColumns.of(facts)
-    return _drive(plan, columns, columns.scenario.isin([scenario]), config)
+    model = _drive(plan, columns, columns.scenario.isin([scenario]), config)
+    index = pd.Index(list(plan.calendar.periods), name="period")
+    return pd.DataFrame({k: model[k] for k in OUTPUTS}, index=index)
 
 
 def _drive(
@@ -149,7 +151,8 @@ def _drive(
     mine: np.ndarray,
     config: DriverConfig,
     ramped: np.ndarray | None = None,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
+    """:func:`drive`'s series by output (arrays over the plan's months)."""
     periods = list(plan.calendar.periods)
     a = {k: _series(plan, k) for k in DRIVER_ASSUMPTIONS}
     programs = _programs(plan, columns, mine, config, periods)
@@ -161,8 +164,7 @@ def _drive(
     new_arr = np.minimum(demand, capacity)
     out = {"programs": programs, "pipeline": pipeline, "demand": demand, "capacity": capacity}
     out |= {"ramped_reps": reps, "new_arr": new_arr}
-    out |= _roll_forward(plan, a, new_arr, a["new_logo_acv"] * price)
-    return pd.DataFrame(out, index=pd.Index(periods, name="period"))[list(OUTPUTS)]
+    return out | _roll_forward(plan, a, new_arr, a["new_logo_acv"] * price)
 
 
 def capacity_reach(
@@ -281,7 +283,7 @@ def driven_rows(
         teams, weight = weights[group]
         for output in outputs:
             unit = 100 if output.endswith("customers") else 1
-            cents = np.round(model[output].to_numpy() * 100 / unit).astype(np.int64)
+            cents = np.round(model[output] * 100 / unit).astype(np.int64)
             parts.append((teams, config.accounts[output], split_cents(cents, weight) * unit))
     return booked_columns(scenario, periods, parts)
 

@@ -128,7 +128,16 @@ def facts_from_cents(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def amounts_from_cents(cents: np.ndarray) -> pa.Array:
-    """Whole cents as exact amounts (:data:`AMOUNT_TYPE`)."""
+    """Whole cents as exact amounts (:data:`AMOUNT_TYPE`): each its whole number of
+    millionths as a 128-bit integer (two's complement, low word first) when that fits an
+    int64, else by Arrow's exact decimal division."""
+    cents = np.asarray(cents, dtype=np.int64)
+    scale = 10 ** (AMOUNT_DECIMALS - 2)
+    if not len(cents) or (cents.max() < 2**63 // scale and cents.min() > -(2**63) // scale):
+        units = cents * scale
+        words = np.empty(2 * len(units), dtype=np.int64)
+        words[0::2], words[1::2] = units, units >> 63
+        return pa.Array.from_buffers(AMOUNT_TYPE, len(units), [None, pa.py_buffer(words)])
     amount = pc.divide(
         pa.array(cents, pa.int64()).cast(pa.decimal128(20, 0)),
         pa.scalar(Decimal("100"), pa.decimal128(5, 2)),

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -9,6 +10,7 @@ from planbook.errors import FactsFileError, PlanValidationError
 from planbook.facts import (
     AMOUNT_TYPE,
     FACT_COLUMNS,
+    amounts_from_cents,
     empty_facts,
     facts_from_records,
     normalize,
@@ -174,3 +176,22 @@ def test_sort_table_gives_the_canonical_order(demo):
 
     shuffled = facts_to_arrow(demo.facts.sample(frac=1, random_state=5))
     assert sort_table(shuffled).equals(facts_to_arrow(demo.facts))
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(10**12), 10**12),
+            st.sampled_from([0, -1, 2**63 // 10**4 - 1, -(2**63 // 10**4) + 1]),
+            st.integers(2**63 // 10**4, 2**63 - 1),
+            st.integers(-(2**63), -(2**63 // 10**4)),
+        ),
+        max_size=20,
+    )
+)
+def test_amounts_from_cents_are_the_exact_decimals(cents: list[int]) -> None:
+    """Whole cents become the amounts ``cents / 100`` exactly, whether they fit the fast
+    int64 layout or need Arrow's decimal division (the largest ones)."""
+    got = amounts_from_cents(np.array(cents, dtype=np.int64))
+    assert got.type == AMOUNT_TYPE
+    assert got.to_pylist() == [Decimal(c) / 100 for c in cents]
