@@ -363,7 +363,7 @@ def _filter(table: pa.Table, wanted: FactFilter, *, scenarios_done: bool = False
         mask = keep(mask, ~hide)
     if mask is None or mask.all():
         return table
-    return table.take(pa.array(np.flatnonzero(mask)))
+    return table.filter(pa.array(mask))
 
 
 def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> np.ndarray:
