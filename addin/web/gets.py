@@ -1,8 +1,14 @@
 """The fast path of a batch's ``PB.GET`` calls: a recalculation of a sheet of thousands of
 ``PB.GET`` cells is mostly plain calls (text account and team, a month, the default scenario
-and version), and those are answered here with what ``pb_get`` would answer, looked up in
-the version's index with the version, the caller's confidential rule and the index's codes
-found once per (version, scenario) instead of once per call.
+and version), and those are answered here with what ``pb_get`` would answer, all at once:
+each distinct argument of the batch is looked up once (its codes in the version's index,
+whether the plan knows it, whether the caller may see it), then every call is a few array
+operations over those codes (:meth:`addin.index.FactIndex.lookup`). The index is built once
+per version number (versions never change: every worker builds the same one).
+
+The client sends the plain calls compactly: the batch's distinct arguments once, and three
+indices into them per call (:class:`Gets`). Calls with a scenario or version of their own
+arrive one object each and are grouped here by (version, scenario).
 
 Only the answers that ``pb_get`` gives as a number are given here: a visible amount, or 0
 for a known key where nothing was planned. Every other call (an unknown key, a confidential
@@ -14,7 +20,10 @@ with its error and reason. A test checks both paths answer alike.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from addin.functions.convert import VALUE, FunctionError
 from addin.functions.convert import period as to_period
@@ -22,44 +31,115 @@ from addin.functions.pull import known_ids
 from addin.functions.slices import hidden_rule
 from addin.session import current
 
-__all__ = ["plain_gets", "version_ref"]
+__all__ = ["Gets", "answer_gets", "plain_gets", "version_ref"]
 
-_Lookup = Callable[[str, str, str], "float | None"]
-_NO_PERIOD = ""
 _RANGE = object()
 """An argument of more than one cell: never plain."""
 
 
-class _Group:
-    """What the calls of one (version, scenario) share."""
+@dataclass
+class Gets:
+    """Plain ``PB.GET(account, team, month)`` calls of one batch, compactly: the distinct
+    one-cell arguments (text or numbers) once, and per call three indices into them
+    (``at[i] = (account, team, month)``). They read the workbook's pin and scenario base."""
 
-    ok = True
+    args: list[Any]
+    at: np.ndarray
+    """int64, shape (calls, 3)."""
+
+    def call(self, i: int) -> list[Any]:
+        """Call ``i`` as the general path takes it: ``["GET", [account, team, month]]``."""
+        a, t, m = self.at[i].tolist()
+        return ["GET", [self.args[a], self.args[t], self.args[m]]]
+
+
+class _Group:
+    """What the calls of one (version, scenario) share: the version's index and the plan's
+    ids, with the caller's confidential rule."""
 
     def __init__(self, number: int, scenario: str) -> None:
         snapshot = current().snapshot(str(number))  # as pb_get asks for a version
         plan = snapshot.plan
         scenarios, self.teams, self.accounts = known_ids(plan)
+        self.scenario = scenario
         self.known = scenario in scenarios
         self.months = set(plan.calendar.periods)
-        self.get: _Lookup = snapshot.index.in_scenario(scenario)
+        self.index = snapshot.index
         hidden, own = hidden_rule(snapshot)
         self.hidden, self.own = frozenset(hidden), frozenset(own)
 
+    def answer(self, args: list[Any], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(answered, amounts)`` of the calls ``at`` (rows of account, team and month
+        indices into ``args``): the amount ``pb_get`` answers where ``answered``."""
+        codes = self.index.codes
+        n = len(args)
+        team, account, period = (np.full(n, -1, dtype=np.int64) for _ in range(3))
+        team_ok, account_ok, month_ok = (np.zeros(n, dtype=bool) for _ in range(3))
+        hidden, own = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        for i, value in enumerate(args):  # each distinct argument once
+            if type(value) is str and value:
+                team[i] = codes[1].get(value, -1)
+                account[i] = codes[2].get(value, -1)
+                team_ok[i], account_ok[i] = value in self.teams, value in self.accounts
+                hidden[i], own[i] = value in self.hidden, value in self.own
+            month = _period(value)
+            if month is not None:
+                period[i], month_ok[i] = codes[3].get(month, -1), month in self.months
+        a, t, m = at[:, 0], at[:, 1], at[:, 2]
+        found, amounts = self.index.lookup(self.scenario, team[t], account[a], period[m])
+        seen = ~(hidden[a] & ~own[t])  # a confidential amount: the definition says why
+        zero = ~found & account_ok[a] & team_ok[t] & month_ok[m] & self.known
+        return seen & (found | zero), amounts
 
-class _NoGroup(_Group):
-    """A version that cannot be read: its calls are left to the general path."""
 
-    ok = False
-
-    def __init__(self) -> None:
-        pass
-
-
-def _group(number: int, scenario: str) -> _Group:
+def _group(number: int, scenario: str) -> _Group | None:
     try:
         return _Group(number, scenario)
     except Exception:  # the general path answers each call with the reason
-        return _NoGroup()
+        return None
+
+
+def answer_gets(gets: Gets, pinned: int) -> list[float | None]:
+    """One amount per call of ``gets`` (the pinned version, scenario base), None for the
+    calls the general path answers."""
+    group = _group(pinned, "base")
+    if group is None or not len(gets.at):
+        return [None] * len(gets.at)
+    answered, amounts = group.answer(gets.args, gets.at)
+    out: list[float | None] = amounts.tolist()
+    for i in np.flatnonzero(~answered).tolist():
+        out[i] = None
+    return out
+
+
+def plain_gets(
+    calls: list[Any], pinned: int, version_of: Callable[[str], int]
+) -> list[dict[str, Any] | None]:
+    """One answer per call: ``{"value": amount}`` for a plain ``GET``, None for the calls
+    the general path answers."""
+    out: list[dict[str, Any] | None] = [None] * len(calls)
+    grouped: dict[tuple[int, str], tuple[dict[Any, int], list[list[int]], list[int]]] = {}
+    versions: dict[Any, int | None] = {}
+    for i, call in enumerate(calls):
+        if type(call) is not list or len(call) != 2 or call[0] != "GET":
+            continue
+        parsed = _parsed(call[1], pinned, version_of, versions)
+        if parsed is None:
+            continue
+        *key, scenario, number = parsed
+        distinct, at, where = grouped.setdefault((number, scenario), ({}, [], []))
+        at.append([distinct.setdefault((type(v), v), len(distinct)) for v in key])
+        where.append(i)
+    for (number, scenario), (distinct, at, where) in grouped.items():
+        group = _group(number, scenario)
+        if group is None:
+            continue
+        args = [v for _, v in distinct]
+        answered, amounts = group.answer(args, np.array(at, dtype=np.int64))
+        for i, ok, value in zip(where, answered.tolist(), amounts.tolist(), strict=True):
+            if ok:
+                out[i] = {"value": value}
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -69,61 +149,6 @@ def _plain(value: Any) -> Any:
             return _RANGE
         return value[0][0]
     return value
-
-
-def plain_gets(
-    calls: list[Any], pinned: int, version_of: Callable[[str], int]
-) -> list[dict[str, Any] | None]:
-    """One answer per call: ``{"value": amount}`` for a plain ``GET``, None for the calls
-    the general path answers."""
-    out: list[dict[str, Any] | None] = [None] * len(calls)
-    groups: dict[tuple[int, str], _Group] = {}
-    periods: dict[Any, str] = {}
-    versions: dict[Any, int | None] = {}
-    group, at = None, (0, "")
-    for i, call in enumerate(calls):
-        if type(call) is not list or len(call) != 2 or call[0] != "GET":
-            continue
-        args = call[1]
-        if (
-            type(args) is list
-            and len(args) == 3
-            and type(args[0]) is str
-            and type(args[1]) is str
-            and type(args[2]) is str
-            and args[0]
-            and args[1]
-        ):  # the common case: three cells of text, the default scenario and version
-            account, team, month = args
-            number, scenario = pinned, "base"
-        else:
-            parsed = _parsed(args, pinned, version_of, versions)
-            if parsed is None:
-                continue
-            account, team, month, scenario, number = parsed
-        key = periods.get(month)
-        if key is None:
-            key = periods[month] = _period(month)
-        if key is _NO_PERIOD:
-            continue
-        if group is None or at != (number, scenario):
-            at = (number, scenario)
-            group = groups.get(at)
-            if group is None:
-                group = groups[at] = _group(number, scenario)
-        if not group.ok:
-            continue  # no such version, or the store is away: the definition says so
-        if account in group.hidden and team not in group.own:
-            continue  # confidential: the definition says why
-        value = group.get(team, account, key)
-        if value is None:
-            if not (group.known and team in group.teams and account in group.accounts):
-                continue  # an unknown key: the definition names it
-            if key not in group.months:
-                continue
-            value = 0.0
-        out[i] = {"value": value}
-    return out
 
 
 def _parsed(
@@ -154,11 +179,14 @@ def _parsed(
     return account, team, month, scenario, pinned
 
 
-def _period(value: Any) -> str:
+def _period(value: Any) -> str | None:
+    """The month a one-cell argument names, or None."""
+    if type(value) not in (str, int, float):
+        return None
     try:
         return to_period(value)
     except FunctionError:
-        return _NO_PERIOD
+        return None
 
 
 def version_ref(value: Any) -> str:
