@@ -3,12 +3,15 @@
 Keys are (scenario, team, account, period) summed over lines; amounts are kept as exact
 integers of millionths (the facts' six decimal places), so a sum of lines never drifts and
 each answer is the double nearest to the exact decimal. Each key is one integer made from
-the categories' codes, so an index of two million facts is one dict of ints.
+the categories' codes, so an index of two million facts is two sorted int64 arrays (keys and
+sums: 16 bytes a key). Many keys of one scenario are answered at once from a dense table of
+that scenario's key space (built on first use when it has at most :data:`DENSE_CELLS` keys,
+else by binary search).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,6 +23,8 @@ __all__ = ["FactIndex", "micro_units"]
 
 _SCALE = 10**AMOUNT_DECIMALS
 DIMENSIONS = ("scenario", "team", "account", "period")
+DENSE_CELLS = 8_000_000
+"""The largest key space of one scenario answered from a dense table (72 MiB at most)."""
 
 
 def micro_units(amount: pd.Series) -> np.ndarray:
@@ -48,6 +53,9 @@ class FactIndex:
     """The keys that have facts, sorted (int64, one per key)."""
     micros: np.ndarray
     """Their sums in exact millionths (int64), aligned with :attr:`keys`."""
+    _dense: dict[str, tuple[np.ndarray, np.ndarray] | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(cls, facts: pd.DataFrame) -> FactIndex:
@@ -78,7 +86,7 @@ class FactIndex:
         at = int(np.searchsorted(self.keys, key))
         if at == len(self.keys) or int(self.keys[at]) != key:
             return None
-        return int(self.micros[at]) / _SCALE
+        return float(int(self.micros[at]) / _SCALE)
 
     def lookup(
         self, scenario: str, teams: np.ndarray, accounts: np.ndarray, periods: np.ndarray
@@ -87,18 +95,36 @@ class FactIndex:
         has no code): ``(found, amounts)``, the amounts as :meth:`get` answers them where
         ``found`` (what a batch of thousands of cells asks)."""
         n = len(teams)
-        found = np.zeros(n, dtype=bool)
-        amounts = np.zeros(n, dtype=np.float64)
         if scenario not in self.codes[0] or not len(self.keys):
-            return found, amounts
+            return np.zeros(n, dtype=bool), np.zeros(n, dtype=np.float64)
         coded = (teams >= 0) & (accounts >= 0) & (periods >= 0)
-        base = self.codes[0][scenario] * self.sizes[1]
-        key = ((base + teams) * self.sizes[2] + accounts) * self.sizes[3] + periods
-        at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
-        found = coded & (self.keys[at] == key)
-        micros = self.micros[at]
+        key = (teams * self.sizes[2] + accounts) * self.sizes[3] + periods
+        key[~coded] = 0
+        dense = self._table(scenario)
+        if dense is not None:
+            has, table = dense
+            found, micros = coded & has[key], table[key]
+        else:
+            key += self.codes[0][scenario] * self.sizes[1] * self.sizes[2] * self.sizes[3]
+            at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+            found, micros = coded & (self.keys[at] == key), self.micros[at]
         # a double holds every int below 2**53 exactly: one rounding, as int / int rounds
         amounts = np.where(found, micros.astype(np.float64) / _SCALE, 0.0)
         for i in np.flatnonzero(found & (np.abs(micros) >= 2**53)):
             amounts[i] = int(micros[i]) / _SCALE
         return found, amounts
+
+    def _table(self, scenario: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(has, micros)`` over the scenario's whole key space, or None when too large."""
+        if scenario not in self._dense:
+            cells = self.sizes[1] * self.sizes[2] * self.sizes[3]
+            table = None
+            if cells <= DENSE_CELLS:
+                base = self.codes[0][scenario] * cells
+                lo, hi = np.searchsorted(self.keys, [base, base + cells])
+                has, micros = np.zeros(cells, dtype=bool), np.zeros(cells, dtype=np.int64)
+                has[self.keys[lo:hi] - base] = True
+                micros[self.keys[lo:hi] - base] = self.micros[lo:hi]
+                table = (has, micros)
+            self._dense[scenario] = table  # a race builds the same table twice, harmlessly
+        return self._dense[scenario]

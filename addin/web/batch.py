@@ -114,11 +114,10 @@ def _gets(
     """The compact calls' answers: the amounts in bulk, the rest by the definition."""
     if pinned is None:
         return [pin_error] * len(gets.at)
-    out: list[Any] = answer_gets(gets, pinned)
-    for i, value in enumerate(out):
-        if value is None:
-            one = _one(functions, gets.call(i), pinned, version_of)
-            out[i] = one["value"] if "value" in one and type(one["value"]) is float else one
+    out, rest = answer_gets(gets, pinned)
+    for i in rest:
+        one = _one(functions, gets.call(i), pinned, version_of)
+        out[i] = one["value"] if type(one.get("value")) is float else one
     return out
 
 

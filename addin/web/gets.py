@@ -19,12 +19,14 @@ with its error and reason. A test checks both paths answer alike.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from addin.cache import Snapshot
 from addin.functions.convert import VALUE, FunctionError
 from addin.functions.convert import period as to_period
 from addin.functions.pull import known_ids
@@ -33,6 +35,10 @@ from addin.session import current
 
 __all__ = ["Gets", "answer_gets", "plain_gets", "version_ref"]
 
+MAX_GROUPS = 32
+"""(scenario, confidential rule) groups kept per version: roles and leads' own teams."""
+MAX_ARGUMENTS = 100_000
+"""Distinct arguments remembered per group before it starts again."""
 _RANGE = object()
 """An argument of more than one cell: never plain."""
 
@@ -54,37 +60,52 @@ class Gets:
 
 
 class _Group:
-    """What the calls of one (version, scenario) share: the version's index and the plan's
-    ids, with the caller's confidential rule."""
+    """What the calls of one (version, scenario) share for one confidential rule: the
+    version's index, the plan's ids, and each argument seen so far as codes. Kept with the
+    version's snapshot (:func:`_group`), so a recalculation looks up only new arguments."""
 
-    def __init__(self, number: int, scenario: str) -> None:
-        snapshot = current().snapshot(str(number))  # as pb_get asks for a version
+    def __init__(
+        self, snapshot: Snapshot, scenario: str, hidden: frozenset[str], own: frozenset[str]
+    ) -> None:
         plan = snapshot.plan
         scenarios, self.teams, self.accounts = known_ids(plan)
         self.scenario = scenario
         self.known = scenario in scenarios
         self.months = set(plan.calendar.periods)
         self.index = snapshot.index
-        hidden, own = hidden_rule(snapshot)
-        self.hidden, self.own = frozenset(hidden), frozenset(own)
+        self.hidden, self.own = hidden, own
+        self.memo: dict[tuple[type, Any], tuple[int, int, int, bool, bool, bool, bool, bool]] = {}
+
+    def _codes(self, value: Any) -> tuple[int, int, int, bool, bool, bool, bool, bool]:
+        """One argument as a team, an account and a month: codes and flags."""
+        codes = self.index.codes
+        team = account = period = -1
+        team_ok = account_ok = month_ok = hidden = own = False
+        if type(value) is str and value:
+            team, account = codes[1].get(value, -1), codes[2].get(value, -1)
+            team_ok, account_ok = value in self.teams, value in self.accounts
+            hidden, own = value in self.hidden, value in self.own
+        month = _period(value)
+        if month is not None:
+            period, month_ok = codes[3].get(month, -1), month in self.months
+        return team, account, period, team_ok, account_ok, month_ok, hidden, own
 
     def answer(self, args: list[Any], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(answered, amounts)`` of the calls ``at`` (rows of account, team and month
         indices into ``args``): the amount ``pb_get`` answers where ``answered``."""
-        codes = self.index.codes
-        n = len(args)
-        team, account, period = (np.full(n, -1, dtype=np.int64) for _ in range(3))
-        team_ok, account_ok, month_ok = (np.zeros(n, dtype=bool) for _ in range(3))
-        hidden, own = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-        for i, value in enumerate(args):  # each distinct argument once
-            if type(value) is str and value:
-                team[i] = codes[1].get(value, -1)
-                account[i] = codes[2].get(value, -1)
-                team_ok[i], account_ok[i] = value in self.teams, value in self.accounts
-                hidden[i], own[i] = value in self.hidden, value in self.own
-            month = _period(value)
-            if month is not None:
-                period[i], month_ok[i] = codes[3].get(month, -1), month in self.months
+        memo = self.memo
+        rows = []
+        for value in args:  # each distinct argument once, and once per version
+            key = (type(value), value)
+            row = memo.get(key)
+            if row is None:
+                row = memo[key] = self._codes(value)
+            rows.append(row)
+        if len(memo) > MAX_ARGUMENTS:
+            memo.clear()
+        codes = np.array(rows, dtype=np.int64).reshape(-1, 8).T
+        team, account, period = codes[0], codes[1], codes[2]
+        team_ok, account_ok, month_ok, hidden, own = codes[3:].astype(bool)
         a, t, m = at[:, 0], at[:, 1], at[:, 2]
         found, amounts = self.index.lookup(self.scenario, team[t], account[a], period[m])
         seen = ~(hidden[a] & ~own[t])  # a confidential amount: the definition says why
@@ -93,23 +114,31 @@ class _Group:
 
 
 def _group(number: int, scenario: str) -> _Group | None:
+    """The group of a version's calls for the caller's confidential rule, or None when the
+    version cannot be read (the general path answers each call with the reason)."""
     try:
-        return _Group(number, scenario)
-    except Exception:  # the general path answers each call with the reason
+        snapshot = current().snapshot(str(number))  # as pb_get asks for a version
+        hidden, own = hidden_rule(snapshot)
+    except Exception:
         return None
+    rule = (scenario, frozenset(hidden), frozenset(own))
+    groups: OrderedDict[Any, _Group] = snapshot.extra.setdefault("gets", OrderedDict())
+    group = groups.get(rule)
+    if group is None:
+        group = groups[rule] = _Group(snapshot, *rule)
+        while len(groups) > MAX_GROUPS:
+            groups.popitem(last=False)
+    return group
 
 
-def answer_gets(gets: Gets, pinned: int) -> list[float | None]:
-    """One amount per call of ``gets`` (the pinned version, scenario base), None for the
-    calls the general path answers."""
+def answer_gets(gets: Gets, pinned: int) -> tuple[list[Any], list[int]]:
+    """The amounts of the calls of ``gets`` (the pinned version, scenario base), and the
+    indices of the calls the general path answers (their amount is a placeholder)."""
     group = _group(pinned, "base")
     if group is None or not len(gets.at):
-        return [None] * len(gets.at)
+        return [0.0] * len(gets.at), list(range(len(gets.at)))
     answered, amounts = group.answer(gets.args, gets.at)
-    out: list[float | None] = amounts.tolist()
-    for i in np.flatnonzero(~answered).tolist():
-        out[i] = None
-    return out
+    return amounts.tolist(), np.flatnonzero(~answered).tolist()
 
 
 def plain_gets(
