@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from addin.acting import acting_for
-from addin.functions.convert import VALUE, FunctionError, table
+from addin.functions.convert import VALUE, FunctionError, check_required, table
 from addin.functions.convert import _error as error_of
 from addin.session import current
 from addin.web.gets import Gets, answer_gets, plain_gets, version_ref
@@ -146,6 +146,7 @@ def _one(
             value = _argument(definition, n, a)
             if value is not None:
                 kwargs[n] = value
+        check_required(fn, kwargs)  # a blank required argument: named, with what it takes
         if "version" in names:
             ref = kwargs.get("version")
             kwargs["version"] = pinned if ref is None else version_of(version_ref(ref))
