@@ -183,3 +183,53 @@ def test_refresh_shows_the_new_numbers_after_a_tag_moves(browser, live):
     finally:
         store.set_tag(plan_id="cirrus", name="board-approved", ref=1)
         context.close()
+
+
+def _sheet(page: Page, name: str) -> list[list[Any]]:
+    """A shim sheet's cells as rows (blanks as "")."""
+    return page.evaluate(
+        """n => { const s = __shim.book.sheets.find(x => x.name === n); if (!s) return null;
+        let r = -1, c = -1; Object.keys(s.cells).forEach(k => { const p = k.split(',');
+          r = Math.max(r, +p[0]); c = Math.max(c, +p[1]); });
+        return [...Array(r + 1).keys()].map(i => [...Array(c + 1).keys()].map(j => {
+          const v = s.cells[i + ',' + j]; return v === undefined ? '' : v; })); }""",
+        name,
+    )
+
+
+def test_pull_plan_writes_the_pinned_versions_plan_into_the_workbook(browser, live):
+    setup = "\n__shim.book.settings.PLANBOOK_VERSION = 'board-approved';"
+    context, page = _pane(browser, live, setup)
+    store = live["store"]
+    try:
+        _sign_in(page, live["tokens"]["finance"])
+        page.evaluate(
+            "() => { __shim.sheet('xlwings.conf', [['PLANBOOK_PLAN', 'cirrus']]); "
+            "__shim.sheet('Envelopes', [['stale'], ['old', 'rows', 1]]); }"
+        )
+        assert store.resolve("cirrus", "board-approved") == 1 != store.resolve("cirrus", "latest")
+        page.click("#pull")
+        page.wait_for_selector("#messages.good, #messages.bad")
+        text = page.text_content("#messages")
+        assert "Pulled version 1 of plan cirrus" in text, text
+        plan = store.plan("cirrus", 1)
+        months = list(plan.calendar.periods)
+        envelopes = _sheet(page, "Envelopes")
+        assert envelopes[0] == ["team", "scenario", *months]  # the stale rows are gone
+        assert len(envelopes) == len(plan.envelopes) + 1
+        first = plan.envelopes[0]
+        assert envelopes[1][:2] == [first.team, first.scenario]
+        assert envelopes[1][2:] == [float(first.amounts[m]) if m in first.amounts else ""
+                                    for m in months]  # fmt: skip
+        assumptions = _sheet(page, "Assumptions")
+        assert [row[0] for row in assumptions[1:]] == [a.id for a in plan.assumptions]
+        goals = _sheet(page, "Goals")
+        assert [row[0] for row in goals[1:]] == [g.id for g in plan.goals]
+        conf = {row[0]: row[1] for row in _sheet(page, "xlwings.conf")}
+        assert conf["PLANBOOK_PULLED"] == 1  # the version the pane's pin named
+        assert (
+            str(conf["PLANBOOK_PULLED_AT"]).endswith("by bench, " + "")
+            or conf["PLANBOOK_PULLED_AT"]
+        )
+    finally:
+        context.close()
