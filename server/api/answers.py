@@ -10,9 +10,7 @@ quarter of the cap is never kept.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from server.lru import LruCache
 
 __all__ = ["AnswerCache"]
 
@@ -20,31 +18,8 @@ Key = tuple[str, int, str]
 """(plan, version number, ETag)."""
 
 
-class AnswerCache:
-    """At most ``max_bytes`` of encoded answers (0: keep none). Thread-safe: the routes run
-    on a thread pool."""
+class AnswerCache(LruCache[Key, bytes]):
+    """At most ``max_bytes`` of encoded answers (0: keep none), weighed by their length."""
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._entries: OrderedDict[Key, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Key, encode: Callable[[], bytes]) -> bytes:
-        """The answer for ``key``: the kept bytes, or ``encode()``'s (kept if they fit)."""
-        with self._lock:
-            data = self._entries.get(key)
-            if data is not None:
-                self._entries.move_to_end(key)
-                return data
-        data = encode()  # outside the lock: other answers are served meanwhile
-        if len(data) * 4 > self.max_bytes:
-            return data
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = data
-                self.size += len(data)
-            while self.size > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self.size -= len(dropped)
-        return data
+        super().__init__(max_bytes, weigh=len)
