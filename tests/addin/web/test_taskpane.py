@@ -118,7 +118,9 @@ def test_a_viewer_gets_an_error_with_its_reason_and_errors_are_refused(browser, 
             "() => { __shim.sheet('S'); __shim.formula('S', 'A1', 'GET', "
             "[[['salaries']], [['sales-na']], [['2026-03']]]); "
             "__shim.formula('S', 'A2', 'GET', [[['travel']], [[{code: '#N/A'}]], [['2026-03']]]); "
-            "__shim.formula('S', 'A3', 'GET', [[['nope']], [['sales-na']], [['2026-03']]]); }"
+            "__shim.formula('S', 'A3', 'GET', [[['nope']], [['sales-na']], [['2026-03']]]); "
+            "__shim.formula('S', 'A4', 'GET', [null, [['sales-na']], [['2026-03']]]); "
+            "__shim.formula('S', 'A5', 'GET', [[['travel']], [['']], [['2026-03']]]); }"
         )
         page.evaluate("__shim.calculate()")
         hidden = page.evaluate("__shim.value('S', 'A1')")
@@ -126,6 +128,10 @@ def test_a_viewer_gets_an_error_with_its_reason_and_errors_are_refused(browser, 
         refused = page.evaluate("__shim.value('S', 'A2')")
         assert refused["error"] == "#VALUE!" and "team is the error #N/A" in refused["message"]
         assert page.evaluate("__shim.value('S', 'A3')")["error"] == "#REF!"
+        for cell, name in (("A4", "account"), ("A5", "team")):  # =PB.GET(,...), a blank cell
+            blank = page.evaluate(f"__shim.value('S', '{cell}')")
+            assert blank["error"] == "#VALUE!", blank
+            assert blank["message"].startswith(f"the {name} argument is blank but required; ")
     finally:
         context.close()
 
