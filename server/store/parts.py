@@ -60,6 +60,7 @@ ACTUALS = "actuals"
 _TEAM_PREFIX = "team:"
 _POSITIONS_PREFIX = "positions:"
 _IPC_OPTIONS = ipc.IpcWriteOptions(compression="lz4")
+_IPC_READ = ipc.IpcReadOptions(use_threads=False)
 
 
 @dataclass(frozen=True)
@@ -225,8 +226,12 @@ def hash_facts(table: pa.Table) -> str:
 
 
 def decode_facts(data: bytes) -> pa.Table:
-    """The Arrow facts table stored in a facts blob."""
-    with ipc.open_stream(pa.py_buffer(data)) as reader:
+    """The Arrow facts table stored in a facts blob.
+
+    Decoded on the calling thread: a part is small, and readers decode many parts at once
+    in their own threads, where handing each buffer to Arrow's pool costs more than it
+    saves (2-3x slower when 300 parts are read)."""
+    with ipc.open_stream(pa.py_buffer(data), options=_IPC_READ) as reader:
         return reader.read_all()
 
 
