@@ -119,11 +119,15 @@ WARMS: list[float] = []
 """Seconds from each push's start until its answers were kept (the last :func:`run`)."""
 
 
+def report(rows: list[Row]) -> str:
+    """The table, and how long the pushes took until their answers were kept."""
+    warms = ", ".join(f"{w:.2f} s" for w in WARMS)
+    return f"{markdown(rows)}\n\nA push of one team until its answers were kept: {warms}"
+
+
 def main() -> None:
     """Print the table."""
-    print(markdown(run()), flush=True)
-    warms = ", ".join(f"{w:.2f} s" for w in WARMS)
-    print(f"\nA push of one team and the background encoding of its answers: {warms}")
+    print(report(run()), flush=True)
 
 
 if __name__ == "__main__":
