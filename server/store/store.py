@@ -28,7 +28,7 @@ from server.store.contract import (
     no_progress,
 )
 from server.store.db import is_current, make_engine, migrate, transaction
-from server.store.errors import InvalidRequest
+from server.store.errors import ConcurrentWrite, InvalidRequest
 from server.store.push import push
 from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo
 from server.store.schema import PlanRow
@@ -243,8 +243,11 @@ class Store:
     def keep_answer(self, *, key: str, plan_id: str, data: bytes, cap: int) -> bool:
         """Keep an encoded answer, the oldest dropped past ``cap`` bytes (False: kept
         already, or too large)."""
-        with transaction(self.engine, write=True) as conn:
-            return answers.keep_answer(conn, key=key, plan_id=plan_id, data=data, cap=cap)
+        try:
+            with transaction(self.engine, write=True) as conn:
+                return answers.keep_answer(conn, key=key, plan_id=plan_id, data=data, cap=cap)
+        except ConcurrentWrite:  # another worker kept the same answer at the same moment
+            return False
 
     def kept_answers(self) -> dict[str, int]:
         """Every kept answer's key and size."""
