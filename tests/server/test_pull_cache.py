@@ -229,6 +229,23 @@ def test_the_store_keeps_answers_within_its_cap(store):
     assert store.answer("c" * 64) == b"3" * 40 and store.answer("a" * 64) is None
 
 
+def test_kept_answers_are_not_backed_up(store, demo, tmp_path):
+    """Derived data: an export leaves the answers out, and a store imported from it pulls
+    the same facts, encoding them anew."""
+    warmer = Warmer(store, AnswerCache(0), cap=64 * 1024 * 1024)
+    store.after_push = warmer.schedule
+    seed(store, demo)
+    warmer.wait()
+    assert store.kept_answers()
+    store.export(tmp_path / "backup.zip")
+    restored = Store.open(f"sqlite:///{tmp_path / 'restored.db'}")
+    restored.import_(tmp_path / "backup.zip")
+    assert restored.kept_answers() == {}
+    assert same_facts(restored.facts("cirrus", 2), store.facts("cirrus", 2))
+    restored.close()
+    warmer.close()
+
+
 def test_a_warmer_with_no_room_warms_nothing(store, demo):
     warmer = Warmer(store, AnswerCache(0), cap=0)
     store.after_push = warmer.schedule
