@@ -22,10 +22,11 @@ from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook
 from addin.templates.findings import summary_findings
 from addin.templates.layout import headcount_driven
-from planbook.align import AlignmentSettings, alignment_report, findings_for
+from planbook.align import findings_for
 from planbook.errors import PlanbookError
 from planbook.headcount import POSITION_COLUMNS, headcount_facts
 from planbook.model import Plan
+from server.alignment import version_report
 from server.store import AccessDenied, FactFilter, StoreAPI
 
 __all__ = ["PulledWorkbook", "WorkbookPull", "pull_workbook", "read_positions"]
@@ -69,7 +70,8 @@ class PulledWorkbook:
 
 def pull_workbook(store: StoreAPI, out: Path, what: WorkbookPull) -> PulledWorkbook:
     """Write the workbook of ``what`` to ``out``; says what it wrote and any warnings."""
-    number = store.resolve(what.plan_id, what.ref)
+    info = store.version(what.plan_id, what.ref)
+    number = info.number
     plan = store.plan(what.plan_id, number)
     if what.team is None:
         save_workbook(company_workbook(plan, version=str(number)), out)
@@ -88,8 +90,7 @@ def pull_workbook(store: StoreAPI, out: Path, what: WorkbookPull) -> PulledWorkb
         positions=positions,
     )
     warnings = _headcount_warnings(plan, facts, positions, what)
-    everyone = store.facts(plan.id, number, FactFilter(scenarios=[what.scenario]))
-    found = alignment_report(plan, everyone, AlignmentSettings(scenario=what.scenario))
+    found = version_report(store, plan, info, what.scenario)  # kept through the service's door
     summary_findings(wb, findings_for(found, plan, what.team), version=str(number))
     save_workbook(wb, out)
     return PulledWorkbook(

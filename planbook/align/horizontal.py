@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -22,6 +23,9 @@ from planbook.model import Plan
 __all__ = ["dependency_findings", "hiring_findings", "loaded_cost_findings", "sums"]
 
 _CENT = Decimal("0.01")
+
+Lines = dict[tuple[str, ...], Decimal]
+"""Amounts by a key such as (team, month) or (team, line, month)."""
 
 
 def sums(
@@ -56,23 +60,16 @@ def hiring_findings(plan: Plan, facts: pd.DataFrame, s: AlignmentSettings) -> li
     hires = sums(facts, scenario=s.scenario, account=s.hires)
     recruiting = sums(facts, scenario=s.scenario, account=s.recruiting)
     cost = _rate(plan, s.cost_per_hire)
+    hiring = _team_years(plan, recruiting, {k: n * cost[k[1]] for k, n in hires.items()})
+    budgets, counts = _per_year(plan, recruiting), _per_year(plan, hires)
     findings = []
-    for year, months in _years(plan).items():
-        needed: dict[str, Decimal] = defaultdict(Decimal)
-        budget: dict[str, Decimal] = defaultdict(Decimal)
-        for (team, month), n in hires.items():
-            if month in months:
-                needed[team] += n * cost[month]
-        for (team, month), amount in recruiting.items():
-            if month in months:
-                budget[team] += amount
-        total_needed, total_budget = (
-            sum(needed.values(), Decimal(0)),
-            sum(budget.values(), Decimal(0)),
-        )
+    for year in _years(plan):
+        needs = [t for t in hiring if t.year == year]
+        total_needed = sum((t.want for t in needs), Decimal(0))
+        total_budget = sum((v for (_, y), v in budgets.items() if y == year), Decimal(0))
         if total_budget < total_needed:
-            short = [t for t in sorted(needed) if budget[t] < needed[t]]
-            heads = sum((n for (t, m), n in hires.items() if m in months), Decimal(0))
+            short = [t.team for t in needs if t.got < t.want]
+            heads = sum((n for (_, y), n in counts.items() if y == year), Decimal(0))
             findings.append(
                 Finding(
                     rule="recruiting-budget",
@@ -148,7 +145,8 @@ def loaded_cost_findings(plan: Plan, facts: pd.DataFrame, s: AlignmentSettings) 
     return findings
 
 
-def _per_year(plan: Plan, cells: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Decimal]:
+def _per_year(plan: Plan, cells: Lines) -> dict[tuple[str, str], Decimal]:
+    """(team, month) cells summed by (team, fiscal year)."""
     out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     year_of = plan.calendar.labels("year")
     for (team, month), value in cells.items():
@@ -157,38 +155,51 @@ def _per_year(plan: Plan, cells: dict[tuple[str, str], Decimal]) -> dict[tuple[s
     return out
 
 
+@dataclass(frozen=True)
+class _TeamYear:
+    """A team's fiscal year in a yearly rule: what it budgets (``got``) and what the
+    company's assumption makes of its drivers (``want``), each summed over the year."""
+
+    team: str
+    year: str
+    got: Decimal
+    want: Decimal
+
+
+def _team_years(plan: Plan, got: Lines, want: Lines) -> list[_TeamYear]:
+    """Every (team, fiscal year) in which ``want`` has a (team, month) cell, by team then
+    year, with ``got`` summed alongside (zero where it has none): the per-team per-month
+    loop of the yearly rules, which then state only their own test."""
+    gots = _per_year(plan, got)
+    return [
+        _TeamYear(team, year, gots.get((team, year), Decimal(0)), wants)
+        for (team, year), wants in sorted(_per_year(plan, want).items())
+    ]
+
+
 def _tools(
     plan: Plan, facts: pd.DataFrame, s: AlignmentSettings, heads: dict[tuple[str, str], Decimal]
 ) -> list[Finding]:
     rate = _rate(plan, s.tools_per_head)
-    tools = _per_year(
-        plan,
-        {(k[0], k[1]): v for k, v in sums(facts, scenario=s.scenario, account=s.tools).items()},
-    )
-    expected = _per_year(plan, {k: n * rate[k[1]] for k, n in heads.items()})
-    findings = []
-    years = list(_years(plan))
-    for team in plan.teams:
-        for year in years:
-            got, want = (
-                tools.get((team.id, year), Decimal(0)),
-                expected.get((team.id, year), Decimal(0)),
-            )
-            if abs(got - want) > s.tools_tolerance * want + _CENT:
-                findings.append(
-                    Finding(
-                        rule="tools-per-head",
-                        severity=WARNING,
-                        team=team.id,
-                        period=year,
-                        numbers={"tools": got, "expected": want, "difference": got - want},
-                        sentence=(
-                            f"Team {team.name} budgets {money(got)} of {s.tools} in {year}; its "
-                            f"heads at the company's {s.tools_per_head} make {money(want)}."
-                        ),
-                    )
-                )
-    return findings
+    tools = sums(facts, scenario=s.scenario, account=s.tools)
+    # every team-month with tools is compared, with or without heads
+    expected: Lines = dict.fromkeys(tools, Decimal(0))
+    expected |= {k: n * rate[k[1]] for k, n in heads.items()}
+    return [
+        Finding(
+            rule="tools-per-head",
+            severity=WARNING,
+            team=t.team,
+            period=t.year,
+            numbers={"tools": t.got, "expected": t.want, "difference": t.got - t.want},
+            sentence=(
+                f"Team {plan.team(t.team).name} budgets {money(t.got)} of {s.tools} in "
+                f"{t.year}; its heads at the company's {s.tools_per_head} make {money(t.want)}."
+            ),
+        )
+        for t in _team_years(plan, tools, expected)
+        if abs(t.got - t.want) > s.tools_tolerance * t.want + _CENT
+    ]
 
 
 def _payroll_tax(
@@ -196,37 +207,24 @@ def _payroll_tax(
 ) -> list[Finding]:
     rate = _rate(plan, s.payroll_tax_rate)
     salaries = sums(facts, scenario=s.scenario, account=s.salaries)
-    taxes = _per_year(
-        plan,
-        {
-            (k[0], k[1]): v
-            for k, v in sums(facts, scenario=s.scenario, account=s.payroll_taxes).items()
-        },
-    )
-    expected = _per_year(plan, {(k[0], k[1]): v * rate[k[1]] for k, v in salaries.items()})
+    taxes = sums(facts, scenario=s.scenario, account=s.payroll_taxes)
     slack = _per_year(plan, {k: n * _CENT for k, n in heads.items()})
-    findings = []
-    for (team, year), want in sorted(expected.items()):
-        got = taxes.get((team, year), Decimal(0))
-        if abs(got - want) > slack.get((team, year), Decimal(0)) + _CENT:
-            findings.append(
-                Finding(
-                    rule="payroll-tax",
-                    severity=BLOCKING,
-                    team=team,
-                    period=year,
-                    numbers={"payroll_taxes": got, "expected": want.quantize(_CENT)},
-                    sentence=(
-                        f"Team {plan.team(team).name} budgets {money(got)} of payroll taxes in "
-                        f"{year}; its salaries at the company's {s.payroll_tax_rate} make "
-                        f"{money(want)}. Use the company rate."
-                    ),
-                )
-            )
-    return findings
-
-
-Lines = dict[tuple[str, ...], Decimal]
+    return [
+        Finding(
+            rule="payroll-tax",
+            severity=BLOCKING,
+            team=t.team,
+            period=t.year,
+            numbers={"payroll_taxes": t.got, "expected": t.want.quantize(_CENT)},
+            sentence=(
+                f"Team {plan.team(t.team).name} budgets {money(t.got)} of payroll taxes in "
+                f"{t.year}; its salaries at the company's {s.payroll_tax_rate} make "
+                f"{money(t.want)}. Use the company rate."
+            ),
+        )
+        for t in _team_years(plan, taxes, {k: v * rate[k[1]] for k, v in salaries.items()})
+        if abs(t.got - t.want) > slack.get((t.team, t.year), Decimal(0)) + _CENT
+    ]
 
 
 def _inflation(plan: Plan, s: AlignmentSettings, salaries: Lines, heads: Lines) -> list[Finding]:

@@ -28,13 +28,12 @@ import hashlib
 import json
 import logging
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from planbook.model import Plan
 from server.auth import Principal, hidden_filter
 from server.formats import PARQUET_OPTIONS, facts_to_bytes
+from server.lru import LruCache
 from server.store.contract import ALL_FACTS, FactFilter
 from server.store.parts import is_team_part, team_of
 from server.store.read import wanted_parts
@@ -86,38 +85,12 @@ def answer_key(plan: Plan, info: VersionInfo, wanted: FactFilter, fmt: str) -> s
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class AnswerCache:
-    """At most ``max_bytes`` of encoded answers by key (0: keep none); an answer larger than
-    a quarter of the cap is never kept. Thread-safe: the routes run on a thread pool."""
+class AnswerCache(LruCache[str, bytes]):
+    """At most ``max_bytes`` of encoded answers by key (0: keep none), weighed by their
+    length; an answer larger than a quarter of the cap is never kept."""
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str, encode: Callable[[], bytes]) -> bytes:
-        """The answer for ``key``: the kept bytes, or ``encode()``'s (kept if they fit)."""
-        with self._lock:
-            data = self._entries.get(key)
-            if data is not None:
-                self._entries.move_to_end(key)
-                return data
-        data = encode()  # outside the lock: other answers are served meanwhile
-        self.put(key, data)
-        return data
-
-    def put(self, key: str, data: bytes) -> None:
-        """Keep ``data`` under ``key`` if it fits, dropping the least recently used."""
-        if len(data) * 4 > self.max_bytes:
-            return
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = data
-                self.size += len(data)
-            while self.size > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self.size -= len(dropped)
+        super().__init__(max_bytes, weigh=len)
 
 
 class Warmer:

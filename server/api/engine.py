@@ -5,10 +5,7 @@ see them, as for every facts read, so their KPIs understate costs."""
 
 from __future__ import annotations
 
-import io
 import json
-import math
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -20,8 +17,8 @@ from planbook.kpis import KPI_GRAINS
 from planbook.model import Plan
 from planbook.statements import pnl_statement
 from server.api.deps import Ctx
+from server.api.tables import table_answer
 from server.api.versions import ERRORS, PlanId, Ref
-from server.formats import MEDIA_TYPES
 
 router = APIRouter(prefix="/api/v1", tags=["engine"])
 
@@ -53,7 +50,7 @@ def get_kpis(
     table = scenario_kpis(
         definition, facts, scenarios=scenarios, metrics=_names(metric) or None, grain=grain
     )
-    return _respond(table, format, {"plan": plan, "version": number, "grain": grain})
+    return table_answer(table, format, {"plan": plan, "version": number, "grain": grain})
 
 
 @router.get("/plans/{plan}/versions/{ref}/goals", responses=TABLE)
@@ -75,7 +72,7 @@ def get_goals(
         scenarios=_names(scenario) or ["base"],
         goals=_names(goal) or None,
     )
-    return _respond(table, format, {"plan": plan, "version": number})
+    return table_answer(table, format, {"plan": plan, "version": number})
 
 
 @router.get("/plans/{plan}/versions/{ref}/scenarios", responses=ERRORS)
@@ -100,7 +97,7 @@ def compare_scenarios(
     definition, facts, number = _read(ctx, plan, ref)
     scenarios = _names(scenario) or [s.id for s in definition.scenarios if not s.actuals][:3]
     table = pnl_statement(definition, facts, scenarios=scenarios, period=period)
-    return _respond(table, format, {"plan": plan, "version": number})
+    return table_answer(table, format, {"plan": plan, "version": number})
 
 
 def _read(ctx: Ctx, plan: str, ref: str) -> tuple[Plan, pd.DataFrame, int]:
@@ -110,24 +107,3 @@ def _read(ctx: Ctx, plan: str, ref: str) -> tuple[Plan, pd.DataFrame, int]:
 
 def _names(values: list[str] | None) -> list[str]:
     return [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
-
-
-def _respond(table: pd.DataFrame, fmt: str, meta: dict[str, Any]) -> Response:
-    headers = {"X-Planbook-Version": str(meta["version"])}
-    if fmt == "csv":
-        return Response(table.to_csv(index=False), media_type=MEDIA_TYPES["csv"], headers=headers)
-    if fmt == "parquet":
-        sink = io.BytesIO()
-        table.to_parquet(sink, index=False)
-        return Response(sink.getvalue(), media_type=MEDIA_TYPES["parquet"], headers=headers)
-    rows = [{k: _plain(v) for k, v in r.items()} for r in table.to_dict("records")]
-    body = json.dumps({**meta, "rows": rows})
-    return Response(body, media_type=MEDIA_TYPES["json"], headers=headers)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value

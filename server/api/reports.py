@@ -5,18 +5,15 @@ caller may not see are left out, as everywhere."""
 from __future__ import annotations
 
 import json
-import math
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query, Response
 
 from planbook.align import findings_frame
-from planbook.facts import plain_decimal
 from planbook.variance import variance
 from server.alignment import version_findings
 from server.api.deps import Ctx
+from server.api.tables import table_answer
 from server.api.versions import ERRORS, PlanId
 from server.store import FactFilter
 
@@ -28,22 +25,6 @@ Format = Annotated[Literal["json", "csv"], Query()]
 CONTENT: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}, "text/csv": {}}}
 }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _answer(frame: pd.DataFrame, payload: dict[str, Any], key: str, output: str) -> Response:
-    records = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
-    if output == "csv":
-        text = pd.DataFrame(records, columns=frame.columns).to_csv(index=False)
-        return Response(text, media_type="text/csv")
-    return Response(json.dumps(payload | {key: records}), media_type="application/json")
 
 
 @router.get("/plans/{plan}/variance", responses=ERRORS | CONTENT)
@@ -85,7 +66,7 @@ def get_variance(
         "fiscal_year": periods.fiscal_year,
         "forecast": forecast,
     }
-    return _answer(table, payload, "rows", format)
+    return table_answer(table, format, payload)
 
 
 @router.get("/plans/{plan}/align", responses=ERRORS | CONTENT)
@@ -109,4 +90,4 @@ def get_alignment(
             json.dumps(payload | {"findings": [f.to_dict() for f in found]}),
             media_type="application/json",
         )
-    return _answer(findings_frame(found), payload, "findings", format)
+    return table_answer(findings_frame(found), format, payload, "findings")
