@@ -127,8 +127,7 @@ class Warmer:
     def warm(self, plan_id: str, number: int) -> list[str]:
         """Encode and keep the answers :func:`warm_views` names for a version that the store
         does not keep yet; the keys made."""
-        info = self.store.version(plan_id, number)
-        plan = self.store.plan(plan_id, number)
+        info, plan = self.store.version_plan(plan_id, number)
         kept = self.store.kept_answers()
         made = []
         for wanted in warm_views(plan, info):

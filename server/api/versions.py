@@ -204,8 +204,7 @@ def get_facts(
     not see them (the headers ``X-Planbook-Hidden`` and ``X-Planbook-Own-Teams`` say which).
     The ETag is the version's content hash plus the filter; a conditional GET with
     ``If-None-Match`` answers 304."""
-    info = ctx.store.version(plan, ref)
-    definition = ctx.store.plan(plan, info.number)
+    info, definition = ctx.store.version_plan(plan, ref)
     asked = FactFilter(scenario or [], team or [], account or [], period or [])
     wanted = hidden_filter(ctx.principal, definition, asked)  # what the caller may see
     etag = _etag(info.hash, wanted, format)

@@ -122,6 +122,13 @@ class Store:
         with transaction(self.engine) as conn:
             return read.version_info(conn, plan_id, ref)
 
+    def version_plan(self, plan_id: str, ref: str | int = "latest") -> tuple[VersionInfo, Plan]:
+        """A version and its plan definition, in one transaction (a pull needs both)."""
+        with transaction(self.engine) as conn:
+            info = read.version_info(conn, plan_id, ref)
+            parts = read.parts_of(conn, plan_id, info.number, info.hash)
+            return info, read.plan_of(conn, parts)
+
     def plan(self, plan_id: str, ref: str | int = "latest") -> Plan:
         """The plan definition of a version."""
         with transaction(self.engine) as conn:
