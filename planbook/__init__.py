@@ -26,6 +26,7 @@ from planbook.diff import (
     compare_facts,
     diff_facts,
     diff_rollup,
+    diff_tables,
     with_percent,
 )
 from planbook.drivers import DRIVER_ASSUMPTIONS, DriverConfig, drive, driven_facts
@@ -144,6 +145,7 @@ __all__ = [
     "diff_facts",
     "diff_plans",
     "diff_rollup",
+    "diff_tables",
     "drive",
     "driven_facts",
     "dump_plan",

@@ -10,16 +10,25 @@ Text appears again only in the small result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from planbook.facts import AMOUNT_TYPE, KEY_COLUMNS, canonical_dtypes
 
-__all__ = ["Coded", "FactColumns", "amounts_of", "exact_sums", "float_grid", "grouped_sums"]
+__all__ = [
+    "Coded",
+    "FactColumns",
+    "amounts_of",
+    "exact_sums",
+    "float_grid",
+    "grouped_sums",
+    "rows_in",
+]
 
 
 @dataclass(frozen=True)
@@ -177,3 +186,16 @@ def exact_sums(keys: Sequence[Coded], amounts: pa.Array, mask: np.ndarray) -> pd
     total = grouped.column("amount_sum").cast(AMOUNT_TYPE).to_pylist()
     frame["amount"] = pd.Series(total, index=frame.index, dtype=object)
     return frame
+
+
+def rows_in(column: pa.ChunkedArray, values: Iterable[str]) -> pa.ChunkedArray:
+    """Which rows of a key column hold one of ``values``: on a dictionary column, looked up
+    in its (small) dictionary and spread by its indices, never decoding a row's text."""
+    value_set = pa.array(list(values), pa.string())
+    if not pa.types.is_dictionary(column.type):
+        return pc.fill_null(pc.is_in(column, value_set), False)
+    chunks = [
+        pc.fill_null(pc.take(pc.is_in(chunk.dictionary, value_set), chunk.indices), False)
+        for chunk in column.chunks
+    ]
+    return pa.chunked_array(chunks, pa.bool_())

@@ -1,10 +1,8 @@
 """What changed between two sets of facts: line by line, rolled up, and as a bridge.
 
-:func:`diff_facts` matches the two sets on the fact key and lists every added, removed and
-changed line with its old and new amount, the delta and the change in percent.
-:func:`apply_diff` replays such a list on the first set and gives back the second, exactly.
-Matching works on integer keys built from category codes, so two 2-million-fact versions
-compare in about a second. :class:`DiffScope` narrows a diff (scenario, team, department,
+The line-by-line diff (:func:`diff_facts`, :func:`diff_tables`, :func:`apply_diff`,
+:func:`with_percent`) lives in :mod:`planbook.linediff` and is exported here too.
+:class:`DiffScope` narrows a diff (scenario, team, department,
 account, period) and hides deltas under a threshold; :func:`compare_facts` applies it and
 counts what stayed the same; :func:`bridge_steps` walks from A's total to B's.
 """
@@ -20,15 +18,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from planbook.columnar import rows_in
 from planbook.consolidate import consolidate
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import (
-    AMOUNT_TYPE,
-    FACT_COLUMNS,
-    KEY_COLUMNS,
-    canonical_dtypes,
-    fact_keys,
-    normalize,
+from planbook.facts import AMOUNT_TYPE, KEY_COLUMNS, facts_from_arrow
+from planbook.linediff import (
+    CHANGE_COLUMNS,
+    PCT_COLUMNS,
+    apply_diff,
+    diff_facts,
+    diff_tables,
+    with_percent,
 )
 from planbook.model import Plan
 
@@ -43,14 +43,9 @@ __all__ = [
     "compare_facts",
     "diff_facts",
     "diff_rollup",
+    "diff_tables",
     "with_percent",
 ]
-
-CHANGE_COLUMNS = (*KEY_COLUMNS, "change", "old", "new", "delta")
-"""Columns of a diff: the fact key, ``added``/``removed``/``changed``, old, new, delta."""
-PCT_COLUMNS = (*CHANGE_COLUMNS, "pct")
-"""Columns of a :func:`compare_facts` diff: :data:`CHANGE_COLUMNS` and ``pct``, the delta in
-percent of the old amount (empty where there was none, or it was 0)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +110,20 @@ class DiffScope:
                 keep &= facts[column].isin(list(values)).to_numpy()
         return facts if keep.all() else facts[keep]
 
+    def select_table(self, table: pa.Table, *plans: Plan) -> pa.Table:
+        """The rows of an Arrow facts table in scope (see :meth:`select`)."""
+        mask = None
+        for column, values in (
+            ("scenario", self.scenarios),
+            ("team", self.team_ids(*plans)),
+            ("account", self.accounts),
+            ("period", self.periods),
+        ):
+            if values:
+                keep = rows_in(table.column(column), values)
+                mask = keep if mask is None else pc.and_(mask, keep)
+        return table if mask is None else table.filter(mask)
+
     def shown(self, changes: pd.DataFrame) -> pd.DataFrame:
         """The changes whose delta reaches the threshold."""
         if not self.threshold:
@@ -138,58 +147,27 @@ class FactDiff:
 
 
 def compare_facts(
-    a: pd.DataFrame, b: pd.DataFrame, *, plans: Sequence[Plan], scope: DiffScope = DiffScope()
+    a: pd.DataFrame | pa.Table,
+    b: pd.DataFrame | pa.Table,
+    *,
+    plans: Sequence[Plan],
+    scope: DiffScope = DiffScope(),
 ) -> FactDiff:
-    """The diff of ``a`` and ``b`` inside ``scope`` (checked against ``plans``)."""
+    """The diff of ``a`` and ``b`` (facts frames, or Arrow facts tables as the store reads
+    them: see :func:`diff_tables`) inside ``scope`` (checked against ``plans``)."""
     scope.check(*plans)
-    a, b = scope.select(a, *plans), scope.select(b, *plans)
-    changes = with_percent(diff_facts(a, b))
+    if isinstance(a, pa.Table) and isinstance(b, pa.Table):
+        a, b = scope.select_table(a, *plans), scope.select_table(b, *plans)
+        changes = with_percent(diff_tables(a, b))
+    else:
+        a, b = (
+            scope.select(facts_from_arrow(f) if isinstance(f, pa.Table) else f, *plans)
+            for f in (a, b)
+        )
+        changes = with_percent(diff_facts(a, b))
     unchanged = len(a) - int((changes["change"] != "added").sum())
     shown = scope.shown(changes)
     return FactDiff(shown, unchanged, len(changes) - len(shown), changes)
-
-
-def diff_facts(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Every line that differs from ``a`` to ``b``, sorted by key.
-
-    ``old`` is empty for added lines and ``new`` for removed ones; ``delta`` is new - old
-    with a missing side counted as zero.
-    """
-    a, b = _shared_categories(canonical_dtypes(a), canonical_dtypes(b))
-    key_a, key_b = fact_keys(a, b)
-    _, ia, ib = np.intersect1d(key_a, key_b, assume_unique=True, return_indices=True)
-    old_common = _amounts(a).take(pa.array(ia))
-    new_common = _amounts(b).take(pa.array(ib))
-    changed = pc.not_equal(old_common, new_common).to_numpy(zero_copy_only=False)
-    removed = np.setdiff1d(np.arange(len(a)), ia, assume_unique=True)
-    added = np.setdiff1d(np.arange(len(b)), ib, assume_unique=True)
-    parts = [
-        _rows(
-            a,
-            ia[changed],
-            "changed",
-            old=old_common.filter(pa.array(changed)),
-            new=new_common.filter(pa.array(changed)),
-        ),
-        _rows(a, removed, "removed", old=_amounts(a).take(pa.array(removed)), new=None),
-        _rows(b, added, "added", old=None, new=_amounts(b).take(pa.array(added))),
-    ]
-    out = pd.concat(parts, ignore_index=True)
-    for column in KEY_COLUMNS:
-        out[column] = pd.Categorical(out[column], categories=a[column].cat.categories)
-    order = np.lexsort([out[c].cat.codes.to_numpy() for c in reversed(KEY_COLUMNS)])
-    return out.take(order).reset_index(drop=True)[list(CHANGE_COLUMNS)]
-
-
-def apply_diff(a: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
-    """``a`` with ``changes`` (from :func:`diff_facts`) applied: removed lines dropped,
-    changed lines given their new amount, added lines added. Canonical, sorted."""
-    touched = changes.rename(columns={"new": "amount"})[[*KEY_COLUMNS, "amount", "change"]]
-    base, touched = _shared_categories(canonical_dtypes(a), touched)
-    base_keys, touched_keys = fact_keys(base, touched)
-    keep = ~np.isin(base_keys, touched_keys)
-    replacements = touched[touched["change"] != "removed"][list(FACT_COLUMNS)]
-    return normalize(pd.concat([base[keep], canonical_dtypes(replacements)], ignore_index=True))
 
 
 def diff_rollup(
@@ -255,59 +233,3 @@ def bridge(
             rows.append({"step": str(group), "amount": step})
     rows.append({"step": "end", "amount": sum(new.values(), Decimal(0))})
     return pd.DataFrame(rows, columns=["step", "amount"])
-
-
-def _shared_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both frames with the same (sorted) categories in every key column."""
-    a, b = a.copy(), b.copy()
-    for column in KEY_COLUMNS:
-        union = pd.Index(
-            sorted(set(a[column].cat.categories) | set(b[column].cat.categories)), dtype="str"
-        )
-        a[column] = a[column].cat.set_categories(union)
-        b[column] = b[column].cat.set_categories(union)
-    return a, b
-
-
-def with_percent(changes: pd.DataFrame) -> pd.DataFrame:
-    """A :func:`diff_facts` frame with ``pct``: delta / |old| in percent, rounded to 2
-    places (floats: a display figure); empty where old is empty or 0."""
-    old = pa.array(changes["old"].array, AMOUNT_TYPE)
-    delta = pa.array(changes["delta"].array, AMOUNT_TYPE)
-    pct = pd.arrays.ArrowExtensionArray(pa.chunked_array([_percent(old, delta)], pa.float64()))
-    return changes.assign(pct=pct)
-
-
-def _percent(old: pa.Array, delta: pa.Array) -> pa.Array:
-    base = pc.abs(old.cast(pa.float64()))
-    usable = pc.fill_null(pc.greater(base, 0.0), False)
-    ratio = pc.divide(delta.cast(pa.float64()), pc.if_else(usable, base, 1.0))
-    return pc.if_else(usable, pc.round(pc.multiply(ratio, 100.0), 2), None)
-
-
-def _amounts(frame: pd.DataFrame) -> pa.Array:
-    return pa.array(frame["amount"].array, AMOUNT_TYPE)
-
-
-def _rows(
-    frame: pd.DataFrame,
-    index: np.ndarray,
-    change: str,
-    *,
-    old: pa.Array | None,
-    new: pa.Array | None,
-) -> pd.DataFrame:
-    keys = frame[list(KEY_COLUMNS)].take(index).reset_index(drop=True)
-    n = len(index)
-    old = old if old is not None else pa.nulls(n, AMOUNT_TYPE)
-    new = new if new is not None else pa.nulls(n, AMOUNT_TYPE)
-    work = pa.decimal128(30, AMOUNT_TYPE.scale)  # room for the subtraction
-    zero = pa.scalar(Decimal(0), work)
-    delta = pc.subtract(pc.fill_null(new.cast(work), zero), pc.fill_null(old.cast(work), zero))
-    delta = delta.cast(AMOUNT_TYPE)
-    return keys.assign(
-        change=change,
-        old=pd.arrays.ArrowExtensionArray(pa.chunked_array([old])),
-        new=pd.arrays.ArrowExtensionArray(pa.chunked_array([new])),
-        delta=pd.arrays.ArrowExtensionArray(pa.chunked_array([delta])),
-    )

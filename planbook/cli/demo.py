@@ -52,8 +52,9 @@ def demo(
     """Build the demo SaaS company (Cirrus Analytics) and load it into the store.
 
     The store gets a realistic history: finance's set-up, each team's first draft and
-    submission, a returned budget and its fix, approval, a ``board-approved`` tag and six
-    months of actuals. Then prints each department's budget request against its envelope.
+    submission (tag ``first-drafts``), two budgets returned and revised, an envelope raised
+    for a new position, approval, a ``board-approved`` tag and six months of actuals.
+    Then prints each department's budget request against its envelope.
     With ``--out``, also writes plan.yaml, the facts and positions.csv to a folder.
     """
     require("service")  # the demo loads into the store: say so before building it

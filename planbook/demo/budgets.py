@@ -32,7 +32,7 @@ from planbook.facts import KEY_COLUMNS, facts_from_cents, normalize
 from planbook.headcount import headcount_facts, team_staffing
 from planbook.model import Plan
 
-__all__ = ["Demo", "build_demo"]
+__all__ = ["Demo", "build_demo", "position_facts"]
 
 SCENARIO_PROGRAMS = {  # marketing and other programs, against base
     "base": 1.0,
@@ -160,6 +160,19 @@ def build_demo(
     facts = normalize(facts[facts["amount"] != 0])
     plan, facts, positions = plant_breaches(plan, facts, positions)  # docs/alignment.md
     return Demo(plan=plan, facts=facts, positions=positions)
+
+
+def position_facts(plan: Plan, positions: pd.DataFrame) -> pd.DataFrame:
+    """The facts ``positions`` drive in the demo: payroll (see
+    :func:`planbook.headcount.headcount_facts`) and the per-head lines (software, travel,
+    training per head; laptops and recruiting per hire), as :func:`build_demo` books them."""
+    rows = _Rows(list(plan.calendar.periods))
+    _per_head_lines(plan, positions, rows)
+    return normalize(
+        pd.concat(
+            [headcount_facts(plan, positions), facts_from_cents(rows.frame())], ignore_index=True
+        ).pipe(lambda f: f[f["amount"] != 0])
+    )
 
 
 def _drop_late_actuals(facts: pd.DataFrame, actual_periods: list[str]) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from planbook.consolidate import consolidate
 from planbook.diff import DiffScope, FactDiff, bridge_steps, compare_facts
-from planbook.facts import empty_facts, facts_from_arrow
+from planbook.facts import FACT_COLUMNS, empty_facts, facts_from_arrow, facts_to_arrow
 from planbook.model import Plan, Unit
 from planbook.plandiff import DefinitionChange, diff_plans, union_plan
 from server.store.contract import FactFilter, StoreAPI
@@ -85,8 +85,8 @@ def diff_versions(
     if _actuals_moved(plan_a, plan_b):  # facts moved between parts: compare them all
         differ = parts
     wanted = _filters(scope, plan_a, plan_b, [p for p in differ if p != COMPANY])
-    rows_a = _read(store, plan_id, info_a.number, wanted)
-    rows_b = _read(store, plan_id, info_b.number, wanted)
+    rows_a = _read_table(store, plan_id, info_a.number, wanted)
+    rows_b = _read_table(store, plan_id, info_b.number, wanted)
     facts = compare_facts(rows_a, rows_b, plans=[plan_a, plan_b], scope=scope)
     skipped = [p for p in parts if p not in differ]
     rows = {p.part: p.rows for p in info_a.parts}
@@ -184,23 +184,34 @@ def _filters(scope: DiffScope, a: Plan, b: Plan, parts: list[str]) -> list[FactF
     return out
 
 
+def _read_table(
+    store: StoreAPI, plan_id: str, number: int, wanted: list[FactFilter] | FactFilter
+) -> pa.Table:
+    """The facts of a version that the reads select, as Arrow (each read touches only its
+    parts; the store's tables come part after part, which :func:`diff_tables` uses)."""
+    reads = wanted if isinstance(wanted, list) else [wanted]
+    tables = [store.facts_table(plan_id, number, w)[1] for w in reads]
+    tables = [t.select(list(FACT_COLUMNS)) for t in tables if t.num_rows]
+    if not tables:
+        return facts_to_arrow(empty_facts())
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
 def _read(
     store: StoreAPI, plan_id: str, number: int, wanted: list[FactFilter] | FactFilter
 ) -> pd.DataFrame:
-    """The facts of a version that the reads select (each read touches only its parts)."""
-    reads = wanted if isinstance(wanted, list) else [wanted]
-    tables = [store.facts_table(plan_id, number, w)[1] for w in reads]
-    tables = [t for t in tables if t.num_rows]
-    if not tables:
-        return empty_facts()
-    return facts_from_arrow(pa.concat_tables(tables, promote_options="permissive"))
+    """The facts of a version that the reads select, as a canonical frame."""
+    return facts_from_arrow(_read_table(store, plan_id, number, wanted))
 
 
 def _history(
     store: StoreAPI, plan_id: str, low: int, high: int, in_scope: _PartTest
 ) -> tuple[VersionInfo, ...]:
+    if low >= high:
+        return ()
+    newest = store.resolve(plan_id, "latest")  # versions are numbered 1 to the newest
     out = []
-    for info in reversed(store.log(plan_id)):
+    for info in reversed(store.log(plan_id, limit=newest - low)):
         if low < info.number <= high:
             parts = tuple(p for p in info.changed if in_scope(p))
             if parts:

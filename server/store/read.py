@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
+from planbook.columnar import rows_in
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
 from planbook.positions import empty_positions
@@ -337,30 +338,26 @@ def _filter(table: pa.Table, wanted: FactFilter) -> pa.Table:
         ("account", wanted.accounts),
         ("period", wanted.periods),
     ):
-        if values:
-            keep = _is_in(table.column(column), values)
+        if values and not _holds_only(table.column(column), values):
+            keep = rows_in(table.column(column), values)
             mask = keep if mask is None else pc.and_(mask, keep)
     if wanted.hidden_accounts:
-        hide = _is_in(table.column("account"), wanted.hidden_accounts)
+        hide = rows_in(table.column("account"), wanted.hidden_accounts)
         if wanted.own_teams:
-            own = _is_in(table.column("team"), wanted.own_teams)
+            own = rows_in(table.column("team"), wanted.own_teams)
             hide = pc.and_(hide, pc.invert(own))
         mask = pc.invert(hide) if mask is None else pc.and_(mask, pc.invert(hide))
     table = table if mask is None else table.filter(mask)
     return table.select(list(FACT_COLUMNS))
 
 
-def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> pa.ChunkedArray:
-    """Which rows hold one of ``values``: on a dictionary column, looked up in its (small)
-    dictionary and spread by its indices, never decoding a row's text."""
-    value_set = pa.array(list(values), pa.string())
-    if not pa.types.is_dictionary(column.type):
-        return pc.fill_null(pc.is_in(column, value_set), False)
-    chunks = [
-        pc.fill_null(pc.take(pc.is_in(chunk.dictionary, value_set), chunk.indices), False)
-        for chunk in column.chunks
-    ]
-    return pa.chunked_array(chunks, pa.bool_())
+def _holds_only(column: pa.ChunkedArray, values: Iterable[str]) -> bool:
+    """Whether every row of a dictionary column holds one of ``values`` (a part read whole:
+    the filter can keep every row without a mask), judged from its dictionaries alone."""
+    if not pa.types.is_dictionary(column.type) or column.null_count:
+        return False
+    wanted = set(values)
+    return all(set(chunk.dictionary.to_pylist()) <= wanted for chunk in column.chunks)
 
 
 def positions_of(conn: Connection, plan_id: str, number: int, team: str) -> pd.DataFrame:

@@ -30,7 +30,7 @@ def db(demo_db: Path, tmp_path: Path) -> str:
 
 def test_demo_history_is_realistic(db):
     out = run("log", "--db", db, "-n", "50")
-    assert "first draft" in out and "off-site removed" in out and "Actuals" in out
+    assert "first draft" in out and "programs cut" in out and "Actuals" in out
     assert "board-approved" in run("tag", "--db", db)
     status = run("status", "--db", db)
     assert "approved" in status and "draft" not in status
@@ -49,18 +49,18 @@ def test_demo_again_shows_what_the_store_holds_and_adds_nothing(db):
 def test_pull_then_push_round_trip(db, tmp_path):
     path = tmp_path / "sales.csv"
     out = run("pull", str(path), "--team", "sales-na", "--version", "latest", "--db", db)
-    assert "version 15" in out
+    assert "version 19" in out
     facts = read_facts(path)
     assert set(facts["team"].astype(str)) == {"sales-na"}
     run("status", "sales-na", "reopen", "--db", db, "--author", "cfo")
-    assert "Nothing changed" in run("push", str(path), "--base", "15", "--db", db)
+    assert "Nothing changed" in run("push", str(path), "--base", "19", "--db", db)
 
 
 def test_pull_json_and_filters(db, tmp_path):
     path = tmp_path / "base.json"
     run("pull", str(path), "--scenario", "base", "--period", "2026-03", "--db", db)
     payload = json.loads(path.read_text())
-    assert payload["version"] == 15
+    assert payload["version"] == 19
     assert set(payload["facts"]["scenario"]) == {"base"}
     assert set(payload["facts"]["period"]) == {"2026-03"}
 
@@ -72,17 +72,17 @@ def test_push_change_conflict_and_bad_facts(db, tmp_path):
     text = path.read_text().replace('"finance","travel"', '"finance","nope"', 1)
     bad = tmp_path / "bad.csv"
     bad.write_text(text)
-    out = run("push", str(bad), "--base", "15", "--db", db, code=1)
+    out = run("push", str(bad), "--base", "19", "--db", db, code=1)
     assert "bad.csv, row" in out and "unknown account 'nope'" in out
     lines = path.read_text().splitlines()
     lines[1] = lines[1].rsplit(",", 1)[0] + ',"1"'
     path.write_text("\n".join(lines) + "\n")
-    out = run("push", str(path), "--base", "15", "-m", "fix", "--author", "grace", "--db", db)
-    assert "Pushed version 16" in out
+    out = run("push", str(path), "--base", "19", "-m", "fix", "--author", "grace", "--db", db)
+    assert "Pushed version 20" in out
     lines[1] = lines[1].rsplit(",", 1)[0] + ',"2"'
     path.write_text("\n".join(lines) + "\n")
-    out = run("push", str(path), "--base", "14", "--db", db, code=1)
-    assert "changed by grace" in out and "version 16" in out
+    out = run("push", str(path), "--base", "18", "--db", db, code=1)
+    assert "changed by grace" in out and "version 20" in out
 
 
 def test_push_equal_to_the_head_from_a_stale_base_is_a_conflict(db, tmp_path):
@@ -92,10 +92,10 @@ def test_push_equal_to_the_head_from_a_stale_base_is_a_conflict(db, tmp_path):
     lines = path.read_text().splitlines()
     lines[1] = lines[1].rsplit(",", 1)[0] + ',"1"'
     path.write_text("\n".join(lines) + "\n")
-    assert "Pushed version 16" in run("push", str(path), "--base", "15", "--db", db)
-    out = run("push", str(path), "--base", "15", "--db", db, code=1)
-    assert "version 16" in out and "Nothing changed" not in out
-    assert "Nothing changed" in run("push", str(path), "--base", "16", "--db", db)
+    assert "Pushed version 20" in run("push", str(path), "--base", "19", "--db", db)
+    out = run("push", str(path), "--base", "19", "--db", db, code=1)
+    assert "version 20" in out and "Nothing changed" not in out
+    assert "Nothing changed" in run("push", str(path), "--base", "20", "--db", db)
 
 
 def test_tags_and_status_steps(db):

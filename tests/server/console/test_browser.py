@@ -53,7 +53,7 @@ def test_finance_diffs_drills_down_approves_and_signs_out(page: Page, console: C
     bars = page.locator("#bridge g.bar")
     assert bars.count() >= 3
     assert page.locator("#bridge g.bar.total").count() == 2
-    assert page.locator("#history").get_by_text("off-site removed").count() == 1
+    assert page.locator("#history").get_by_text("programs cut by 10%").count() == 1
     _shot(page, "diff")
 
     page.locator("#steps a", has_text="sales").first.click()
