@@ -67,7 +67,7 @@ def main() -> None:
         console.print(store.markdown(rows), markup=False)
     if args.only in (None, "pulls"):  # over HTTP from a real uvicorn vs a Parquet file
         console.print("[dim]pulls: over HTTP ...[/]")
-        console.print(store.markdown(pulls.run(**size)), markup=False)
+        console.print(pulls.report(pulls.run(**size)), markup=False)
     if args.only in (None, "service"):  # a real uvicorn under floods of 100 MB bodies
         console.print("[dim]service: memory under large bodies ...[/]")
         console.print(service.markdown(service.run()), markup=False)

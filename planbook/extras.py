@@ -27,6 +27,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "pydantic_settings",
         "httpx",
         "jinja2",
+        "orjson",
     ),
     "postgres": ("psycopg",),
 }

@@ -6,14 +6,16 @@ the database, so several workers or hosts can serve one PostgreSQL store.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 import planbook
 from server import console
 from server.api import admin, diff, engine, positions, reports, versions, workflow
-from server.api.answers import AnswerCache
+from server.api.answers import AnswerCache, Warmer
 from server.auth import Principal, authenticate
 from server.errors import install_error_handlers
 from server.limits import BodyGate, BodyRules
@@ -41,15 +43,26 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     """
     settings.check_secret()
     store = Store.open(settings.db, upgrade=migrate)
+    answers = AnswerCache(settings.pull_cache_bytes)
+    warmer = Warmer(store, answers, cap=settings.pull_store_bytes)
+    store.after_push = warmer.schedule  # pull answers encoded ahead, in the background
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(warmer.close)  # a warm under way finishes first
+
     app = FastAPI(
         title="Planbook sync service",
         version=planbook.__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.answers = AnswerCache(settings.pull_cache_bytes)
+    app.state.answers = answers
+    app.state.warmer = warmer
     install_error_handlers(app)
     for module in (versions, workflow, admin, diff, engine, positions, reports):
         app.include_router(module.router)

@@ -235,8 +235,14 @@ class ActingStore:
     def plan(self, plan_id: str, ref: str | int = "latest") -> Plan:
         return self.store.plan(plan_id, ref)
 
+    def version_plan(self, plan_id: str, ref: str | int = "latest") -> tuple[VersionInfo, Plan]:
+        """A version and its plan definition, in one transaction."""
+        return self.store.version_plan(plan_id, ref)
+
     def visible_filter(self, plan_id: str, number: int, wanted: FactFilter) -> FactFilter:
         """``wanted`` narrowed to what the caller may see in version ``number``."""
+        if self.principal.sees_confidential:
+            return wanted
         return hidden_filter(self.principal, self.store.plan(plan_id, number), wanted)
 
     def facts_table(

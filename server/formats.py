@@ -30,6 +30,19 @@ MEDIA_TYPES = {
 }
 
 
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 1,
+    "use_dictionary": list(KEY_COLUMNS),
+    "write_statistics": False,
+}
+"""How facts answers are written as Parquet: the key columns (already Arrow dictionaries)
+dictionary-encoded, the amounts plain (hashing 16-byte decimals for a dictionary was a third
+of the encoding), no column statistics (no client reads them), zstd at level 1. At company
+scale this encodes in half the time of the defaults with zstd, and decodes a little faster,
+for bytes about 10% larger; amounts stay exact ``decimal128(38, 6)``."""
+
+
 def _plain_text(table: pa.Table) -> pa.Table:
     amount = table.column("amount").cast(pa.string())
     amount = pc.replace_substring_regex(amount, r"(\.\d*?)0+$", r"\1")
@@ -50,7 +63,7 @@ def facts_to_bytes(table: pa.Table, fmt: str) -> bytes:
     if fmt == "csv":
         pacsv.write_csv(_plain_text(table), sink)
     elif fmt == "parquet":  # one dictionary per column, not one per part: reads 2x faster
-        pq.write_table(table.unify_dictionaries().combine_chunks(), sink, compression="zstd")
+        pq.write_table(table.unify_dictionaries().combine_chunks(), sink, **PARQUET_OPTIONS)
     else:
         raise ValueError(f"unknown facts format {fmt!r}; expected json, csv or parquet")
     return sink.getvalue()

@@ -60,9 +60,14 @@ class LruCache(Generic[K, V]):
                 self._entries.move_to_end(key)
                 return self._entries[key]
         value = make()  # outside the lock: other answers are served meanwhile
+        self.put(key, value)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` under ``key`` if it fits (made elsewhere, e.g. ahead of a request)."""
         weight = self._weigh(value)
         if weight * 4 > self.capacity:
-            return value
+            return
         with self._lock:
             if key not in self._entries:
                 self._entries[key] = value
@@ -70,4 +75,3 @@ class LruCache(Generic[K, V]):
             while self.size > self.capacity:
                 _, dropped = self._entries.popitem(last=False)
                 self.size -= self._weigh(dropped)
-        return value

@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Encoded facts answers a worker keeps in memory (versions never change).",
     )
+    pull_store_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=0,
+        description="Encoded Parquet answers the store keeps for every worker, encoded in the "
+        "background after each push (0: none kept, nothing encoded ahead).",
+    )
 
     def check_secret(self) -> None:
         """Refuse a default, empty or short secret outside dev mode."""

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from addin.cache import Offline
+from addin.functions.docs import decorators
 from addin.session import current
 from planbook.calendar import is_period
 from planbook.errors import PlanbookError
@@ -29,6 +31,7 @@ __all__ = [
     "Cell",
     "FunctionError",
     "as_number",
+    "check_required",
     "excel_function",
     "excel_value",
     "flag",
@@ -72,6 +75,7 @@ def excel_function(*, tabular: bool) -> Callable[[F], F]:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
+                check_required(fn, _signature(fn).bind_partial(*args, **kwargs).arguments)
                 return fn(*args, **kwargs)
             except Exception as exc:  # an error value in the cell, never a traceback
                 code, message = _error(exc)
@@ -85,6 +89,29 @@ def excel_function(*, tabular: bool) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def check_required(fn: Callable[..., Any], given: Mapping[str, Any]) -> None:
+    """Refuse a blank required argument (``=PB.GET(,"sales-na","2026-03")``) with #VALUE!
+    naming it and what it takes (its ``@xw.arg`` doc), on either path: classic Excel passes a
+    blank as None, the Office.js route leaves it out of ``given``."""
+    for name, param in _signature(fn).parameters.items():
+        if param.default is not inspect.Parameter.empty:
+            continue
+        value = given.get(name)
+        while isinstance(value, list | tuple) and len(value) == 1:
+            value = value[0]  # a 1x1 range is its value; a larger range is not blank
+        if value is None or (isinstance(value, str) and not value.strip()):
+            docs, _ = decorators(fn)
+            expected = docs.get(name, "a value").rstrip(".")
+            raise FunctionError(
+                VALUE, f"the {name} argument is blank but required; expected: {expected}"
+            )
+
+
+@functools.cache
+def _signature(fn: Callable[..., Any]) -> inspect.Signature:
+    return inspect.signature(fn)
 
 
 def _error(exc: Exception) -> tuple[str, str]:

@@ -37,6 +37,13 @@ def col(n: int) -> str:
     return letter
 
 
+BLANK_PEOPLE = 150
+"""Position rows of a template that holds no positions: room for a large team (the sheet is
+protected, so a team cannot add rows; values typed below are refused with their cell)."""
+BLANK_LINES = 200
+"""Spend lines of a template that holds no lines (see :data:`BLANK_PEOPLE`)."""
+
+
 def rows_with_room(used: int, minimum: int) -> int:
     """Input rows for ``used`` filled (or expected) rows with room to grow: half as many
     again and at least 20 more, rounded up to a multiple of 10, never fewer than ``minimum``."""
@@ -57,8 +64,8 @@ class TeamLayout:
     plan: Plan
     team: Team
     scenario: str = "base"
-    headcount_rows: int = 60
-    budget_rows: int = 80
+    headcount_rows: int = BLANK_PEOPLE
+    budget_rows: int = BLANK_LINES
 
     @cached_property
     def periods(self) -> tuple[str, ...]:

@@ -18,6 +18,8 @@ from addin.metadata import TEAM_KIND, TEMPLATE_VERSION, Metadata, check_version,
 from addin.templates import style
 from addin.templates.cached import remember
 from addin.templates.layout import (
+    BLANK_LINES,
+    BLANK_PEOPLE,
     BUDGET,
     BUDGET_COLUMNS,
     HEADCOUNT,
@@ -44,8 +46,8 @@ def team_template(
     version: str = "",
     facts: pd.DataFrame | None = None,
     positions: pd.DataFrame | None = None,
-    headcount_rows: int = 60,
-    budget_rows: int = 80,
+    headcount_rows: int = BLANK_PEOPLE,
+    budget_rows: int = BLANK_LINES,
 ) -> Workbook:
     """The budget template of one team, blank or filled with its facts and positions.
 

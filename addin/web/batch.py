@@ -19,10 +19,10 @@ from decimal import Decimal
 from typing import Any
 
 from addin.acting import acting_for
-from addin.functions.convert import VALUE, FunctionError, table
+from addin.functions.convert import VALUE, FunctionError, check_required, table
 from addin.functions.convert import _error as error_of
 from addin.session import current
-from addin.web.gets import plain_gets, version_ref
+from addin.web.gets import Gets, answer_gets, plain_gets, version_ref
 from addin.web.meta import Definition, definitions
 from server.auth import Principal
 from server.store import StoreError
@@ -46,6 +46,9 @@ class Batch:
     """The client's recent errors (``at``, ``code``, ``message``): what ``PB.ERRORS`` lists.
     The client holds them, so every worker answers the same."""
     resolved: dict[str, int] = field(default_factory=dict)
+    gets: Gets | None = None
+    """Plain ``PB.GET`` calls sent compactly (:class:`addin.web.gets.Gets`), answered in
+    ``gets`` of the answer: a number, or ``{"error": ..., "message": ...}``, per call."""
 
 
 def _functions() -> dict[str, tuple[Definition, Callable[..., Any], list[str]]]:
@@ -58,7 +61,8 @@ def _functions() -> dict[str, tuple[Definition, Callable[..., Any], list[str]]]:
 
 def run_batch(batch: Batch, principal: Principal, resolve: Callable[[str], int]) -> dict[str, Any]:
     """Answer every call of ``batch`` as ``principal``: ``{"version": N, "results": [...]}``
-    with one ``{"value": ...}`` or ``{"error": "#N/A", "message": ...}`` per call, in order.
+    with one ``{"value": ...}`` or ``{"error": "#N/A", "message": ...}`` per call, in order,
+    and ``"gets"``: one number or error per compact ``GET`` call (:attr:`Batch.gets`).
     ``resolve`` turns a tag, ``latest`` or number into a version number."""
     functions = _functions()
     pin = batch.pin or "latest"
@@ -70,12 +74,16 @@ def run_batch(batch: Batch, principal: Principal, resolve: Callable[[str], int])
             batch.resolved[ref] = resolve(ref)
         return batch.resolved[ref]
 
+    pin_error: dict[str, Any] = {}
     try:
         pinned: int | None = version_of(pin)
     except (StoreError, ValueError) as exc:
         pinned, pin_error = None, _answer_error(exc)
     results: list[dict[str, Any] | None] = []
+    gets: list[Any] = []
     with acting_for(principal):
+        if batch.gets is not None:
+            gets = _gets(functions, batch.gets, pinned, version_of, pin_error)
         if pinned is not None:  # plain PB.GET calls first, in bulk (addin.web.gets)
             results = plain_gets(batch.calls, pinned, version_of)
         for i, call in enumerate(batch.calls):
@@ -92,7 +100,25 @@ def run_batch(batch: Batch, principal: Principal, resolve: Callable[[str], int])
             version_of(ref)
         except (StoreError, ValueError):
             batch.resolved.pop(ref, None)
-    return {"version": pinned, "pin": pin, "results": results, "resolved": batch.resolved}
+    answer = {"version": pinned, "pin": pin, "results": results, "resolved": batch.resolved}
+    return answer if batch.gets is None else {**answer, "gets": gets}
+
+
+def _gets(
+    functions: dict[str, tuple[Definition, Callable[..., Any], list[str]]],
+    gets: Gets,
+    pinned: int | None,
+    version_of: Callable[[str], int],
+    pin_error: dict[str, Any],
+) -> list[Any]:
+    """The compact calls' answers: the amounts in bulk, the rest by the definition."""
+    if pinned is None:
+        return [pin_error] * len(gets.at)
+    out, rest = answer_gets(gets, pinned)
+    for i in rest:
+        one = _one(functions, gets.call(i), pinned, version_of)
+        out[i] = one["value"] if type(one.get("value")) is float else one
+    return out
 
 
 def _one(
@@ -120,6 +146,7 @@ def _one(
             value = _argument(definition, n, a)
             if value is not None:
                 kwargs[n] = value
+        check_required(fn, kwargs)  # a blank required argument: named, with what it takes
         if "version" in names:
             ref = kwargs.get("version")
             kwargs["version"] = pinned if ref is None else version_of(version_ref(ref))

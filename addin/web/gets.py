@@ -1,8 +1,14 @@
 """The fast path of a batch's ``PB.GET`` calls: a recalculation of a sheet of thousands of
 ``PB.GET`` cells is mostly plain calls (text account and team, a month, the default scenario
-and version), and those are answered here with what ``pb_get`` would answer, looked up in
-the version's index with the version, the caller's confidential rule and the index's codes
-found once per (version, scenario) instead of once per call.
+and version), and those are answered here with what ``pb_get`` would answer, all at once:
+each distinct argument of the batch is looked up once (its codes in the version's index,
+whether the plan knows it, whether the caller may see it), then every call is a few array
+operations over those codes (:meth:`addin.index.FactIndex.lookup`). The index is built once
+per version number (versions never change: every worker builds the same one).
+
+The client sends the plain calls compactly: the batch's distinct arguments once, and three
+indices into them per call (:class:`Gets`). Calls with a scenario or version of their own
+arrive one object each and are grouped here by (version, scenario).
 
 Only the answers that ``pb_get`` gives as a number are given here: a visible amount, or 0
 for a known key where nothing was planned. Every other call (an unknown key, a confidential
@@ -13,53 +19,156 @@ with its error and reason. A test checks both paths answer alike.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from addin.cache import Snapshot
 from addin.functions.convert import VALUE, FunctionError
 from addin.functions.convert import period as to_period
 from addin.functions.pull import known_ids
 from addin.functions.slices import hidden_rule
 from addin.session import current
 
-__all__ = ["plain_gets", "version_ref"]
+__all__ = ["Gets", "answer_gets", "plain_gets", "version_ref"]
 
-_Lookup = Callable[[str, str, str], "float | None"]
-_NO_PERIOD = ""
+MAX_GROUPS = 32
+"""(scenario, confidential rule) groups kept per version: roles and leads' own teams."""
+MAX_ARGUMENTS = 100_000
+"""Distinct arguments remembered per group before it starts again."""
 _RANGE = object()
 """An argument of more than one cell: never plain."""
 
 
+@dataclass
+class Gets:
+    """Plain ``PB.GET(account, team, month)`` calls of one batch, compactly: the distinct
+    one-cell arguments (text or numbers) once, and per call three indices into them
+    (``at[i] = (account, team, month)``). They read the workbook's pin and scenario base."""
+
+    args: list[Any]
+    at: np.ndarray
+    """int64, shape (calls, 3)."""
+
+    def call(self, i: int) -> list[Any]:
+        """Call ``i`` as the general path takes it: ``["GET", [account, team, month]]``."""
+        a, t, m = self.at[i].tolist()
+        return ["GET", [self.args[a], self.args[t], self.args[m]]]
+
+
 class _Group:
-    """What the calls of one (version, scenario) share."""
+    """What the calls of one (version, scenario) share for one confidential rule: the
+    version's index, the plan's ids, and each argument seen so far as codes. Kept with the
+    version's snapshot (:func:`_group`), so a recalculation looks up only new arguments."""
 
-    ok = True
-
-    def __init__(self, number: int, scenario: str) -> None:
-        snapshot = current().snapshot(str(number))  # as pb_get asks for a version
+    def __init__(
+        self, snapshot: Snapshot, scenario: str, hidden: frozenset[str], own: frozenset[str]
+    ) -> None:
         plan = snapshot.plan
         scenarios, self.teams, self.accounts = known_ids(plan)
+        self.scenario = scenario
         self.known = scenario in scenarios
         self.months = set(plan.calendar.periods)
-        self.get: _Lookup = snapshot.index.in_scenario(scenario)
-        hidden, own = hidden_rule(snapshot)
-        self.hidden, self.own = frozenset(hidden), frozenset(own)
+        self.index = snapshot.index
+        self.hidden, self.own = hidden, own
+        self.memo: dict[tuple[type, Any], tuple[int, int, int, bool, bool, bool, bool, bool]] = {}
+
+    def _codes(self, value: Any) -> tuple[int, int, int, bool, bool, bool, bool, bool]:
+        """One argument as a team, an account and a month: codes and flags."""
+        codes = self.index.codes
+        team = account = period = -1
+        team_ok = account_ok = month_ok = hidden = own = False
+        if type(value) is str and value:
+            team, account = codes[1].get(value, -1), codes[2].get(value, -1)
+            team_ok, account_ok = value in self.teams, value in self.accounts
+            hidden, own = value in self.hidden, value in self.own
+        month = _period(value)
+        if month is not None:
+            period, month_ok = codes[3].get(month, -1), month in self.months
+        return team, account, period, team_ok, account_ok, month_ok, hidden, own
+
+    def answer(self, args: list[Any], at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(answered, amounts)`` of the calls ``at`` (rows of account, team and month
+        indices into ``args``): the amount ``pb_get`` answers where ``answered``."""
+        memo = self.memo
+        rows = []
+        for value in args:  # each distinct argument once, and once per version
+            key = (type(value), value)
+            row = memo.get(key)
+            if row is None:
+                row = memo[key] = self._codes(value)
+            rows.append(row)
+        if len(memo) > MAX_ARGUMENTS:
+            memo.clear()
+        codes = np.array(rows, dtype=np.int64).reshape(-1, 8).T
+        team, account, period = codes[0], codes[1], codes[2]
+        team_ok, account_ok, month_ok, hidden, own = codes[3:].astype(bool)
+        a, t, m = at[:, 0], at[:, 1], at[:, 2]
+        found, amounts = self.index.lookup(self.scenario, team[t], account[a], period[m])
+        seen = ~(hidden[a] & ~own[t])  # a confidential amount: the definition says why
+        zero = ~found & account_ok[a] & team_ok[t] & month_ok[m] & self.known
+        return seen & (found | zero), amounts
 
 
-class _NoGroup(_Group):
-    """A version that cannot be read: its calls are left to the general path."""
-
-    ok = False
-
-    def __init__(self) -> None:
-        pass
-
-
-def _group(number: int, scenario: str) -> _Group:
+def _group(number: int, scenario: str) -> _Group | None:
+    """The group of a version's calls for the caller's confidential rule, or None when the
+    version cannot be read (the general path answers each call with the reason)."""
     try:
-        return _Group(number, scenario)
-    except Exception:  # the general path answers each call with the reason
-        return _NoGroup()
+        snapshot = current().snapshot(str(number))  # as pb_get asks for a version
+        hidden, own = hidden_rule(snapshot)
+    except Exception:
+        return None
+    rule = (scenario, frozenset(hidden), frozenset(own))
+    groups: OrderedDict[Any, _Group] = snapshot.extra.setdefault("gets", OrderedDict())
+    group = groups.get(rule)
+    if group is None:
+        group = groups[rule] = _Group(snapshot, *rule)
+        while len(groups) > MAX_GROUPS:
+            groups.popitem(last=False)
+    return group
+
+
+def answer_gets(gets: Gets, pinned: int) -> tuple[list[Any], list[int]]:
+    """The amounts of the calls of ``gets`` (the pinned version, scenario base), and the
+    indices of the calls the general path answers (their amount is a placeholder)."""
+    group = _group(pinned, "base")
+    if group is None or not len(gets.at):
+        return [0.0] * len(gets.at), list(range(len(gets.at)))
+    answered, amounts = group.answer(gets.args, gets.at)
+    return amounts.tolist(), np.flatnonzero(~answered).tolist()
+
+
+def plain_gets(
+    calls: list[Any], pinned: int, version_of: Callable[[str], int]
+) -> list[dict[str, Any] | None]:
+    """One answer per call: ``{"value": amount}`` for a plain ``GET``, None for the calls
+    the general path answers."""
+    out: list[dict[str, Any] | None] = [None] * len(calls)
+    grouped: dict[tuple[int, str], tuple[dict[Any, int], list[list[int]], list[int]]] = {}
+    versions: dict[Any, int | None] = {}
+    for i, call in enumerate(calls):
+        if type(call) is not list or len(call) != 2 or call[0] != "GET":
+            continue
+        parsed = _parsed(call[1], pinned, version_of, versions)
+        if parsed is None:
+            continue
+        *key, scenario, number = parsed
+        distinct, at, where = grouped.setdefault((number, scenario), ({}, [], []))
+        at.append([distinct.setdefault((type(v), v), len(distinct)) for v in key])
+        where.append(i)
+    for (number, scenario), (distinct, at, where) in grouped.items():
+        group = _group(number, scenario)
+        if group is None:
+            continue
+        args = [v for _, v in distinct]
+        answered, amounts = group.answer(args, np.array(at, dtype=np.int64))
+        for i, ok, value in zip(where, answered.tolist(), amounts.tolist(), strict=True):
+            if ok:
+                out[i] = {"value": value}
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -69,61 +178,6 @@ def _plain(value: Any) -> Any:
             return _RANGE
         return value[0][0]
     return value
-
-
-def plain_gets(
-    calls: list[Any], pinned: int, version_of: Callable[[str], int]
-) -> list[dict[str, Any] | None]:
-    """One answer per call: ``{"value": amount}`` for a plain ``GET``, None for the calls
-    the general path answers."""
-    out: list[dict[str, Any] | None] = [None] * len(calls)
-    groups: dict[tuple[int, str], _Group] = {}
-    periods: dict[Any, str] = {}
-    versions: dict[Any, int | None] = {}
-    group, at = None, (0, "")
-    for i, call in enumerate(calls):
-        if type(call) is not list or len(call) != 2 or call[0] != "GET":
-            continue
-        args = call[1]
-        if (
-            type(args) is list
-            and len(args) == 3
-            and type(args[0]) is str
-            and type(args[1]) is str
-            and type(args[2]) is str
-            and args[0]
-            and args[1]
-        ):  # the common case: three cells of text, the default scenario and version
-            account, team, month = args
-            number, scenario = pinned, "base"
-        else:
-            parsed = _parsed(args, pinned, version_of, versions)
-            if parsed is None:
-                continue
-            account, team, month, scenario, number = parsed
-        key = periods.get(month)
-        if key is None:
-            key = periods[month] = _period(month)
-        if key is _NO_PERIOD:
-            continue
-        if group is None or at != (number, scenario):
-            at = (number, scenario)
-            group = groups.get(at)
-            if group is None:
-                group = groups[at] = _group(number, scenario)
-        if not group.ok:
-            continue  # no such version, or the store is away: the definition says so
-        if account in group.hidden and team not in group.own:
-            continue  # confidential: the definition says why
-        value = group.get(team, account, key)
-        if value is None:
-            if not (group.known and team in group.teams and account in group.accounts):
-                continue  # an unknown key: the definition names it
-            if key not in group.months:
-                continue
-            value = 0.0
-        out[i] = {"value": value}
-    return out
 
 
 def _parsed(
@@ -154,11 +208,14 @@ def _parsed(
     return account, team, month, scenario, pinned
 
 
-def _period(value: Any) -> str:
+def _period(value: Any) -> str | None:
+    """The month a one-cell argument names, or None."""
+    if type(value) not in (str, int, float):
+        return None
     try:
         return to_period(value)
     except FunctionError:
-        return _NO_PERIOD
+        return None
 
 
 def version_ref(value: Any) -> str:

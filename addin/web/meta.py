@@ -4,21 +4,20 @@ Python definition of each worksheet function (:mod:`addin.functions`).
 Everything comes from the definitions themselves: the name (``pb_get`` -> ``GET``, shown by
 Excel as ``=PB.GET`` under the manifest's namespace), the docstring, the parameters and their
 defaults (:func:`inspect.signature`), each argument's help (the ``doc=`` of its ``arg``
-decorator) and whether it answers a table (``excel_function(tabular=True)``). The decorators
-are read from the source with :mod:`ast`, so no xlwings server part (PolyForm/PRO licensed)
-is needed to describe the functions.
+decorator) and whether it answers a table (``excel_function(tabular=True)``), read from the
+source (:mod:`addin.functions.docs`), so no xlwings server part (PolyForm/PRO licensed) is
+needed to describe the functions.
 """
 
 from __future__ import annotations
 
-import ast
 import inspect
 from dataclasses import dataclass
 from functools import cache
-from types import ModuleType
 from typing import Any
 
 import addin.functions
+from addin.functions.docs import decorators
 
 __all__ = ["NAMESPACE", "Definition", "definitions", "functions_json"]
 
@@ -42,37 +41,13 @@ class Definition:
         return getattr(addin.functions, self.python)
 
 
-def _decorators(module: ModuleType, python: str) -> tuple[dict[str, str], bool]:
-    """The ``arg`` docs and the ``tabular`` flag of the function's decorators."""
-    tree = ast.parse(inspect.getsource(module))
-    docs: dict[str, str] = {}
-    tabular = False
-    for node in tree.body:
-        if not (isinstance(node, ast.FunctionDef) and node.name == python):
-            continue
-        for deco in node.decorator_list:
-            if not isinstance(deco, ast.Call):
-                continue
-            keywords = {k.arg: k.value for k in deco.keywords}
-            first = deco.args[0] if deco.args else None
-            doc = keywords.get("doc")
-            if isinstance(first, ast.Constant) and isinstance(doc, ast.Constant):
-                docs[str(first.value)] = str(doc.value)
-            flag = keywords.get("tabular")
-            if isinstance(flag, ast.Constant) and flag.value is True:
-                tabular = True
-    return docs, tabular
-
-
 @cache
 def definitions() -> tuple[Definition, ...]:
     """Every function of :mod:`addin.functions`, in ``__all__`` order."""
     out = []
     for python in addin.functions.__all__:
         fn = getattr(addin.functions, python)
-        module = inspect.getmodule(inspect.unwrap(fn))
-        assert module is not None
-        docs, tabular = _decorators(module, python)
+        docs, tabular = decorators(fn)
         params = tuple(
             (p.name, docs.get(p.name, p.name), p.default is not inspect.Parameter.empty)
             for p in inspect.signature(fn).parameters.values()

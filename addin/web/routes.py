@@ -9,17 +9,20 @@ says whether they are available and why not.
 
 from __future__ import annotations
 
-import json
 import os
+import time
 from importlib import resources
 from typing import Any
 
+import numpy as np
+import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from addin.session import current
 from addin.web.batch import MAX_CALLS, Batch, resolver, run_batch
+from addin.web.gets import Gets
 from addin.web.manifest import ICON_SIZES, PREFIX, base_url, icon_png, manifest_xml
 from addin.web.meta import NAMESPACE, functions_json
 from server.api.deps import Ctx
@@ -34,12 +37,22 @@ PUBLIC_URL = "PLANBOOK_PUBLIC_URL"
 """The deployment's public https:// address, for the manifest the service serves."""
 
 
+class GetsIn(BaseModel):
+    """Plain ``PB.GET(account, team, month)`` calls, compactly: the distinct one-cell
+    arguments once, and three indices into them per call (account, team, month)."""
+
+    args: list[str | float] = Field(..., max_length=3 * MAX_CALLS)
+    at: list[int] = Field(..., max_length=3 * MAX_CALLS)
+
+
 class BatchIn(BaseModel):
-    """One recalculation's calls: ``[["GET", [account, team, period, ...]], ...]``."""
+    """One recalculation's calls: ``[["GET", [account, team, period, ...]], ...]``, and its
+    plain ``PB.GET`` calls in ``gets`` (answered in ``gets``, one number or error each)."""
 
     plan: str = Field("", max_length=200, description="Plan id (blank: the service's plan).")
     pin: str = Field("latest", max_length=200, description="The workbook's pinned version.")
-    calls: list[list[Any]] = Field(..., max_length=MAX_CALLS)
+    calls: list[list[Any]] = Field([], max_length=MAX_CALLS)
+    gets: GetsIn | None = None
     refs: list[str] = Field([], max_length=200, description="Tags the client has seen.")
     errors: list[dict[str, Any]] = Field([], max_length=50, description="Its recent errors.")
 
@@ -103,7 +116,9 @@ def router(buttons_reason: str | None) -> APIRouter:
         (``value``, or ``error`` with ``message``) per call, in order. The body is
         :class:`BatchIn` (read by hand: validating 10,000 calls with pydantic takes longer
         than answering them)."""
-        body = _batch_body(await request.body())
+        raw = await request.body()
+        start = time.perf_counter()
+        body, gets = _batch_body(raw)
         plan = current().cache.plan_id()
         if body.plan and body.plan != plan:
             raise NotFound(
@@ -111,34 +126,69 @@ def router(buttons_reason: str | None) -> APIRouter:
                 "in the workbook or use the service of that plan",
                 loc=("body", "plan"),
             )
-        batch = Batch(plan, body.pin, body.calls, body.refs, body.errors)
+        batch = Batch(plan, body.pin, body.calls, body.refs, body.errors, gets=gets)
         answer = await run_in_threadpool(run_batch, batch, ctx.principal, resolver(plan))
         # plain JSON values already: skip FastAPI's per-item encoder (10,000 calls a batch)
-        return Response(json.dumps(answer, allow_nan=False), media_type="application/json")
+        out = orjson.dumps(answer)
+        took = f"batch;dur={(time.perf_counter() - start) * 1000:.1f}"  # the client's timings
+        return Response(out, media_type="application/json", headers={"Server-Timing": took})
 
     return api
 
 
-def _batch_body(raw: bytes) -> BatchIn:
-    """The batch from the request body; a malformed one is a 422 naming the field."""
+def _batch_body(raw: bytes) -> tuple[BatchIn, Gets | None]:
+    """The batch from the request body; a malformed one is a 422 naming the field (and the
+    index of a bad call or argument)."""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         raise _bad("the body is not JSON; send {calls: [[name, [args...]], ...]}") from None
     if not isinstance(data, dict):
         raise _bad("the body must be a JSON object with calls")
-    calls = data.get("calls")
-    if not isinstance(calls, list) or not all(isinstance(c, list) for c in calls):
+    calls = data.get("calls", [])
+    if not isinstance(calls, list) or not all(type(c) is list for c in calls):
         raise _bad("calls must be a list of [name, [arguments...]]", "calls")
     if len(calls) > MAX_CALLS:
         raise _bad(f"at most {MAX_CALLS:,} calls a request; send the rest in another", "calls")
+    gets = _gets(data.get("gets"))
     try:
-        rest = BatchIn.model_validate({**data, "calls": []})
+        rest = BatchIn.model_validate({**data, "calls": [], "gets": None})
     except ValidationError as exc:
         first = exc.errors()[0]
         raise _bad(str(first["msg"]), *(str(p) for p in first["loc"])) from None
     rest.calls = calls
-    return rest
+    return rest, gets
+
+
+def _gets(data: Any) -> Gets | None:
+    """The compact ``PB.GET`` calls (:class:`GetsIn`), checked as a whole: the shape once,
+    then the first bad argument or index named."""
+    if data is None:
+        return None
+    if not isinstance(data, dict) or set(data) != {"args", "at"}:
+        raise _bad("gets must be {args: [distinct arguments], at: [indices, 3 a call]}", "gets")
+    args, at = data["args"], data["at"]
+    if not isinstance(args, list) or not isinstance(at, list):
+        raise _bad("gets.args and gets.at must be lists", "gets")
+    if len(at) > 3 * MAX_CALLS or len(args) > 3 * MAX_CALLS:
+        raise _bad(f"at most {MAX_CALLS:,} calls a request; send the rest in another", "gets")
+    for i, value in enumerate(args):
+        if type(value) not in (str, int, float):
+            raise _bad(f"argument {i} is {value!r:.40}; a text or a number was expected",
+                       "gets", "args", str(i))  # fmt: skip
+    indices = np.asarray(at) if at else np.zeros(0, dtype=np.int64)
+    if indices.dtype.kind not in "iu" or indices.ndim != 1:
+        bad = next((i for i, v in enumerate(at) if type(v) is not int), 0)
+        raise _bad(f"index {bad} is {at[bad]!r:.40}; an argument's index was expected",
+                   "gets", "at", str(bad))  # fmt: skip
+    if len(indices) % 3:
+        raise _bad("gets.at holds three indices a call (account, team, month)", "gets", "at")
+    outside = np.flatnonzero((indices < 0) | (indices >= len(args)))
+    if len(outside):
+        bad = int(outside[0])
+        raise _bad(f"index {bad} is {at[bad]}; there are {len(args)} arguments",
+                   "gets", "at", str(bad))  # fmt: skip
+    return Gets(args, indices.astype(np.int64).reshape(-1, 3))
 
 
 def _bad(message: str, *field: str) -> InvalidRequest:

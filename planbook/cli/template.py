@@ -60,14 +60,14 @@ def template(
     """Write a workbook template: a team's budget, or the company AOP workbook.
 
     Blank unless --facts/--positions pre-fill a team's numbers. A team template has room for
-    60 people and 80 spend lines, or for what it holds, --people and --lines, with half as
+    150 people and 200 spend lines, or for what it holds, --people and --lines, with half as
     many again (at least 20 rows) to grow into. Several team templates
     (--all-teams or --team repeated) go into the folder --out as team-<id>.xlsx.
     """
     # The excel extra: imported when used, so that `planbook --help` needs only the core.
     from addin.templates import company_workbook, team_template
     from addin.templates.files import save_workbook, team_file
-    from addin.templates.layout import rows_with_room
+    from addin.templates.layout import BLANK_LINES, BLANK_PEOPLE, rows_with_room
     from addin.workbook_pull import read_positions
 
     plan = _plan(plan_file, demo)
@@ -94,8 +94,8 @@ def template(
             version=version,
             facts=facts,
             positions=positions,
-            headcount_rows=max(60, rows_with_room(people, 0)) if people else 60,
-            budget_rows=max(80, rows_with_room(lines, 0)) if lines else 80,
+            headcount_rows=max(BLANK_PEOPLE, rows_with_room(people, 0)),
+            budget_rows=max(BLANK_LINES, rows_with_room(lines, 0)),
         )
         target = (
             (out or Path(".")) / team_file(team_id) if several else out or Path(team_file(team_id))

@@ -30,7 +30,7 @@ from server.store.parts import (
     decode_positions,
     is_team_part,
     positions_part,
-    team_of,
+    team_part,
 )
 from server.store.records import PartInfo, VersionInfo
 from server.store.schema import BlobRow, PlanRow, Tag, VersionPart, VersionRow
@@ -48,12 +48,16 @@ __all__ = [
     "read_facts",
     "resolve",
     "version_info",
+    "version_row",
+    "wanted_parts",
 ]
 
 _PLAN_CACHE: OrderedDict[str, Plan] = OrderedDict()
 """Parsed company parts by content hash: immutable, so safe to share across requests."""
 _PARTS_CACHE: OrderedDict[tuple[str, str, int, str], dict[str, PartInfo]] = OrderedDict()
 """Versions' parts by (database, plan, number, the version's content hash)."""
+_INFO_CACHE: OrderedDict[tuple[str, str, int, str], VersionInfo] = OrderedDict()
+"""Versions with their parts, kept like their parts."""
 _PARTS_LOCK = threading.Lock()
 _FACTS_CACHE_ROWS = 4_000_000
 """At most this many decoded fact rows are kept (about 36 bytes a row: 150 MB)."""
@@ -132,13 +136,19 @@ def resolve(conn: Connection, plan_id: str, ref: str | int) -> int:
     return tagged
 
 
-def parts_of(conn: Connection, plan_id: str, number: int) -> dict[str, PartInfo]:
+def parts_of(
+    conn: Connection, plan_id: str, number: int, version_hash: str | None = None
+) -> dict[str, PartInfo]:
     """Every part of a version, by part name: for each part, its newest change at or
     before the version (rows are deltas). Kept by the version's content hash, which names
-    every part's blob: a version never changes, so the next call costs one row's lookup."""
-    version_hash = conn.scalar(
-        select(VersionRow.hash).where(VersionRow.plan_id == plan_id, VersionRow.number == number)
-    )
+    every part's blob: a version never changes, so the next call costs one row's lookup
+    (none when the caller read the hash already)."""
+    if version_hash is None:
+        version_hash = conn.scalar(
+            select(VersionRow.hash).where(
+                VersionRow.plan_id == plan_id, VersionRow.number == number
+            )
+        )
     key = (f"{id(conn.engine)}:{conn.engine.url}", plan_id, number, version_hash or "")
     with _PARTS_LOCK:
         kept = _PARTS_CACHE.get(key) if version_hash else None
@@ -197,16 +207,41 @@ def plan_of(conn: Connection, parts: dict[str, PartInfo]) -> Plan:
     return plan
 
 
-def version_info(conn: Connection, plan_id: str, number: int) -> VersionInfo:
-    """A version with its parts."""
-    row = conn.execute(
-        select(VersionRow).where(VersionRow.plan_id == plan_id, VersionRow.number == number)
-    ).one_or_none()
+def version_row(conn: Connection, plan_id: str, ref: str | int) -> Any:
+    """The version row a reference names, in one query for a number or ``latest`` (the
+    precise NotFound of :func:`resolve` when there is none)."""
+    text = str(ref).strip()
+    query = select(VersionRow).where(VersionRow.plan_id == plan_id)
+    if re.fullmatch(r"v?\d+", text):
+        query = query.where(VersionRow.number == int(text.lstrip("v")))
+    elif text == "latest":
+        query = query.join(
+            PlanRow, (PlanRow.id == VersionRow.plan_id) & (PlanRow.head == VersionRow.number)
+        )
+    else:
+        query = query.where(VersionRow.number == resolve(conn, plan_id, text))
+    row = conn.execute(query).one_or_none()
     if row is None:
-        raise NotFound(f"plan {plan_id!r} has no version {number}", loc=("version",))
-    parts = parts_of(conn, plan_id, number)
-    changed = tuple(p.part for p in parts.values() if p.changed_in == number)
-    return _info(row, changed, tuple(parts.values()))
+        resolve(conn, plan_id, ref)  # says why
+        raise NotFound(f"plan {plan_id!r} has no version {text}", loc=("version",))
+    return row
+
+
+def version_info(conn: Connection, plan_id: str, ref: str | int) -> VersionInfo:
+    """A version with its parts (kept like its parts: a version row never changes)."""
+    row = version_row(conn, plan_id, ref)
+    key = (f"{id(conn.engine)}:{conn.engine.url}", plan_id, row.number, row.hash)
+    with _PARTS_LOCK:
+        info = _INFO_CACHE.get(key)
+    if info is None:
+        parts = parts_of(conn, plan_id, row.number, row.hash)
+        changed = tuple(p.part for p in parts.values() if p.changed_in == row.number)
+        info = _info(row, changed, tuple(parts.values()))
+        with _PARTS_LOCK:
+            _INFO_CACHE[key] = info
+            while len(_INFO_CACHE) > 64:
+                _INFO_CACHE.popitem(last=False)
+    return info
 
 
 def _info(row: Any, changed: tuple[str, ...], parts: tuple[PartInfo, ...] = ()) -> VersionInfo:
@@ -273,7 +308,11 @@ _DECODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planbook-decod
 
 
 def read_facts(
-    conn: Connection, plan_id: str, number: int, wanted: FactFilter = ALL_FACTS
+    conn: Connection,
+    plan_id: str,
+    number: int,
+    wanted: FactFilter = ALL_FACTS,
+    version_hash: str | None = None,
 ) -> pa.Table:
     """The facts of a version as one Arrow table (one chunk a column, keys
     dictionary-encoded), filtered; only needed parts are read.
@@ -281,9 +320,9 @@ def read_facts(
     Parts are decoded (or found decoded in a bounded cache by blob hash), cut to the wanted
     scenarios (a stored part is sorted by scenario first, so that is a slice), put end to
     end with one shared dictionary a key and filtered once, by code, on the whole table."""
-    parts = parts_of(conn, plan_id, number)
+    parts = parts_of(conn, plan_id, number, version_hash)
     plan = plan_of(conn, parts)
-    names = _wanted_parts(plan, parts, wanted)
+    names = wanted_parts(plan, parts, wanted)
     decoded = _decoded(conn, [parts[n].hash for n in names])
     tables: list[pa.Table] = []
     sliced = bool(wanted.scenarios)
@@ -323,19 +362,19 @@ def clear_facts_cache() -> None:
     _FACTS_CACHE.clear()
 
 
-def _wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:
+def wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:
+    """The fact parts that hold the rows ``wanted`` asks for (sorted by part name)."""
     actual_ids = {s.id for s in plan.scenarios if s.actuals}
     scenarios = set(wanted.scenarios)
-    teams = set(wanted.teams)
     names = []
-    for name in parts:
-        if (name == ACTUALS and (not scenarios or scenarios & actual_ids)) or (
-            is_team_part(name)
-            and (not teams or team_of(name) in teams)
-            and (not scenarios or scenarios - actual_ids)
-        ):
-            names.append(name)
-    return names
+    if ACTUALS in parts and (not scenarios or scenarios & actual_ids):
+        names.append(ACTUALS)
+    if not scenarios or scenarios - actual_ids:
+        if wanted.teams:
+            names += [n for n in map(team_part, set(wanted.teams)) if n in parts]
+        else:
+            names += [name for name in parts if is_team_part(name)]
+    return sorted(names)
 
 
 def _filter(table: pa.Table, wanted: FactFilter, *, scenarios_done: bool = False) -> pa.Table:

@@ -9,6 +9,8 @@
 - ``status_events``: every submission status change of a team part; the last one is current.
 - ``tags`` and ``tag_events``: named pins, and every move of them.
 - ``tokens``: API tokens, only their SHA-256 hash is kept.
+- ``answers``: encoded facts answers the service keeps (derived from blobs, addressed by
+  what they were made from; never exported, and safe to delete).
 """
 
 from __future__ import annotations
@@ -157,3 +159,15 @@ class TokenRow(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(_TIME)
     revoked_at: Mapped[datetime | None] = mapped_column(_TIME, nullable=True)
+
+
+class AnswerRow(Base):
+    """An encoded facts answer (:mod:`server.store.answers`): derived, bounded, not backed up."""
+
+    __tablename__ = "answers"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(_ID)
+    size: Mapped[int] = mapped_column(BigInteger)
+    made_at: Mapped[datetime] = mapped_column(_TIME, index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -7,6 +7,8 @@ several processes may share one database.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +18,7 @@ from sqlalchemy import Engine, select
 from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
-from server.store import backup, read, tokens, workflow
+from server.store import answers, backup, read, tokens, workflow
 from server.store.contract import (
     ALL_FACTS,
     FactFilter,
@@ -26,13 +28,18 @@ from server.store.contract import (
     no_progress,
 )
 from server.store.db import is_current, make_engine, migrate, transaction
-from server.store.errors import InvalidRequest
+from server.store.errors import ConcurrentWrite, InvalidRequest
 from server.store.push import push
 from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo
 from server.store.schema import PlanRow
 from server.store.text import check_text
 
-__all__ = ["Store"]
+__all__ = ["AfterPush", "Store"]
+
+_log = logging.getLogger(__name__)
+
+AfterPush = Callable[[VersionInfo], None]
+"""What a store tells of each version a push created, after it is committed."""
 
 
 def _check_actor(actor: str) -> None:
@@ -48,10 +55,20 @@ class Store:
     """A versioned snapshot store of plans (a :class:`StoreAPI` door). Open with
     :meth:`open`; changes are recorded under ``actor`` (default: the login name)."""
 
-    def __init__(self, engine: Engine, *, actor: str = "", owns_engine: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        actor: str = "",
+        owns_engine: bool = True,
+        after_push: AfterPush | None = None,
+    ) -> None:
         self.engine = engine
         self.actor = actor or login_name()
         self._owns_engine = owns_engine
+        self.after_push = after_push
+        """Told of every version a push through this store (or a view of it) created, once
+        it is committed (the service warms its pull answers); what it raises is ignored."""
 
     @classmethod
     def open(cls, db: str | Path, *, upgrade: bool = True, actor: str = "") -> Store:
@@ -68,7 +85,7 @@ class Store:
 
     def acting_as(self, actor: str) -> Store:
         """The same store (same connections) recording its changes under ``actor``."""
-        return Store(self.engine, actor=actor, owns_engine=False)
+        return Store(self.engine, actor=actor, owns_engine=False, after_push=self.after_push)
 
     def close(self) -> None:
         """Release the database connections (a view made by :meth:`acting_as` leaves them
@@ -87,7 +104,13 @@ class Store:
         """Store a new version (see :func:`server.store.push.push`)."""
         _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
-            return push(conn, request, author=self.actor)
+            version, created = push(conn, request, author=self.actor)
+        if created and self.after_push is not None:
+            try:
+                self.after_push(version)
+            except Exception:  # a derived answer's trouble never fails a committed push
+                _log.exception("after a push of %s v%s", version.plan, version.number)
+        return version, created
 
     def resolve(self, plan_id: str, ref: str | int = "latest") -> int:
         """A version number from a number, a tag or ``latest``."""
@@ -97,21 +120,28 @@ class Store:
     def version(self, plan_id: str, ref: str | int = "latest") -> VersionInfo:
         """A version, with its parts."""
         with transaction(self.engine) as conn:
-            return read.version_info(conn, plan_id, read.resolve(conn, plan_id, ref))
+            return read.version_info(conn, plan_id, ref)
+
+    def version_plan(self, plan_id: str, ref: str | int = "latest") -> tuple[VersionInfo, Plan]:
+        """A version and its plan definition, in one transaction (a pull needs both)."""
+        with transaction(self.engine) as conn:
+            info = read.version_info(conn, plan_id, ref)
+            parts = read.parts_of(conn, plan_id, info.number, info.hash)
+            return info, read.plan_of(conn, parts)
 
     def plan(self, plan_id: str, ref: str | int = "latest") -> Plan:
         """The plan definition of a version."""
         with transaction(self.engine) as conn:
-            number = read.resolve(conn, plan_id, ref)
-            return read.plan_of(conn, read.parts_of(conn, plan_id, number))
+            row = read.version_row(conn, plan_id, ref)
+            return read.plan_of(conn, read.parts_of(conn, plan_id, row.number, row.hash))
 
     def facts_table(
         self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
     ) -> tuple[int, pa.Table]:
         """A version's number and its facts as Arrow, filtered."""
         with transaction(self.engine) as conn:
-            number = read.resolve(conn, plan_id, ref)
-            return number, read.read_facts(conn, plan_id, number, wanted)
+            row = read.version_row(conn, plan_id, ref)
+            return row.number, read.read_facts(conn, plan_id, row.number, wanted, row.hash)
 
     def facts(
         self, plan_id: str, ref: str | int = "latest", wanted: FactFilter = ALL_FACTS
@@ -209,6 +239,27 @@ class Store:
         """Every problem found checking blobs against hashes and versions against parts."""
         with transaction(self.engine, snapshot=True) as conn:
             return backup.verify_store(conn, progress)
+
+    # --- encoded answers (derived data: server.store.answers) --------------------------
+
+    def answer(self, key: str) -> bytes | None:
+        """The kept encoded answer with this key (None: not kept)."""
+        with transaction(self.engine) as conn:
+            return answers.answer(conn, key)
+
+    def keep_answer(self, *, key: str, plan_id: str, data: bytes, cap: int) -> bool:
+        """Keep an encoded answer, the oldest dropped past ``cap`` bytes (False: kept
+        already, or too large)."""
+        try:
+            with transaction(self.engine, write=True) as conn:
+                return answers.keep_answer(conn, key=key, plan_id=plan_id, data=data, cap=cap)
+        except ConcurrentWrite:  # another worker kept the same answer at the same moment
+            return False
+
+    def kept_answers(self) -> dict[str, int]:
+        """Every kept answer's key and size."""
+        with transaction(self.engine) as conn:
+            return answers.kept_answers(conn)
 
     # --- tokens -------------------------------------------------------------------------
 

@@ -7,10 +7,10 @@
     .href.replace(/static\/$/, "");
   var TOKEN_KEY = "planbook.token";
   var PIN_KEY = "PLANBOOK_VERSION";
-  var FLUSH_MS = 20;          // collect the calls of one recalculation, then one request
+  var FLUSH_MS = 20;          // collect the calls of one recalculation (at most this long), then one request
   var MAX_BATCH = 20000;      // calls per request
   var WATCH_MS = 30000;       // tags and latest are re-checked this often
-  var state = { token: "", me: null, pin: "latest", queue: [], timer: null, refs: {}, errors: [] };
+  var state = { token: "", me: null, pin: "latest", timer: null, refs: {}, errors: [] };
 
   /* --- per-user storage (never the workbook) ---------------------------------------- */
   function storage() {
@@ -105,38 +105,106 @@
     return argument(value);
   }
 
+  /* The calls of one recalculation, collected until Excel pauses: plain PB.GET(account,
+   * team, month) calls compactly (the batch's distinct arguments once, three indices a
+   * call), every other call as [name, [args...]]. Each call keeps only its promise's two
+   * callbacks, in flat arrays. */
+  function newQueue() {
+    return { args: [], seen: new Map(), at: [], getOk: [], getNo: [], calls: [], ok: [], no: [] };
+  }
+  var queue = newQueue(), since = 0, counted = 0;
+
+  function intern(q, value) {
+    var i = q.seen.get(value);
+    if (i === undefined) { i = q.args.length; q.seen.set(value, i); q.args.push(value); }
+    return i;
+  }
+
+  function plain(v) { return typeof v === "string" || (typeof v === "number" && isFinite(v)); }
+
   function enqueue(name, args) {
+    var a = cellArgument(args[0]), t = cellArgument(args[1]), m = cellArgument(args[2]);
+    var compact = name === "GET" && plain(a) && plain(t) && plain(m) &&
+      (args[3] === null || args[3] === undefined) && (args[4] === null || args[4] === undefined);
     return new Promise(function (resolve, reject) {
-      state.queue.push({ name: name, args: args.map(cellArgument), resolve: resolve, reject: reject });
-      if (!state.timer) state.timer = setTimeout(flush, FLUSH_MS);
+      var q = queue;
+      if (compact) {
+        q.at.push(intern(q, a), intern(q, t), intern(q, m));
+        q.getOk.push(resolve); q.getNo.push(reject);
+      } else {
+        q.calls.push([name, args.map(cellArgument)]); q.ok.push(resolve); q.no.push(reject);
+      }
+      if (!state.timer) { since = Date.now(); counted = 0; state.timer = setTimeout(settle, 0); }
     });
+  }
+
+  function size(q) { return q.getOk.length + q.ok.length; }
+
+  /* Excel hands a recalculation's calls over in bursts: send them once a turn of the event
+   * loop brought no new call, or after FLUSH_MS at the latest */
+  function settle() {
+    var n = size(queue);
+    if (n !== counted && Date.now() - since < FLUSH_MS) { counted = n; state.timer = setTimeout(settle, 0); return; }
+    flush();
   }
 
   function flush() {
+    if (state.timer) clearTimeout(state.timer);
     state.timer = null;
-    var pending = state.queue; state.queue = [];
-    for (var i = 0; i < pending.length; i += MAX_BATCH) send(pending.slice(i, i + MAX_BATCH));
+    var q = queue; queue = newQueue();
+    if (size(q)) send(q);
   }
 
-  function send(items) {
+  function send(q) {
     if (!state.token) {
-      items.forEach(function (it) { it.reject(excelError("#N/A", "sign in to Planbook in its task pane (Home > Planbook)")); });
+      failAll(q, "sign in to Planbook in its task pane (Home > Planbook)");
       return Promise.resolve();
     }
-    var body = { pin: state.pin, calls: items.map(function (it) { return [it.name, it.args]; }), refs: Object.keys(state.refs), errors: state.errors };
+    if (size(q) > MAX_BATCH) return Promise.all(split(q).map(send));
+    var body = { pin: state.pin, calls: q.calls, refs: Object.keys(state.refs), errors: state.errors };
+    if (q.getOk.length) body.gets = { args: q.args, at: q.at };
     return call("POST", "functions", body).then(function (out) {
       noteResolved(out.resolved || {});
+      var gets = out.gets || [], ok = q.getOk, no = q.getNo, i, v;
+      for (i = 0; i < gets.length; i++) {
+        v = gets[i];
+        if (typeof v === "number") ok[i](v);  // the common case: one amount
+        else if (v.error) no[i](excelError(v.error, v.message));
+        else ok[i](resultValue(v.value));
+      }
       var results = out.results;
-      for (var i = 0; i < results.length; i++) {
-        var r = results[i], v = r.value;
-        if (typeof v === "number") items[i].resolve(v);  // the common case: one amount
-        else if ("error" in r) items[i].reject(excelError(r.error, r.message));
-        else items[i].resolve(resultValue(v));
+      for (i = 0; i < results.length; i++) {
+        var r = results[i];
+        v = r.value;
+        if (typeof v === "number") q.ok[i](v);
+        else if ("error" in r) q.no[i](excelError(r.error, r.message));
+        else q.ok[i](resultValue(v));
       }
       render();
-    }).catch(function (err) {
-      items.forEach(function (it) { it.reject(excelError("#N/A", err.message)); });
-    });
+    }).catch(function (err) { failAll(q, err.message); });
+  }
+
+  function failAll(q, message) {
+    q.getNo.concat(q.no).forEach(function (no) { no(excelError("#N/A", message)); });
+  }
+
+  /* a queue of more than MAX_BATCH calls as several requests */
+  function split(q) {
+    var parts = [], i, p;
+    for (i = 0; i < q.getOk.length; i += MAX_BATCH) {
+      p = newQueue();
+      for (var j = i; j < Math.min(i + MAX_BATCH, q.getOk.length); j++) {
+        p.at.push(intern(p, q.args[q.at[3 * j]]), intern(p, q.args[q.at[3 * j + 1]]), intern(p, q.args[q.at[3 * j + 2]]));
+        p.getOk.push(q.getOk[j]); p.getNo.push(q.getNo[j]);
+      }
+      parts.push(p);
+    }
+    for (i = 0; i < q.calls.length; i += MAX_BATCH) {
+      p = newQueue();
+      p.calls = q.calls.slice(i, i + MAX_BATCH); p.ok = q.ok.slice(i, i + MAX_BATCH); p.no = q.no.slice(i, i + MAX_BATCH);
+      parts.push(p);
+    }
+    return parts;
   }
 
   function noteResolved(resolved) {

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import addin.index
 from addin.cache import MAX_SNAPSHOTS, Offline, VersionCache
 from addin.index import FactIndex, micro_units
 from addin.settings import AddinSettings
@@ -43,6 +45,38 @@ def test_index_sums_lines_exactly(values):
     assert index.get("base", "t", "a", "2026-01") == float(total)
     assert index.get("base", "t", "a", "2026-02") is None
     assert index.get("base", "x", "a", "2026-01") is None
+
+
+@pytest.mark.parametrize("dense", [True, False], ids=["dense table", "binary search"])
+def test_many_keys_at_once_answer_as_one_key_at_a_time(monkeypatch, dense):
+    """:meth:`FactIndex.lookup` (a batch's thousands of keys) answers as :meth:`get`, from
+    the dense table and from the sorted keys alike, with amounts beyond 2**53 millionths."""
+    monkeypatch.setattr(addin.index, "DENSE_CELLS", 10**6 if dense else 0)
+    records = [
+        {"scenario": s, "team": t, "account": a, "line": "", "period": p, "amount": amount}
+        for s, t, a, p, amount in [
+            ("base", "t1", "a1", "2026-01", Decimal("1.5")),
+            ("base", "t1", "a2", "2026-02", Decimal("-0.000001")),
+            ("base", "t2", "a1", "2026-02", Decimal("9000000000000.123456")),
+            ("what_if", "t2", "a2", "2026-01", Decimal("7")),
+        ]
+    ]
+    index = FactIndex.build(facts_from_records(records))
+    teams, accounts, periods = (
+        ["t1", "t2", "nope"],
+        ["a1", "a2", "nope"],
+        ["2026-01", "2026-02", "x"],
+    )
+    keys = [(t, a, p) for t in teams for a in accounts for p in periods]
+    codes = [
+        np.array([index.codes[d].get(k[d - 1], -1) for k in keys], dtype=np.int64)
+        for d in (1, 2, 3)
+    ]
+    for scenario in ("base", "what_if", "nope"):
+        found, amounts = index.lookup(scenario, *codes)
+        one = [index.get(scenario, *k) for k in keys]
+        assert [a if f else None for f, a in zip(found, amounts.tolist(), strict=True)] == one
+    assert index.get("base", "t2", "a1", "2026-02") == 9000000000000.123456
 
 
 def test_micro_units_are_the_exact_decimals():

@@ -111,7 +111,7 @@ def test_pb_scenario_takes_percent_text_and_one_row(session):
         (["double", 2], "not percent, add or set"),
         (["percent", "lots"], "not a number"),
         (["percent", 0.1, "no-team"], "'no-team' is not a team or department"),
-        ([None], "no overrides"),
+        ([None], "the overrides argument is blank but required"),
     ],
 )
 def test_pb_scenario_errors(session, overrides, needle):

@@ -8,6 +8,7 @@ import pytest
 from addin.reader import read_team_workbook
 from addin.templates import team_template
 from addin.templates.files import save_workbook
+from addin.templates.layout import BLANK_LINES
 from planbook.errors import PlanValidationError
 from planbook.facts import normalize
 
@@ -61,6 +62,10 @@ def test_read_blank_team_template_gives_no_facts(tmp_path, demo):
     assert len(result.facts) == 0 and len(result.positions) == 0
 
 
+STRAY = f"Budget!A{4 + BLANK_LINES + 10}"
+"""A cell below the Budget sheet's input rows and their total."""
+
+
 def test_read_team_workbook_reports_every_problem_with_its_cell(filled, demo):
     _edit(
         filled,
@@ -76,7 +81,7 @@ def test_read_team_workbook_reports_every_problem_with_its_cell(filled, demo):
             "Headcount!D10": "2028-03",
             "Headcount!E11": "lots",
             "Headcount!B12": None,
-            "Budget!A90": "stray",
+            STRAY: "stray",
         },
     )
     problems = _problems(filled, demo.plan)
@@ -91,7 +96,7 @@ def test_read_team_workbook_reports_every_problem_with_its_cell(filled, demo):
     assert "outside the plan's calendar" in problems["Headcount!D10"]
     assert '"lots" is not a number' in problems["Headcount!E11"]
     assert "no role" in problems["Headcount!B12"]
-    assert "outside the budget lines" in problems["Budget!A90"]
+    assert "outside the budget lines" in problems[STRAY]
 
 
 def test_read_team_workbook_refuses_headcount_accounts_as_lines(filled, demo):

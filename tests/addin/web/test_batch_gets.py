@@ -8,12 +8,13 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import numpy as np
 import pytest
 
 import addin.functions
 from addin.acting import acting_for
 from addin.web.batch import Batch, _functions, _one, resolver, run_batch
-from addin.web.gets import plain_gets, version_ref
+from addin.web.gets import Gets, plain_gets, version_ref
 from server.auth import Principal
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
@@ -84,10 +85,41 @@ def test_the_fast_path_answers_as_the_definition_call_by_call(db, who):
                 continue
             if "'error'" in repr(call):  # classic Excel has no error-valued arguments here
                 continue
-            if any(_classic(a) is None for a in call[1][:3]):  # a blank required argument
-                continue
             classic = addin.functions.pb_get(*[_classic(a) for a in call[1]])
             assert classic == answer.get("value", answer.get("error")), call
+
+
+@pytest.mark.parametrize("who", ROLES, ids=lambda p: p.role)
+def test_compact_gets_answer_as_the_definition_call_by_call(db, who):
+    """The client's compact form (distinct arguments once, three indices a call) answers
+    each call as the definition does: an amount, or its error with the reason."""
+    session_on(db, version="latest")
+    plain = list(dict.fromkeys(v for v in [*ACCOUNTS, *TEAMS, *MONTHS] if type(v) in (str, float)))
+    args = [*plain, 46082, "", "2026-03"]  # an int month, a blank, a repeated value
+    triples = list(itertools.product(range(len(args)), repeat=3))
+    gets = Gets(args, np.array(triples, dtype=np.int64))
+    resolve = resolver("cirrus")
+    answer = run_batch(Batch("cirrus", "latest", [], gets=gets), who, resolve)
+    pinned, functions = answer["version"], _functions()
+    with acting_for(who):
+        expected = [_one(functions, gets.call(i), pinned, resolve) for i in range(len(triples))]
+    assert answer["gets"] == [e.get("value", e) for e in expected]
+    amounts = [v for v in answer["gets"] if isinstance(v, float)]
+    assert len(amounts) >= 8 and all(amounts)
+    codes = {v["error"] for v in answer["gets"] if isinstance(v, dict)}
+    assert {"#REF!", "#VALUE!"} <= codes
+    if who.role != "finance":  # a confidential line: #N/A with its reason, never a number
+        hidden = answer["gets"][triples.index((args.index("salaries"), args.index("sales-emea"),
+                                               args.index("2026-03")))]  # fmt: skip
+        assert hidden["error"] == "#N/A" and "confidential" in hidden["message"]
+
+
+def test_compact_gets_of_an_unreadable_pin_answer_its_reason(db):
+    session_on(db, version="latest")
+    gets = Gets(["travel", "sales-na", "2026-03"], np.array([[0, 1, 2]], dtype=np.int64))
+    answer = run_batch(Batch("cirrus", "nope", [], gets=gets), ROLES[0], resolver("cirrus"))
+    assert answer["version"] is None
+    assert answer["gets"][0]["error"] == "#REF!" and "nope" in answer["gets"][0]["message"]
 
 
 def _classic(value: Any) -> Any:

@@ -1,7 +1,7 @@
 """The Office.js add-in in real headless Chromium, against a live ``planbook serve`` over
 HTTPS, with a stand-in for the Office host (office_shim.js): sign-in, functions registered
 from the metadata, 10,000 PB.GET cells through the batch route, Push budget refusing a bad
-cell, and Refresh after a tag moved."""
+cell, Pull plan writing the pinned version's plan, and Refresh after a tag moved."""
 
 from __future__ import annotations
 
@@ -118,7 +118,9 @@ def test_a_viewer_gets_an_error_with_its_reason_and_errors_are_refused(browser, 
             "() => { __shim.sheet('S'); __shim.formula('S', 'A1', 'GET', "
             "[[['salaries']], [['sales-na']], [['2026-03']]]); "
             "__shim.formula('S', 'A2', 'GET', [[['travel']], [[{code: '#N/A'}]], [['2026-03']]]); "
-            "__shim.formula('S', 'A3', 'GET', [[['nope']], [['sales-na']], [['2026-03']]]); }"
+            "__shim.formula('S', 'A3', 'GET', [[['nope']], [['sales-na']], [['2026-03']]]); "
+            "__shim.formula('S', 'A4', 'GET', [null, [['sales-na']], [['2026-03']]]); "
+            "__shim.formula('S', 'A5', 'GET', [[['travel']], [['']], [['2026-03']]]); }"
         )
         page.evaluate("__shim.calculate()")
         hidden = page.evaluate("__shim.value('S', 'A1')")
@@ -126,6 +128,10 @@ def test_a_viewer_gets_an_error_with_its_reason_and_errors_are_refused(browser, 
         refused = page.evaluate("__shim.value('S', 'A2')")
         assert refused["error"] == "#VALUE!" and "team is the error #N/A" in refused["message"]
         assert page.evaluate("__shim.value('S', 'A3')")["error"] == "#REF!"
+        for cell, name in (("A4", "account"), ("A5", "team")):  # =PB.GET(,...), a blank cell
+            blank = page.evaluate(f"__shim.value('S', '{cell}')")
+            assert blank["error"] == "#VALUE!", blank
+            assert blank["message"].startswith(f"the {name} argument is blank but required; ")
     finally:
         context.close()
 
@@ -182,4 +188,51 @@ def test_refresh_shows_the_new_numbers_after_a_tag_moves(browser, live):
         assert page.evaluate("__shim.value('P', 'C3')") == 2  # PB.VERSION's version row
     finally:
         store.set_tag(plan_id="cirrus", name="board-approved", ref=1)
+        context.close()
+
+
+def _sheet(page: Page, name: str) -> list[list[Any]]:
+    """A shim sheet's cells as rows (blanks as "")."""
+    return page.evaluate(
+        """n => { const s = __shim.book.sheets.find(x => x.name === n); if (!s) return null;
+        let r = -1, c = -1; Object.keys(s.cells).forEach(k => { const p = k.split(',');
+          r = Math.max(r, +p[0]); c = Math.max(c, +p[1]); });
+        return [...Array(r + 1).keys()].map(i => [...Array(c + 1).keys()].map(j => {
+          const v = s.cells[i + ',' + j]; return v === undefined ? '' : v; })); }""",
+        name,
+    )
+
+
+def test_pull_plan_writes_the_pinned_versions_plan_into_the_workbook(browser, live):
+    setup = "\n__shim.book.settings.PLANBOOK_VERSION = 'board-approved';"
+    context, page = _pane(browser, live, setup)
+    store = live["store"]
+    try:
+        _sign_in(page, live["tokens"]["finance"])
+        page.evaluate(
+            "() => { __shim.sheet('xlwings.conf', [['PLANBOOK_PLAN', 'cirrus']]); "
+            "__shim.sheet('Envelopes', [['stale'], ['old', 'rows', 1]]); }"
+        )
+        assert store.resolve("cirrus", "board-approved") == 1 != store.resolve("cirrus", "latest")
+        page.click("#pull")
+        page.wait_for_selector("#messages.good, #messages.bad")
+        text = page.text_content("#messages")
+        assert "Pulled version 1 of plan cirrus" in text, text
+        plan = store.plan("cirrus", 1)
+        months = list(plan.calendar.periods)
+        envelopes = _sheet(page, "Envelopes")
+        assert envelopes[0] == ["team", "scenario", *months]  # the stale rows are gone
+        assert len(envelopes) == len(plan.envelopes) + 1
+        first = plan.envelopes[0]
+        assert envelopes[1][:2] == [first.team, first.scenario]
+        assert envelopes[1][2:] == [float(first.amounts[m]) if m in first.amounts else ""
+                                    for m in months]  # fmt: skip
+        assumptions = _sheet(page, "Assumptions")
+        assert [row[0] for row in assumptions[1:]] == [a.id for a in plan.assumptions]
+        goals = _sheet(page, "Goals")
+        assert [row[0] for row in goals[1:]] == [g.id for g in plan.goals]
+        conf = {row[0]: row[1] for row in _sheet(page, "xlwings.conf")}
+        assert conf["PLANBOOK_PULLED"] == 1  # the version the pane's pin named
+        assert "(version 1 by " in conf["PLANBOOK_PULLED_AT"]
+    finally:
         context.close()
