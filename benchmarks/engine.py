@@ -26,7 +26,7 @@ from planbook.demo import build_demo
 from planbook.engine import scenario_kpis
 from planbook.facts import facts_to_arrow
 from server.store import FactFilter, PushRequest
-from server.store.read import clear_facts_cache
+from server.store.decoded import clear_facts_cache
 from server.store.store import Store
 
 SCENARIOS = ("base", "conservative", "aggressive")

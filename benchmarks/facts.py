@@ -14,7 +14,8 @@ import pyarrow.parquet as pq
 
 from benchmarks.runner import Case
 from planbook.demo import build_demo
-from planbook.facts import facts_to_arrow, read_facts, write_facts
+from planbook.factfiles import read_facts, write_facts
+from planbook.facts import facts_to_arrow
 from planbook.validation import validate_facts
 
 

@@ -3,7 +3,7 @@
 The company-scale plan (300 teams x 200 accounts x 36 months) in a SQLite store served by a
 real ``planbook serve`` on 127.0.0.1; :class:`server.client.Client` pulls it as Parquet and
 decodes it to an Arrow table. The baseline is ``pq.read_table`` of a Parquet file holding
-the same rows (written by ``planbook.facts.write_facts``), in the same process.
+the same rows (written by ``planbook.factfiles.write_facts``), in the same process.
 
 Each pull is timed three ways (see ``server/api/answers.py``):
 
@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from benchmarks.service import SECRET, serving
 from benchmarks.store import Row, _bumped, _loaded, _team_rows, markdown
 from planbook.demo import build_demo
-from planbook.facts import write_facts
+from planbook.factfiles import write_facts
 from server.api.answers import answer_key, warm_views
 from server.client import Client
 from server.store import FactFilter, PushRequest

@@ -28,7 +28,8 @@ import pyarrow.parquet as pq
 from sqlalchemy import func, select
 
 from planbook.demo import Demo, build_demo
-from planbook.facts import AMOUNT_TYPE, facts_from_arrow, write_facts
+from planbook.factfiles import write_facts
+from planbook.facts import AMOUNT_TYPE, facts_from_arrow
 from server.store import FactFilter, PushRequest
 from server.store.db import transaction
 from server.store.schema import BlobRow

@@ -39,6 +39,7 @@ from planbook.errors import (
     Problem,
     UsageError,
 )
+from planbook.factfiles import read_facts, write_facts
 from planbook.facts import (
     AMOUNT_TYPE,
     FACT_COLUMNS,
@@ -49,8 +50,6 @@ from planbook.facts import (
     facts_from_records,
     facts_to_arrow,
     normalize,
-    read_facts,
-    write_facts,
 )
 from planbook.goals import GOAL_COLUMNS, goal_attainment
 from planbook.headcount import (

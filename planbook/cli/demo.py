@@ -17,7 +17,7 @@ from planbook.consolidate import request_vs_envelope
 from planbook.demo import Demo, build_demo
 from planbook.errors import UsageError
 from planbook.extras import require
-from planbook.facts import write_facts
+from planbook.factfiles import write_facts
 from planbook.model import Plan
 from planbook.planfile import dump_plan
 from server.store import VersionInfo

@@ -26,7 +26,8 @@ from planbook.cli.connect import (
 from planbook.cli.sources import check_names
 from planbook.cli.workbooks import CLI_HINTS, print_warnings
 from planbook.errors import UsageError
-from planbook.facts import facts_from_arrow, write_facts
+from planbook.factfiles import write_facts
+from planbook.facts import facts_from_arrow
 from planbook.planfile import dump_plan
 from server.formats import facts_to_columns
 from server.store import FactFilter

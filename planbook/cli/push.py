@@ -20,7 +20,7 @@ from planbook.cli.connect import (
 )
 from planbook.cli.workbooks import CLI_HINTS
 from planbook.errors import PlanValidationError, Problem, UsageError
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from planbook.planfile import load_plan
 from server.store import Conflict, PushRequest, StoreAPI, team_part
 

@@ -23,7 +23,7 @@ from planbook.cli.connect import (
     backend,
 )
 from planbook.errors import PlanValidationError, Problem, UsageError
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from planbook.model import Plan
 from planbook.planfile import load_plan
 from server.store import StoreAPI

@@ -11,7 +11,7 @@ import typer
 from planbook.cli.common import console, user_errors
 from planbook.demo import build_demo
 from planbook.errors import PlanbookError
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from planbook.model import Plan
 from planbook.planfile import load_plan
 

@@ -10,7 +10,7 @@ import typer
 from planbook.cli.common import console, user_errors
 from planbook.cli.workbooks import check_workbook
 from planbook.errors import PlanValidationError
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from planbook.planfile import load_plan
 from planbook.validation import validate_facts
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from planbook.errors import FactsFileError, PlanValidationError, Problem
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from planbook.model import Plan
 from planbook.positions import positions_from_columns
 from planbook.validation import parse_plan

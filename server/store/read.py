@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -19,13 +17,12 @@ from planbook.columnar import rows_in
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
 from planbook.positions import empty_positions
-from server.lru import LruCache
 from server.store.contract import ALL_FACTS, FactFilter
+from server.store.decoded import decoded_parts
 from server.store.errors import NotFound
 from server.store.parts import (
     ACTUALS,
     COMPANY,
-    decode_facts,
     decode_plan,
     decode_positions,
     is_team_part,
@@ -39,7 +36,6 @@ __all__ = [
     "ALL_FACTS",
     "FactFilter",
     "blob_data",
-    "clear_facts_cache",
     "head",
     "log",
     "part_history",
@@ -59,48 +55,10 @@ _PARTS_CACHE: OrderedDict[tuple[str, str, int, str], dict[str, PartInfo]] = Orde
 _INFO_CACHE: OrderedDict[tuple[str, str, int, str], VersionInfo] = OrderedDict()
 """Versions with their parts, kept like their parts."""
 _PARTS_LOCK = threading.Lock()
-_FACTS_CACHE_ROWS = 4_000_000
-"""At most this many decoded fact rows are kept (about 36 bytes a row: 150 MB)."""
-_FACTS_CACHE: LruCache[str, _Part] = LruCache(_FACTS_CACHE_ROWS, weigh=lambda p: p.rows)
-"""Decoded fact parts by blob hash: immutable, so safe to share across requests and
-versions (a version shares every part it did not change)."""
 _EMPTY_SCHEMA = pa.schema(
     [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
     + [pa.field("amount", pa.decimal128(38, 6))]
 )
-
-
-@dataclass(frozen=True)
-class _Part:
-    """A decoded fact part and, when it is sorted by scenario (stored parts are), the rows
-    of each scenario as (start, stop)."""
-
-    table: pa.Table
-    scenarios: dict[str, tuple[int, int]] | None
-
-    @property
-    def rows(self) -> int:
-        return int(self.table.num_rows)
-
-    @classmethod
-    def of(cls, table: pa.Table) -> _Part:
-        column = table.column("scenario")
-        if column.num_chunks != 1 or column.null_count or not pa.types.is_dictionary(column.type):
-            return cls(table, None)
-        chunk = column.chunk(0)
-        names = chunk.dictionary.to_pylist()
-        codes = chunk.indices.to_numpy()
-        if names != sorted(names) or not (codes[1:] >= codes[:-1]).all():
-            return cls(table, None)
-        bounds = np.searchsorted(codes, np.arange(len(names) + 1))
-        return cls(table, {n: (int(bounds[i]), int(bounds[i + 1])) for i, n in enumerate(names)})
-
-    def rows_of(self, scenarios: Sequence[str]) -> list[pa.Table] | None:
-        """The part's tables of ``scenarios`` (slices, no copy); None when not sorted."""
-        if self.scenarios is None:
-            return None
-        spans = sorted(self.scenarios[s] for s in set(scenarios) if s in self.scenarios)
-        return [self.table.slice(a, b - a) for a, b in spans if b > a]
 
 
 def head(conn: Connection, plan_id: str) -> int:
@@ -302,11 +260,6 @@ def _changed_parts(conn: Connection, plan_id: str, numbers: list[int]) -> dict[i
     return out
 
 
-# Part blobs decompress on two threads, each decoding a run of parts (pyarrow releases the
-# GIL); inside a part, Arrow's own threads would cost more than they save on small buffers.
-_DECODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planbook-decode")
-
-
 def read_facts(
     conn: Connection,
     plan_id: str,
@@ -323,7 +276,7 @@ def read_facts(
     parts = parts_of(conn, plan_id, number, version_hash)
     plan = plan_of(conn, parts)
     names = wanted_parts(plan, parts, wanted)
-    decoded = _decoded(conn, [parts[n].hash for n in names])
+    decoded = decoded_parts([parts[n].hash for n in names], lambda hs: blob_data(conn, hs))
     tables: list[pa.Table] = []
     sliced = bool(wanted.scenarios)
     for part in decoded:
@@ -335,31 +288,6 @@ def read_facts(
         return _EMPTY_SCHEMA.empty_table()
     table = pa.concat_tables(tables).unify_dictionaries()
     return _filter(table, wanted, scenarios_done=sliced)
-
-
-def _decoded(conn: Connection, hashes: list[str]) -> list[_Part]:
-    """The decoded fact parts of these blobs, in order: cached ones as they are, the others
-    read and decoded (on two threads, each a run of parts) and kept."""
-    found = {h: part for h in hashes if (part := _FACTS_CACHE.peek(h)) is not None}
-    missing = [h for h in dict.fromkeys(hashes) if h not in found]
-    if missing:
-        data = blob_data(conn, missing)
-        runs = [missing[i::2] for i in range(2)] if len(missing) > 8 else [missing]
-        decoded = _DECODERS.map(lambda run: [_Part.of(decode_facts(data[h])) for h in run], runs)
-        for run, parts in zip(runs, list(decoded), strict=True):
-            for h, part in zip(run, parts, strict=True):
-                found[h] = _kept(h, part)
-    return [found[h] for h in hashes]
-
-
-def _kept(key: str, part: _Part) -> _Part:
-    """The cached part for ``key``: ``part`` kept, or the one another reader kept first."""
-    return _FACTS_CACHE.get(key, lambda: part)
-
-
-def clear_facts_cache() -> None:
-    """Forget every decoded fact part (benchmarks measure cold reads with it)."""
-    _FACTS_CACHE.clear()
 
 
 def wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:

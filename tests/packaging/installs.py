@@ -108,7 +108,7 @@ DEMO_FILES = """
 import sys
 from pathlib import Path
 from planbook.demo import build_demo
-from planbook.facts import write_facts
+from planbook.factfiles import write_facts
 from planbook.planfile import dump_plan
 demo, folder = build_demo(), Path(sys.argv[1])
 team = demo.plan.teams[0].id

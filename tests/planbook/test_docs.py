@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from planbook.facts import FACT_COLUMNS, read_facts
+from planbook.factfiles import read_facts
+from planbook.facts import FACT_COLUMNS
 from planbook.model import Account, Assumption, Department, Envelope, Goal, Plan, Scenario, Team
 from planbook.planfile import plan_from_yaml
 from planbook.validation import validate_facts

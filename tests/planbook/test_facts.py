@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planbook.errors import FactsFileError, PlanValidationError
+from planbook.factfiles import read_facts, write_facts
 from planbook.facts import (
     AMOUNT_TYPE,
     FACT_COLUMNS,
@@ -14,8 +15,6 @@ from planbook.facts import (
     empty_facts,
     facts_from_records,
     normalize,
-    read_facts,
-    write_facts,
 )
 
 

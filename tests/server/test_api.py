@@ -270,7 +270,7 @@ def test_import_of_a_file_that_is_not_an_export_gets_422(tmp_path):
 
 
 def test_push_facts_as_parquet(api, demo, tmp_path):
-    from planbook.facts import write_facts
+    from planbook.factfiles import write_facts
 
     client, h = api
     path = write_facts(bump(team_facts(demo, "sales-na")), tmp_path / "sales.parquet")

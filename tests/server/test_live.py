@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planbook.cli.main import app as cli_app
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from server.client import Client
 from server.store import Conflict, NotAuthenticated, PushRequest, StoreUnavailable
 from server.store.store import Store

@@ -1,7 +1,7 @@
 from typer.testing import CliRunner
 
 from planbook.cli.main import app
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from planbook.planfile import load_plan
 from planbook.validation import validate_facts
 

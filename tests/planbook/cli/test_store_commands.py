@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planbook.facts import read_facts
+from planbook.factfiles import read_facts
 from tests.planbook.cli.run import run
 
 

@@ -6,7 +6,8 @@ from typer.testing import CliRunner
 
 from addin.reader import read_company_workbook, read_team_workbook
 from planbook.cli.main import app
-from planbook.facts import normalize, write_facts
+from planbook.factfiles import write_facts
+from planbook.facts import normalize
 from planbook.planfile import dump_plan
 
 runner = CliRunner()

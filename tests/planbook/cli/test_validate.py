@@ -4,7 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planbook.cli.main import app
-from planbook.facts import write_facts
+from planbook.factfiles import write_facts
 
 runner = CliRunner()
 

@@ -97,7 +97,7 @@ def _req(demo, base, facts, message):
 def test_decoded_parts_are_cached_and_read_the_same(store, demo):
     """A second read (parts found decoded) gives what the first (parts decoded) gave, for
     every kind of filter; scenario slices of the cached parts never leak other rows."""
-    from server.store.read import _FACTS_CACHE, clear_facts_cache
+    from server.store.decoded import FACTS_CACHE, clear_facts_cache
 
     seed(store, demo)
     secret = [a.id for a in demo.plan.accounts if a.confidential]
@@ -109,7 +109,7 @@ def test_decoded_parts_are_cached_and_read_the_same(store, demo):
     ]
     clear_facts_cache()
     cold = [store.facts("cirrus", "latest", w) for w in filters]
-    assert _FACTS_CACHE.size > 0
+    assert FACTS_CACHE.size > 0
     warm = [store.facts("cirrus", "latest", w) for w in filters]
     for wanted, a, b in zip(filters, cold, warm, strict=True):
         assert same_facts(a, b)
