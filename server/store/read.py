@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +15,7 @@ from planbook.columnar import rows_in
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
 from planbook.positions import empty_positions
+from server.lru import LruCache
 from server.store.contract import ALL_FACTS, FactFilter
 from server.store.decoded import decoded_parts
 from server.store.errors import NotFound
@@ -48,13 +47,14 @@ __all__ = [
     "wanted_parts",
 ]
 
-_PLAN_CACHE: OrderedDict[str, Plan] = OrderedDict()
+_VersionKey = tuple[str, str, int, str]
+"""(database, plan, number, the version's content hash)."""
+_PLAN_CACHE: LruCache[str, Plan] = LruCache(16)
 """Parsed company parts by content hash: immutable, so safe to share across requests."""
-_PARTS_CACHE: OrderedDict[tuple[str, str, int, str], dict[str, PartInfo]] = OrderedDict()
-"""Versions' parts by (database, plan, number, the version's content hash)."""
-_INFO_CACHE: OrderedDict[tuple[str, str, int, str], VersionInfo] = OrderedDict()
+_PARTS_CACHE: LruCache[_VersionKey, dict[str, PartInfo]] = LruCache(64)
+"""Versions' parts by :data:`_VersionKey`."""
+_INFO_CACHE: LruCache[_VersionKey, VersionInfo] = LruCache(64)
 """Versions with their parts, kept like their parts."""
-_PARTS_LOCK = threading.Lock()
 _EMPTY_SCHEMA = pa.schema(
     [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
     + [pa.field("amount", pa.decimal128(38, 6))]
@@ -107,19 +107,14 @@ def parts_of(
                 VersionRow.plan_id == plan_id, VersionRow.number == number
             )
         )
-    key = (f"{id(conn.engine)}:{conn.engine.url}", plan_id, number, version_hash or "")
-    with _PARTS_LOCK:
-        kept = _PARTS_CACHE.get(key) if version_hash else None
-        if kept is not None:
-            _PARTS_CACHE.move_to_end(key)
-            return dict(kept)
-    parts = _parts_query(conn, plan_id, number)
-    if version_hash:
-        with _PARTS_LOCK:
-            _PARTS_CACHE[key] = dict(parts)
-            while len(_PARTS_CACHE) > 64:
-                _PARTS_CACHE.popitem(last=False)
-    return parts
+    if not version_hash:
+        return _parts_query(conn, plan_id, number)
+    key = _version_key(conn, plan_id, number, version_hash)
+    return dict(_PARTS_CACHE.get(key, lambda: _parts_query(conn, plan_id, number)))
+
+
+def _version_key(conn: Connection, plan_id: str, number: int, version_hash: str) -> _VersionKey:
+    return (f"{id(conn.engine)}:{conn.engine.url}", plan_id, number, version_hash)
 
 
 def _parts_query(conn: Connection, plan_id: str, number: int) -> dict[str, PartInfo]:
@@ -156,13 +151,7 @@ def blob_data(conn: Connection, hashes: Iterable[str]) -> dict[str, bytes]:
 def plan_of(conn: Connection, parts: dict[str, PartInfo]) -> Plan:
     """The plan definition (company part) of a version."""
     blob = parts[COMPANY].hash
-    plan = _PLAN_CACHE.get(blob)
-    if plan is None:
-        plan = decode_plan(blob_data(conn, [blob])[blob])
-        _PLAN_CACHE[blob] = plan
-        while len(_PLAN_CACHE) > 16:
-            _PLAN_CACHE.popitem(last=False)
-    return plan
+    return _PLAN_CACHE.get(blob, lambda: decode_plan(blob_data(conn, [blob])[blob]))
 
 
 def version_row(conn: Connection, plan_id: str, ref: str | int) -> Any:
@@ -188,18 +177,13 @@ def version_row(conn: Connection, plan_id: str, ref: str | int) -> Any:
 def version_info(conn: Connection, plan_id: str, ref: str | int) -> VersionInfo:
     """A version with its parts (kept like its parts: a version row never changes)."""
     row = version_row(conn, plan_id, ref)
-    key = (f"{id(conn.engine)}:{conn.engine.url}", plan_id, row.number, row.hash)
-    with _PARTS_LOCK:
-        info = _INFO_CACHE.get(key)
-    if info is None:
+
+    def made() -> VersionInfo:
         parts = parts_of(conn, plan_id, row.number, row.hash)
         changed = tuple(p.part for p in parts.values() if p.changed_in == row.number)
-        info = _info(row, changed, tuple(parts.values()))
-        with _PARTS_LOCK:
-            _INFO_CACHE[key] = info
-            while len(_INFO_CACHE) > 64:
-                _INFO_CACHE.popitem(last=False)
-    return info
+        return _info(row, changed, tuple(parts.values()))
+
+    return _INFO_CACHE.get(_version_key(conn, plan_id, row.number, row.hash), made)
 
 
 def _info(row: Any, changed: tuple[str, ...], parts: tuple[PartInfo, ...] = ()) -> VersionInfo:
