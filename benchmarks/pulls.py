@@ -24,15 +24,13 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pyarrow.parquet as pq
 
 from benchmarks.service import SECRET, serving
-from benchmarks.store import Row, _bumped, _loaded, _team_rows, markdown
+from benchmarks.store import Row, _bumped, _loaded, _median, _team_rows, markdown
 from planbook.demo import build_demo
 from planbook.factfiles import write_facts
 from server.api.answers import answer_key, warm_views
@@ -42,16 +40,6 @@ from server.store.store import Store
 
 RUNS = 5
 PUSHES = 3
-
-
-def _timed(action: Callable[[], Any], runs: int) -> float:
-    """Median seconds of ``runs`` calls."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _warmed(store: Store, plan: str, number: int) -> None:
@@ -84,8 +72,8 @@ def run(*, teams: int = 300, accounts: int = 200, months: int = 36) -> list[Row]
             client = Client(service.url, token=SECRET)
             size = f"{len(demo.facts):,}"
             name = f"HTTP pull one team ({len(team_rows):,} facts)"
-            cold = _timed(lambda: client.facts_table(plan, head), 1)
-            cold_teams = [_timed(partial(client.facts_table, plan, head, w), 1) for w in others]
+            cold = _median(lambda: client.facts_table(plan, head), 1)
+            cold_teams = [_median(partial(client.facts_table, plan, head, w), 1) for w in others]
             firsts, team_firsts = [], []
             for step in range(1, PUSHES + 1):
                 pushed = time.perf_counter()
@@ -95,12 +83,12 @@ def run(*, teams: int = 300, accounts: int = 200, months: int = 36) -> list[Row]
                 head = version.number
                 _warmed(store, plan, head)
                 WARMS.append(time.perf_counter() - pushed)
-                team_firsts.append(_timed(partial(client.facts_table, plan, head, only), 1))
-                firsts.append(_timed(partial(client.facts_table, plan, head), 1))
-            read = _timed(lambda: pq.read_table(everything), RUNS)
-            again = _timed(lambda: client.facts_table(plan, head), RUNS)
-            team_read = _timed(lambda: pq.read_table(one), RUNS * 4)
-            team_again = _timed(lambda: client.facts_table(plan, head, only), RUNS * 4)
+                team_firsts.append(_median(partial(client.facts_table, plan, head, only), 1))
+                firsts.append(_median(partial(client.facts_table, plan, head), 1))
+            read = _median(lambda: pq.read_table(everything), RUNS)
+            again = _median(lambda: client.facts_table(plan, head), RUNS)
+            team_read = _median(lambda: pq.read_table(one), RUNS * 4)
+            team_again = _median(lambda: client.facts_table(plan, head, only), RUNS * 4)
             full = f"HTTP pull {size} facts as Parquet"
             rows.append(Row(f"{full}, cold", cold, read, "s", ""))
             first = statistics.median(firsts)

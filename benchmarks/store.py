@@ -55,6 +55,7 @@ class Row:
 
 
 def _median(action: Callable[[], Any], runs: int = RUNS) -> float:
+    """Median seconds of ``runs`` calls."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
