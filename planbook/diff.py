@@ -97,15 +97,19 @@ class DiffScope:
             members &= set(self.teams)
         return tuple(sorted(members)) or ("(none)",)
 
-    def select(self, facts: pd.DataFrame, *plans: Plan) -> pd.DataFrame:
-        """The facts in scope (the threshold does not apply to facts)."""
-        keep = np.ones(len(facts), dtype=bool)
-        for column, values in (
+    def _criteria(self, *plans: Plan) -> tuple[tuple[str, Sequence[str]], ...]:
+        """Each key column with the values in scope (empty: every value)."""
+        return (
             ("scenario", self.scenarios),
             ("team", self.team_ids(*plans)),
             ("account", self.accounts),
             ("period", self.periods),
-        ):
+        )
+
+    def select(self, facts: pd.DataFrame, *plans: Plan) -> pd.DataFrame:
+        """The facts in scope (the threshold does not apply to facts)."""
+        keep = np.ones(len(facts), dtype=bool)
+        for column, values in self._criteria(*plans):
             if values:
                 keep &= facts[column].isin(list(values)).to_numpy()
         return facts if keep.all() else facts[keep]
@@ -113,12 +117,7 @@ class DiffScope:
     def select_table(self, table: pa.Table, *plans: Plan) -> pa.Table:
         """The rows of an Arrow facts table in scope (see :meth:`select`)."""
         mask = None
-        for column, values in (
-            ("scenario", self.scenarios),
-            ("team", self.team_ids(*plans)),
-            ("account", self.accounts),
-            ("period", self.periods),
-        ):
+        for column, values in self._criteria(*plans):
             if values:
                 keep = rows_in(table.column(column), values)
                 mask = keep if mask is None else pc.and_(mask, keep)
