@@ -3,9 +3,9 @@
 What the service keeps here is immutable once computed (a version never changes), so an
 entry is never invalidated, only dropped when the cache is full: the encoded facts pulls
 (:class:`server.api.answers.AnswerCache`), the alignment reports
-(:data:`server.alignment.FINDINGS`) and the store's decoded fact parts
-(:mod:`server.store.read`). The key must hold everything the answer depends on,
-the caller's visibility included.
+(:data:`server.alignment.FINDINGS`), the store's decoded fact parts
+(:mod:`server.store.decoded`) and its versions, parts and plans (:mod:`server.store.read`).
+The key must hold everything the answer depends on, the caller's visibility included.
 """
 
 from __future__ import annotations
