@@ -74,6 +74,15 @@ class Coded:
         result: np.ndarray = allowed[self.codes]
         return result
 
+    def only(self, values: Sequence[str] | set[str]) -> bool:
+        """Whether every row's category is one of ``values`` (no row missing), judged from
+        the categories and one pass over the codes for a missing one: a filter that keeps
+        every row is then skipped."""
+        wanted = set(values)
+        if not all(c in wanted for c in self.categories):
+            return False
+        return not len(self.codes) or int(self.codes.min()) >= 0
+
     def lookup(self, table: np.ndarray, *, missing: object) -> np.ndarray:
         """``table[code]`` a row (``table`` has one entry a category), ``missing`` for -1."""
         extended = np.append(table, np.array([missing], dtype=table.dtype))
@@ -233,9 +242,12 @@ def _counted_sums(
     if not np.array_equal(high, low >> 63):  # a value beyond int64 millionths
         return None
     values = low.astype(np.float64)
-    bound = np.bincount(key, weights=np.abs(values), minlength=size)
-    if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
-        return None
+    # Every group's absolute sum is below the whole column's (halved: that float sum may
+    # round); only when that does not settle it is each group's bound counted.
+    if float(np.abs(values).sum()) >= _EXACT_IN_FLOAT / 2:
+        bound = np.bincount(key, weights=np.abs(values), minlength=size)
+        if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
+            return None
     present = np.flatnonzero(np.bincount(key, minlength=size))
     sums = np.bincount(key, weights=values, minlength=size)[present].astype(np.int64)
     out = np.empty(2 * len(sums), dtype=np.int64)

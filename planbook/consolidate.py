@@ -75,8 +75,11 @@ def consolidate(
     dims = _Dimensions(plan, columns, period)
     mask = np.ones(len(columns), dtype=bool)
     for dimension, values in (filters or {}).items():
-        mask &= dims.get("month" if dimension == "period" else dimension).isin(list(values))
-    mask &= _period_rows(plan, dims, period)
+        coded = dims.get("month" if dimension == "period" else dimension)
+        if not coded.only(values):
+            mask &= coded.isin(list(values))
+    if (rows := _period_rows(plan, dims, period)) is not None:
+        mask &= rows
     if signed:
         mask &= dims.get("pnl_line").lookup(
             np.array([c != NOT_IN_PNL for c in dims.get("pnl_line").categories], dtype=bool),
@@ -176,11 +179,12 @@ def _months_of(plan: Plan, period: str) -> dict[str, list[str]]:
     return months_of
 
 
-def _period_rows(plan: Plan, dims: _Dimensions, period: str) -> np.ndarray:
-    """Balances count at the last month of each period: their other months are left out."""
+def _period_rows(plan: Plan, dims: _Dimensions, period: str) -> np.ndarray | None:
+    """Balances count at the last month of each period: their other months are left out
+    (None: no balance among the facts' accounts, every row counts)."""
     last = {a.id for a in plan.accounts if a.period_rollup == "last"}
-    if not last:
-        return np.ones(len(dims.get("account").codes), dtype=bool)
+    if not last.intersection(dims.get("account").categories):
+        return None
     ends = {months[-1] for months in _months_of(plan, period).values()}
     keep: np.ndarray = ~dims.get("account").isin(last) | dims.get("month").isin(ends)
     return keep

@@ -6,9 +6,11 @@ envelopes), ``team:<id>`` (one team's budget lines, every non-actuals scenario),
 salaries) and ``actuals``. Each part is stored once as a blob addressed by the SHA-256 of a
 canonical serialization, so unchanged parts are shared between versions, not copied.
 
-Fact parts are Arrow IPC streams (LZ4, whose decompression keeps pulls near Parquet speed)
-of the normalized facts; their hash covers the sorted key text and the exact decimal
-amounts, not the compressed bytes. The company part is canonical JSON of the plan
+Fact parts are the normalized facts as columns of codes with one LZ4 block a scenario
+(:mod:`server.store.partformat`; parts written before December 2026, or whose keys cannot
+be written so, are LZ4 Arrow IPC streams, still read); their hash covers the sorted key
+text and the exact decimal amounts, not the stored bytes, so either format of one content
+has one hash. The company part is canonical JSON of the plan
 definition; a positions part canonical JSON of its rows (sorted, salaries as exact decimal
 text).
 """
@@ -34,6 +36,7 @@ from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, facts_to_arro
 from planbook.headcount import POSITION_COLUMNS
 from planbook.model import Plan
 from planbook.validation import parse_plan
+from server.store.partformat import Header, encode_plain, is_plain
 
 __all__ = [
     "ACTUALS",
@@ -194,8 +197,13 @@ def _check_amounts(facts: pd.DataFrame) -> None:
 
 
 def facts_blob(facts: pd.DataFrame) -> Blob:
-    """A facts part, normalized and sorted, as an LZ4 Arrow IPC stream with its hash."""
+    """A facts part, normalized and sorted, with its hash: in columns of codes, one LZ4
+    block a scenario (:mod:`server.store.partformat`), or as an LZ4 Arrow IPC stream when
+    its keys cannot be written so."""
     table = sort_table(facts_to_arrow(facts[list(FACT_COLUMNS)]))
+    plain = encode_plain(table)
+    if plain is not None:
+        return Blob("facts", hash_facts(table), plain, table.num_rows)
     sink = pa.BufferOutputStream()
     with ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
         writer.write_table(table)
@@ -226,11 +234,13 @@ def hash_facts(table: pa.Table) -> str:
 
 
 def decode_facts(data: bytes) -> pa.Table:
-    """The Arrow facts table stored in a facts blob.
+    """The Arrow facts table stored in a facts blob, of either format.
 
-    Decoded on the calling thread: a part is small, and readers decode many parts at once
-    in their own threads, where handing each buffer to Arrow's pool costs more than it
-    saves (2-3x slower when 300 parts are read)."""
+    An Arrow IPC stream is decoded on the calling thread: a part is small, and readers
+    decode many parts at once in their own threads, where handing each buffer to Arrow's
+    pool costs more than it saves (2-3x slower when 300 parts are read)."""
+    if is_plain(data):
+        return Header.read(data).table()
     with ipc.open_stream(pa.py_buffer(data), options=_IPC_READ) as reader:
         return reader.read_all()
 

@@ -6,16 +6,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, func, select
 
-from planbook.columnar import rows_in
-from planbook.facts import FACT_COLUMNS, KEY_COLUMNS
 from planbook.model import Plan
 from planbook.positions import empty_positions
 from server.lru import LruCache
+from server.store.assemble import assemble
 from server.store.contract import ALL_FACTS, FactFilter
 from server.store.decoded import decoded_parts
 from server.store.errors import NotFound
@@ -55,10 +53,6 @@ _PARTS_CACHE: LruCache[_VersionKey, dict[str, PartInfo]] = LruCache(64)
 """Versions' parts by :data:`_VersionKey`."""
 _INFO_CACHE: LruCache[_VersionKey, VersionInfo] = LruCache(64)
 """Versions with their parts, kept like their parts."""
-_EMPTY_SCHEMA = pa.schema(
-    [pa.field(c, pa.dictionary(pa.int32(), pa.string())) for c in KEY_COLUMNS]
-    + [pa.field("amount", pa.decimal128(38, 6))]
-)
 
 
 def head(conn: Connection, plan_id: str) -> int:
@@ -252,26 +246,18 @@ def read_facts(
     version_hash: str | None = None,
 ) -> pa.Table:
     """The facts of a version as one Arrow table (one chunk a column, keys
-    dictionary-encoded), filtered; only needed parts are read.
+    dictionary-encoded with sorted dictionaries), filtered; only needed parts are read.
 
-    Parts are decoded (or found decoded in a bounded cache by blob hash), cut to the wanted
-    scenarios (a stored part is sorted by scenario first, so that is a slice), put end to
-    end with one shared dictionary a key and filtered once, by code, on the whole table."""
+    Parts are decoded (or found decoded in a bounded cache by blob hash) one scenario at a
+    time, only the wanted ones, then put end to end and filtered by code
+    (:func:`server.store.assemble.assemble`)."""
     parts = parts_of(conn, plan_id, number, version_hash)
     plan = plan_of(conn, parts)
     names = wanted_parts(plan, parts, wanted)
-    decoded = decoded_parts([parts[n].hash for n in names], lambda hs: blob_data(conn, hs))
-    tables: list[pa.Table] = []
-    sliced = bool(wanted.scenarios)
-    for part in decoded:
-        rows = part.rows_of(wanted.scenarios) if wanted.scenarios else None
-        sliced = sliced and rows is not None
-        tables += [part.table] if rows is None else rows
-    tables = [t for t in tables if t.num_rows]
-    if not tables:
-        return _EMPTY_SCHEMA.empty_table()
-    table = pa.concat_tables(tables).unify_dictionaries()
-    return _filter(table, wanted, scenarios_done=sliced)
+    slices = decoded_parts(
+        [parts[n].hash for n in names], lambda hs: blob_data(conn, hs), wanted.scenarios
+    )
+    return assemble(slices, wanted)
 
 
 def wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> list[str]:
@@ -287,48 +273,6 @@ def wanted_parts(plan: Plan, parts: dict[str, PartInfo], wanted: FactFilter) -> 
         else:
             names += [name for name in parts if is_team_part(name)]
     return sorted(names)
-
-
-def _filter(table: pa.Table, wanted: FactFilter, *, scenarios_done: bool = False) -> pa.Table:
-    """The rows ``wanted`` lets through, decided by key code (each key's dictionary is
-    looked up once), every column one chunk. ``scenarios_done``: the rows are already only
-    of the wanted scenarios."""
-    table = table.select(list(FACT_COLUMNS)).combine_chunks()
-    mask: np.ndarray | None = None
-
-    def keep(mask: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
-        return rows if mask is None else mask & rows
-
-    for column, values in (
-        ("scenario", () if scenarios_done else wanted.scenarios),
-        ("team", wanted.teams),
-        ("account", wanted.accounts),
-        ("period", wanted.periods),
-    ):
-        if values and not _holds_only(table.column(column), values):
-            mask = keep(mask, _is_in(table.column(column), values))
-    if wanted.hidden_accounts:
-        hide = _is_in(table.column("account"), wanted.hidden_accounts)
-        if wanted.own_teams:
-            hide &= ~_is_in(table.column("team"), wanted.own_teams)
-        mask = keep(mask, ~hide)
-    if mask is None or mask.all():
-        return table
-    return table.filter(pa.array(mask))
-
-
-def _is_in(column: pa.ChunkedArray, values: Iterable[str]) -> np.ndarray:
-    """Which rows hold one of ``values``, a boolean a row (:func:`rows_in` as numpy)."""
-    return np.asarray(rows_in(column, values).to_numpy(), dtype=bool)
-
-
-def _holds_only(column: pa.ChunkedArray, values: Iterable[str]) -> bool:
-    """Whether every row of a dictionary column holds one of ``values`` (a part read whole:
-    the filter can keep every row without a mask), judged from its dictionaries alone."""
-    if not pa.types.is_dictionary(column.type) or column.null_count:
-        return False
-    wanted = set(values)
-    return all(set(chunk.dictionary.to_pylist()) <= wanted for chunk in column.chunks)
 
 
 def positions_of(conn: Connection, plan_id: str, number: int, team: str) -> pd.DataFrame:
