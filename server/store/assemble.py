@@ -98,6 +98,8 @@ def _recoded(
     dictionary = sorted(values if allowed is None else values & allowed)
     position = {v: i for i, v in enumerate(dictionary)}
     if len(distinct) == 1 and tuple(dictionary) == next(iter(distinct)):
+        if raw.size and int(raw.max()) >= len(dictionary):  # codes become Arrow's unchecked
+            raise ValueError("a facts blob is damaged (a code past its dictionary)")
         return _Key(None, dictionary, raw.astype(np.int32))
     tables = [np.array([position.get(v, -1) for v in d], dtype=np.int32) for d in distinct]
     if all(len(d) == 1 for d in distinct):  # one value a slice (a team part's team)

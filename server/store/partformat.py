@@ -132,7 +132,7 @@ class Header:
         if rows:
             try:
                 block = _CODEC.decompress(self.data[start:end], decompressed_size=size)
-            except pa.ArrowException as exc:
+            except (pa.ArrowException, OSError) as exc:
                 raise ValueError(f"a facts blob is damaged ({exc})") from None
         else:
             block = b""
@@ -150,12 +150,15 @@ class Header:
             if slices
             else np.zeros((4, 0), np.int32)
         )
-        columns = [
-            pa.DictionaryArray.from_arrays(
-                pa.array(column.astype(np.int32)), pa.array(values, pa.string()), safe=True
-            ).cast(KEY_TYPE)
-            for column, values in zip((scenario, *codes), self.dictionaries, strict=True)
-        ]
+        try:
+            columns = [
+                pa.DictionaryArray.from_arrays(
+                    pa.array(column.astype(np.int32)), pa.array(values, pa.string()), safe=True
+                ).cast(KEY_TYPE)
+                for column, values in zip((scenario, *codes), self.dictionaries, strict=True)
+            ]
+        except pa.ArrowException as exc:
+            raise ValueError(f"a facts blob is damaged ({exc})") from None
         words = np.concatenate([s.words() for s in slices]) if slices else np.zeros((0, 2))
         amount = pa.Array.from_buffers(
             AMOUNT_TYPE, len(words), [None, pa.py_buffer(np.ascontiguousarray(words, np.int64))]
