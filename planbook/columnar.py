@@ -127,7 +127,8 @@ class FactColumns:
             keys = {c: Coded.of_arrow(facts.column(c)) for c in KEY_COLUMNS}
             amounts = facts.column("amount")
             amounts = amounts if amounts.type == AMOUNT_TYPE else amounts.cast(AMOUNT_TYPE)
-            return cls(**keys, amounts=amounts.combine_chunks())
+            one = amounts.chunk(0) if amounts.num_chunks == 1 else amounts.combine_chunks()
+            return cls(**keys, amounts=one)  # one chunk as it is: combining copies it
         facts = canonical_dtypes(facts)
         keys = {c: Coded.of(facts[c]) for c in KEY_COLUMNS}
         return cls(**keys, amounts=amounts_of(facts))
@@ -215,8 +216,10 @@ def _combined(keys: Sequence[np.ndarray], sizes: Sequence[int], rows: int) -> np
     """The keys as one integer (the first the most significant), in int32 while every
     combination fits (half the memory traffic of int64), as the int64 bincount reads."""
     wide = float(np.prod(np.array(sizes, dtype=float))) >= 2**31
-    combined: np.ndarray = np.zeros(rows, dtype=np.int64 if wide else np.int32)
-    for key, size in zip(keys, sizes, strict=True):
+    if not keys:
+        return np.zeros(rows, dtype=np.int64)
+    combined: np.ndarray = keys[0].astype(np.int64 if wide else np.int32)  # a copy
+    for key, size in zip(keys[1:], sizes[1:], strict=True):
         np.multiply(combined, size, out=combined, casting="same_kind")
         np.add(combined, key, out=combined, casting="same_kind")
     return combined.astype(np.int64, copy=False)
@@ -276,7 +279,7 @@ def decimals(amounts: pa.Array | pa.ChunkedArray) -> list[Decimal]:
     places (``Decimal("12.500000")``), through their text (faster than Arrow's own
     conversion, and the same values)."""
     text = pc.cast(amounts.cast(AMOUNT_TYPE), pa.string()).to_pylist()
-    return [Decimal(t) for t in text]
+    return list(map(Decimal, text))
 
 
 def exact_sums(keys: Sequence[Coded], amounts: pa.Array, mask: np.ndarray) -> pd.DataFrame:

@@ -58,8 +58,11 @@ FACTS_CACHE: LruCache[str, Part] = LruCache(FACTS_CACHE_ROWS, weigh=lambda p: p.
 """Decoded fact parts by blob hash: immutable, so safe to share across requests and
 versions (a version shares every part it did not change)."""
 
-# Slices decompress on two threads, each a run of parts (pyarrow's codec releases the GIL).
+# Parts are read from the database in runs; each run is decoded on the pool while the next
+# is read (SQLite reads and LZ4 decompression release the GIL), on two threads at most.
 _DECODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planbook-decode")
+_RUN = 75
+"""Parts read from the database at once."""
 
 
 def decoded_parts(
@@ -69,17 +72,28 @@ def decoded_parts(
 ) -> list[Slice]:
     """The rows of ``scenarios`` (every one when empty) of these blobs' parts, part by part
     in order, each part's in scenario order: kept parts as they are, the others read and
-    kept; slices not decoded yet are decoded on two threads."""
+    kept. Parts are read in runs, each decoded on the pool while the next is read."""
     found = {h: part for h in hashes if (part := FACTS_CACHE.peek(h)) is not None}
     missing = [h for h in dict.fromkeys(hashes) if h not in found]
-    if missing:
-        data = fetch(missing)
-        for h in missing:
-            found[h] = FACTS_CACHE.get(h, lambda h=h: Part(data[h]))  # type: ignore[misc]
-    wanted = [(found[h], i) for h in hashes for i in found[h].wanted(scenarios)]
-    runs = [wanted[i::2] for i in range(2)] if len(wanted) > 8 else [wanted]
-    list(_DECODERS.map(lambda run: [part.slice(i) for part, i in run], runs))
-    return [part.slice(i) for part, i in wanted]
+    runs = []
+    for start in range(0, len(missing), _RUN):
+        run = missing[start : start + _RUN]
+        runs.append(_DECODERS.submit(_decoded, run, fetch(run), scenarios))
+    for future in runs:
+        found.update(future.result())
+    return [part.slice(i) for h in hashes for part in (found[h],) for i in part.wanted(scenarios)]
+
+
+def _decoded(
+    hashes: list[str], data: dict[str, bytes], scenarios: Sequence[str]
+) -> dict[str, Part]:
+    """These blobs' parts, kept, with the slices of ``scenarios`` decoded."""
+    parts = {}
+    for h in hashes:
+        part = parts[h] = FACTS_CACHE.get(h, lambda h=h: Part(data[h]))  # type: ignore[misc]
+        for i in part.wanted(scenarios):
+            part.slice(i)
+    return parts
 
 
 def clear_facts_cache() -> None:

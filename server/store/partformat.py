@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,6 +138,7 @@ class Header:
         else:
             block = b""
         codes = np.frombuffer(block, _WIDTHS[self.code_width], 4 * rows).reshape(4, rows)
+        _check_codes(codes, self.dictionaries[1:])
         amounts = np.frombuffer(block, np.int64, rows * self.amount_width // 8, codes_size)
         wide = amounts.reshape(rows, 2) if self.amount_width == 16 else amounts
         return Slice(self.scenarios[index], self.dictionaries[1:], codes, wide)
@@ -188,10 +190,17 @@ def slice_of_table(table: pa.Table) -> list[Slice]:
     for i in sorted(range(len(dictionaries[0])), key=dictionaries[0].__getitem__):
         rows = order[bounds[i] : bounds[i + 1]]
         if len(rows):
+            _check_codes(keys[:, rows], dictionaries[1:])
             slices.append(
                 Slice(dictionaries[0][i], tuple(dictionaries[1:]), keys[:, rows], words[rows])
             )
     return slices
+
+
+def _check_codes(codes: np.ndarray, dictionaries: Sequence[tuple[str, ...]]) -> None:
+    """ValueError unless every code (a row a key column) is within its dictionary."""
+    if codes.shape[1] and (codes.max(axis=1) >= [len(d) for d in dictionaries]).any():
+        raise ValueError("a facts blob is damaged (a code past its dictionary)")
 
 
 def encode_plain(table: pa.Table) -> bytes | None:
