@@ -19,6 +19,7 @@ import pyarrow as pa
 from planbook.codes import KEY_TYPE
 from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS
 from server.store.contract import FactFilter
+from server.store.decoded import WORKERS
 from server.store.partformat import Slice
 
 __all__ = ["EMPTY_SCHEMA", "assemble"]
@@ -34,6 +35,7 @@ def assemble(slices: Sequence[Slice], wanted: FactFilter) -> pa.Table:
     if not slices:
         return EMPTY_SCHEMA.empty_table()
     lengths = np.array([s.rows for s in slices], dtype=np.int64)
+    joined = WORKERS.submit(_joined, slices)  # the amounts, beside the keys (no GIL held)
     raw = np.concatenate([s.codes for s in slices], axis=1)
     scenarios = sorted({s.scenario for s in slices} & _allowed(wanted.scenarios, slices))
     position = {v: i for i, v in enumerate(scenarios)}
@@ -44,8 +46,9 @@ def assemble(slices: Sequence[Slice], wanted: FactFilter) -> pa.Table:
     kept = lengths
     if mask is not None:
         kept = np.add.reduceat(mask, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
+    widening = WORKERS.submit(_words, joined.result(), mask, int(kept.sum()))
     codes = [key.rows(kept, mask) for key in keys]
-    words = _words(slices, mask, int(kept.sum()))
+    words = widening.result()
     columns = [
         pa.DictionaryArray.from_arrays(pa.array(c), pa.array(key.values, pa.string()), safe=False)
         for c, key in zip(codes, keys, strict=True)
@@ -126,16 +129,21 @@ def _mask(keys: list[_Key], lengths: np.ndarray, wanted: FactFilter) -> np.ndarr
     return mask
 
 
-def _words(slices: Sequence[Slice], mask: np.ndarray | None, rows: int) -> np.ndarray:
-    """Every slice's amounts end to end, the rows ``mask`` keeps, as ``(rows, 2)``
-    decimal128 words."""
+def _joined(slices: Sequence[Slice]) -> np.ndarray:
+    """Every slice's amounts end to end: int64 millionths, or ``(rows, 2)`` decimal128
+    words when some part needs them."""
     if any(s.amounts.ndim == 2 for s in slices):
-        words = np.concatenate([s.words() for s in slices])
-        return words if mask is None else words[mask]
-    millionths = np.concatenate([s.amounts for s in slices])
+        return np.concatenate([s.words() for s in slices])
+    return np.concatenate([s.amounts for s in slices])
+
+
+def _words(amounts: np.ndarray, mask: np.ndarray | None, rows: int) -> np.ndarray:
+    """The rows of ``amounts`` that ``mask`` keeps as ``(rows, 2)`` decimal128 words."""
     if mask is not None:
-        millionths = millionths[mask]
-    out = np.empty((rows, 2), np.int64)
-    out[:, 0] = millionths
-    np.right_shift(millionths, 63, out=out[:, 1])
-    return out
+        amounts = amounts[mask]
+    if amounts.ndim == 2:
+        return amounts
+    out = np.empty(2 * rows, np.int64)
+    out[0::2] = amounts
+    np.right_shift(amounts, 63, out=out[1::2])
+    return out.reshape(rows, 2)

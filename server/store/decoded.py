@@ -16,7 +16,7 @@ from server.lru import LruCache
 from server.store.partformat import Header, Slice, is_plain, slice_of_table
 from server.store.parts import decode_facts
 
-__all__ = ["FACTS_CACHE", "Part", "clear_facts_cache", "decoded_parts"]
+__all__ = ["FACTS_CACHE", "WORKERS", "Part", "clear_facts_cache", "decoded_parts"]
 
 FACTS_CACHE_ROWS = 4_000_000
 """At most this many fact rows are kept (about 12 bytes a decoded row: 50 MB)."""
@@ -58,9 +58,10 @@ FACTS_CACHE: LruCache[str, Part] = LruCache(FACTS_CACHE_ROWS, weigh=lambda p: p.
 """Decoded fact parts by blob hash: immutable, so safe to share across requests and
 versions (a version shares every part it did not change)."""
 
-# Parts are read from the database in runs; each run is decoded on the pool while the next
-# is read (SQLite reads and LZ4 decompression release the GIL), on two threads at most.
-_DECODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planbook-decode")
+WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="planbook-read")
+"""Two threads for a read's work beside the calling thread's: parts are read from the
+database in runs, each decoded here while the next is read (SQLite reads and LZ4
+decompression release the GIL); :mod:`server.store.assemble` joins amounts here."""
 _RUN = 75
 """Parts read from the database at once."""
 
@@ -78,7 +79,7 @@ def decoded_parts(
     runs = []
     for start in range(0, len(missing), _RUN):
         run = missing[start : start + _RUN]
-        runs.append(_DECODERS.submit(_decoded, run, fetch(run), scenarios))
+        runs.append(WORKERS.submit(_decoded, run, fetch(run), scenarios))
     for future in runs:
         found.update(future.result())
     return [part.slice(i) for h in hashes for part in (found[h],) for i in part.wanted(scenarios)]

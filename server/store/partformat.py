@@ -125,6 +125,10 @@ class Header:
     def scenarios(self) -> tuple[str, ...]:
         return self.dictionaries[0]
 
+    @property
+    def _view(self) -> memoryview:
+        return memoryview(self.data)  # slices of it are not copies
+
     def slice(self, index: int) -> Slice:
         """The rows of the ``index``-th scenario, decompressed (ValueError when damaged)."""
         rows, start, end = self.blocks[index]
@@ -132,7 +136,7 @@ class Header:
         size = codes_size + self.amount_width * rows
         if rows:
             try:
-                block = _CODEC.decompress(self.data[start:end], decompressed_size=size)
+                block = _CODEC.decompress(self._view[start:end], decompressed_size=size)
             except (pa.ArrowException, OSError) as exc:
                 raise ValueError(f"a facts blob is damaged ({exc})") from None
         else:
@@ -199,7 +203,8 @@ def slice_of_table(table: pa.Table) -> list[Slice]:
 
 def _check_codes(codes: np.ndarray, dictionaries: Sequence[tuple[str, ...]]) -> None:
     """ValueError unless every code (a row a key column) is within its dictionary."""
-    if codes.shape[1] and (codes.max(axis=1) >= [len(d) for d in dictionaries]).any():
+    highest = codes.max(axis=1).tolist() if codes.shape[1] else []
+    if any(h >= len(d) for h, d in zip(highest, dictionaries, strict=False)):
         raise ValueError("a facts blob is damaged (a code past its dictionary)")
 
 
