@@ -140,6 +140,21 @@
 
   function size(q) { return q.getOk.length + q.ok.length; }
 
+  /* The calls' indices as base64url digits, each index as many digits as the number of
+   * arguments needs (1 up to 64, 2 up to 4,096, 3 beyond): half the bytes of a JSON list,
+   * and the service reads it without parsing 30,000 numbers (addin/web/gets.py) */
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT_CODES = DIGITS.split("").map(function (c) { return c.charCodeAt(0); });
+  function digits(at, count) {
+    var width = 1, i, k, v;
+    while (Math.pow(64, width) < count) width++;
+    var out = new Uint8Array(at.length * width);
+    for (i = 0; i < at.length; i++) {
+      for (v = at[i], k = width - 1; k >= 0; k--) { out[i * width + k] = DIGIT_CODES[v & 63]; v >>= 6; }
+    }
+    return new TextDecoder().decode(out);
+  }
+
   /* Excel hands a recalculation's calls over in bursts: send them once a turn of the event
    * loop brought no new call, or after FLUSH_MS at the latest */
   function settle() {
@@ -162,7 +177,7 @@
     }
     if (size(q) > MAX_BATCH) return Promise.all(split(q).map(send));
     var body = { pin: state.pin, calls: q.calls, refs: Object.keys(state.refs), errors: state.errors };
-    if (q.getOk.length) body.gets = { args: q.args, at: q.at };
+    if (q.getOk.length) body.gets = { args: q.args, at: digits(q.at, q.args.length) };
     return call("POST", "functions", body).then(function (out) {
       noteResolved(out.resolved || {});
       var gets = out.gets || [], ok = q.getOk, no = q.getNo, i, v;
