@@ -122,20 +122,28 @@
 
   function plain(v) { return typeof v === "string" || (typeof v === "number" && isFinite(v)); }
 
-  function enqueue(name, args) {
+  /* One executor for every call's promise (no closure a call): it hands the promise's
+   * callbacks over to the call that is being queued. */
+  var handedOk = null, handedNo = null;
+  function handOver(resolve, reject) { handedOk = resolve; handedNo = reject; }
+
+  function missing(v) { return v === null || v === undefined; }
+
+  /* A call as Excel makes it: ``args`` holds its ``count`` parameters (and the invocation) */
+  function enqueue(name, args, count) {
     var a = cellArgument(args[0]), t = cellArgument(args[1]), m = cellArgument(args[2]);
     var compact = name === "GET" && plain(a) && plain(t) && plain(m) &&
-      (args[3] === null || args[3] === undefined) && (args[4] === null || args[4] === undefined);
-    return new Promise(function (resolve, reject) {
-      var q = queue;
-      if (compact) {
-        q.at.push(intern(q, a), intern(q, t), intern(q, m));
-        q.getOk.push(resolve); q.getNo.push(reject);
-      } else {
-        q.calls.push([name, args.map(cellArgument)]); q.ok.push(resolve); q.no.push(reject);
-      }
-      if (!state.timer) { since = Date.now(); counted = 0; state.timer = setTimeout(settle, 0); }
-    });
+      (count < 4 || missing(args[3])) && (count < 5 || missing(args[4]));
+    var promise = new Promise(handOver), q = queue;
+    if (compact) {
+      q.at.push(intern(q, a), intern(q, t), intern(q, m));
+      q.getOk.push(handedOk); q.getNo.push(handedNo);
+    } else {
+      q.calls.push([name, Array.prototype.slice.call(args, 0, count).map(cellArgument)]);
+      q.ok.push(handedOk); q.no.push(handedNo);
+    }
+    if (!state.timer) { since = Date.now(); counted = 0; state.timer = setTimeout(settle, 0); }
+    return promise;
   }
 
   function size(q) { return q.getOk.length + q.ok.length; }
@@ -231,10 +239,7 @@
     return fetch(ROOT + "functions.json").then(function (r) { return r.json(); }).then(function (meta) {
       meta.functions.forEach(function (f) {
         var count = f.parameters.length;
-        CustomFunctions.associate(f.id, function () {
-          var args = Array.prototype.slice.call(arguments, 0, count);
-          return enqueue(f.id, args);
-        });
+        CustomFunctions.associate(f.id, function () { return enqueue(f.id, arguments, count); });
       });
       return meta.functions.map(function (f) { return f.id; });
     });
