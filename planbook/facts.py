@@ -292,4 +292,4 @@ def text_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return None
         return v
 
-    return [{k: value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{str(k): value(v) for k, v in row.items()} for row in frame.to_dict("records")]
