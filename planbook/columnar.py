@@ -245,12 +245,9 @@ def _counted_sums(
     if not np.array_equal(high, low >> 63):  # a value beyond int64 millionths
         return None
     values = low.astype(np.float64)
-    # Every group's absolute sum is below the whole column's (halved: that float sum may
-    # round); only when that does not settle it is each group's bound counted.
-    if float(np.abs(values).sum()) >= _EXACT_IN_FLOAT / 2:
-        bound = np.bincount(key, weights=np.abs(values), minlength=size)
-        if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
-            return None
+    bound = np.bincount(key, weights=np.abs(values), minlength=size)
+    if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
+        return None
     present = np.flatnonzero(np.bincount(key, minlength=size))
     sums = np.bincount(key, weights=values, minlength=size)[present].astype(np.int64)
     out = np.empty(2 * len(sums), dtype=np.int64)
