@@ -186,7 +186,7 @@ def slice_of_table(table: pa.Table) -> list[Slice]:
             raise ValueError(f"a fact part has a missing {column}")
         dictionaries.append(tuple(array.dictionary.to_pylist()))
         codes.append(array.indices.to_numpy(zero_copy_only=False).astype(np.int32))
-    words = decimal_words(table.column("amount").cast(AMOUNT_TYPE).chunk(0))
+    words = decimal_words(table.column("amount").cast(AMOUNT_TYPE).combine_chunks())
     order = np.argsort(codes[0], kind="stable")
     bounds = np.searchsorted(codes[0][order], np.arange(len(dictionaries[0]) + 1))
     keys = np.stack(codes[1:]) if len(codes[0]) else np.zeros((4, 0), np.int32)
@@ -227,7 +227,7 @@ def encode_plain(table: pa.Table) -> bytes | None:
     scenario = codes[0]
     if (scenario[1:] < scenario[:-1]).any():
         return None
-    words = decimal_words(table.column("amount").cast(AMOUNT_TYPE).chunk(0))
+    words = decimal_words(table.column("amount").cast(AMOUNT_TYPE).combine_chunks())
     narrow = bool(np.array_equal(words[:, 1], words[:, 0] >> 63))
     amounts = words[:, 0] if narrow else words
     width = max((_width(len(v)) for v in dictionaries[1:]), default=1)
