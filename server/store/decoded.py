@@ -25,9 +25,9 @@ FACTS_CACHE_ROWS = 4_000_000
 class Part:
     """A stored fact part: its scenarios, and each one's rows once asked for."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, known: dict[bytes, tuple[str, ...]] | None = None) -> None:
         if is_plain(data):
-            self._header: Header | None = Header.read(data)
+            self._header: Header | None = Header.read(data, known)
             self.scenarios = self._header.scenarios
             self.rows = self._header.rows
             self._done: dict[int, Slice] = {}
@@ -89,9 +89,10 @@ def _decoded(
     hashes: list[str], data: dict[str, bytes], scenarios: Sequence[str]
 ) -> dict[str, Part]:
     """These blobs' parts, kept, with the slices of ``scenarios`` decoded."""
-    parts = {}
+    parts: dict[str, Part] = {}
+    known: dict[bytes, tuple[str, ...]] = {}  # dictionaries met in this run, by their bytes
     for h in hashes:
-        part = parts[h] = FACTS_CACHE.get(h, lambda h=h: Part(data[h]))  # type: ignore[misc]
+        part = parts[h] = FACTS_CACHE.get(h, lambda h=h: Part(data[h], known))  # type: ignore[misc]
         for i in part.wanted(scenarios):
             part.slice(i)
     return parts

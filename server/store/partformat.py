@@ -5,9 +5,10 @@ streams, still read: :func:`is_plain` tells them apart) is, after the 8-byte
 :data:`MAGIC`, little-endian::
 
     u32 rows, u8 amount width (8: int64 millionths, 16: decimal128 words),
-    u8 code width (1, 2 or 4), 2 pad bytes, u32 dictionary bytes
-    u32 entries of each key column's dictionary (scenario, team, account, line, period)
-    the dictionaries: every key column's sorted values in turn, UTF-8, joined by NUL
+    u8 code width (1, 2 or 4), 2 pad bytes
+    per key column (scenario, team, account, line, period): u32 dictionary entries,
+    u32 dictionary bytes
+    the dictionaries: each key column's sorted values, UTF-8, joined by NUL
     per scenario: u32 rows, u32 compressed bytes (the rows are sorted by scenario first)
     per scenario, from a multiple of 8 bytes: one LZ4 block holding the codes of team,
     account, line and period (a code width each a row), then its amounts, 8-aligned
@@ -39,8 +40,8 @@ from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS
 __all__ = ["MAGIC", "Header", "Slice", "encode_plain", "is_plain", "slice_of_table"]
 
 MAGIC = b"PBFACTS\x01"
-_HEAD = struct.Struct("<IBB2xI")
-_COUNTS = struct.Struct(f"<{len(KEY_COLUMNS)}I")
+_HEAD = struct.Struct("<IBB2x")
+_COUNTS = struct.Struct(f"<{2 * len(KEY_COLUMNS)}I")
 _CODEC = pa.Codec("lz4_raw")
 _WIDTHS = {1: np.uint8, 2: np.uint16, 4: np.uint32}
 
@@ -87,30 +88,36 @@ class Header:
         return sum(rows for rows, _, _ in self.blocks)
 
     @classmethod
-    def read(cls, data: bytes) -> Header:
-        """The header of a blob of this format; ValueError when it is damaged."""
+    def read(cls, data: bytes, known: dict[bytes, tuple[str, ...]] | None = None) -> Header:
+        """The header of a blob of this format; ValueError when it is damaged. ``known``:
+        dictionaries already decoded, by their bytes (parts of one read share most of
+        theirs: the months, the accounts of teams alike), added to as they are met."""
         try:
-            return cls._read(data)
+            return cls._read(data, {} if known is None else known)
         except (struct.error, UnicodeDecodeError) as exc:
             raise ValueError(f"a facts blob is damaged ({exc})") from None
 
     @classmethod
-    def _read(cls, data: bytes) -> Header:
+    def _read(cls, data: bytes, known: dict[bytes, tuple[str, ...]]) -> Header:
         if not is_plain(data):
             raise ValueError("a facts blob does not start with its format's mark")
         at = len(MAGIC)
-        rows, amount_width, code_width, size = _HEAD.unpack_from(data, at)
+        rows, amount_width, code_width = _HEAD.unpack_from(data, at)
         counts = _COUNTS.unpack_from(data, at + _HEAD.size)
         at += _HEAD.size + _COUNTS.size
-        text = data[at : at + size].decode("utf-8")
-        values = text.split("\0") if sum(counts) else []
-        if len(values) != sum(counts) or len(text.encode("utf-8")) != size:
-            raise ValueError("a facts blob's dictionaries do not match their counts")
-        bounds = list(itertools.accumulate(counts, initial=0))
-        dictionaries = tuple(tuple(values[a:b]) for a, b in itertools.pairwise(bounds))
-        at += size
-        sizes = struct.unpack_from(f"<{2 * counts[0]}I", data, at)
-        at = _aligned(at + 8 * counts[0])
+        dictionaries = []
+        for entries, size in zip(counts[0::2], counts[1::2], strict=True):
+            text = data[at : at + size]
+            values = known.get(text)
+            if values is None:
+                values = known[text] = tuple(text.decode("utf-8").split("\0")) if entries else ()
+            if len(values) != entries or len(text) != size:
+                raise ValueError("a facts blob's dictionaries do not match their counts")
+            dictionaries.append(values)
+            at += size
+        scenarios = counts[0]
+        sizes = struct.unpack_from(f"<{2 * scenarios}I", data, at)
+        at = _aligned(at + 8 * scenarios)
         blocks = []
         for n, length in zip(sizes[0::2], sizes[1::2], strict=True):
             blocks.append((n, at, at + length))
@@ -119,7 +126,7 @@ class Header:
             raise ValueError("a facts blob's widths are not 8 or 16 and 1, 2 or 4")
         if sum(sizes[0::2]) != rows or (blocks and blocks[-1][2] != len(data)):
             raise ValueError("a facts blob's length does not match its rows")
-        return cls(data, dictionaries, tuple(blocks), amount_width, code_width)
+        return cls(data, tuple(dictionaries), tuple(blocks), amount_width, code_width)
 
     @property
     def scenarios(self) -> tuple[str, ...]:
@@ -231,9 +238,12 @@ def encode_plain(table: pa.Table) -> bytes | None:
     narrow = bool(np.array_equal(words[:, 1], words[:, 0] >> 63))
     amounts = words[:, 0] if narrow else words
     width = max((_width(len(v)) for v in dictionaries[1:]), default=1)
-    text = "\0".join(v for values in dictionaries for v in values).encode("utf-8")
-    out = bytearray(MAGIC + _HEAD.pack(table.num_rows, 8 if narrow else 16, width, len(text)))
-    out += _COUNTS.pack(*(len(v) for v in dictionaries)) + text
+    texts = ["\0".join(values).encode("utf-8") for values in dictionaries]
+    out = bytearray(MAGIC + _HEAD.pack(table.num_rows, 8 if narrow else 16, width))
+    out += _COUNTS.pack(
+        *(n for v, t in zip(dictionaries, texts, strict=True) for n in (len(v), len(t)))
+    )
+    out += b"".join(texts)
     bounds = np.searchsorted(scenario, np.arange(len(dictionaries[0]) + 1))
     blocks = []
     for a, b in itertools.pairwise(bounds):
