@@ -104,7 +104,7 @@ def make_facts(rows=MONTHLY, *, scenario: str = "base", months=MONTHS) -> pd.Dat
 @pytest.fixture(scope="module")
 def monthly() -> dict[tuple[str, str], float]:
     result = kpis(make_plan(), make_facts())
-    return {(r.metric, r.period): r.value for r in result.itertuples()}
+    return {(m, p): v for m, p, v in zip(result["metric"], result["period"], result["value"])}
 
 
 @pytest.mark.parametrize(
