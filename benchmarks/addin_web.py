@@ -34,6 +34,9 @@ from server.store.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 SHIM = ROOT / "tests" / "addin" / "web" / "office_shim.js"
 CELLS = 10_000
+WARM_UP = 3
+"""Recalculations of the sheet before the pane is timed (Chromium compiles the client's
+code as it runs; Excel recalculates a workbook many times a session)."""
 SECRET = "bench-secret-" + "x" * 24
 CLI = [sys.executable, "-c", "from planbook.cli.main import main; main()"]
 
@@ -136,11 +139,13 @@ def _measure(
 
         results = route()  # the first batch loads the version and builds the index
         assert results == [raw[k] for k in keys], "route answers differ"
-        pane.calculate()
+        # the first recalculations after sign-in run the client's code before the browser
+        # has compiled it (reported on their own); then the steady state a session lives in
+        first = [pane.calculate()[0] for _ in range(WARM_UP)]
         assert pane.value("A1") == raw[keys[0]], (pane.value("A1"), raw[keys[0]])
         # the baseline next to each measure (the machine is shared: a ratio per pair)
         dicts, routes, panes, parts = [], [], [], []
-        for _ in range(max(repeat, 5)):
+        for _ in range(max(repeat, 9)):
             dicts.append(_best(5, lambda: [raw[k] for k in keys]))
             routes.append(_best(1, route))
             took, split = pane.calculate()
@@ -160,6 +165,8 @@ def _measure(
     return [
         (f"{CELLS:,} PB.GET cells, task pane client in Chromium", _spread(panes),
          _spread(dicts, 2), _ratios(panes, dicts)),
+        (f"  its first {WARM_UP} recalculations after sign-in (not in the above)",
+         ", ".join(f"{t * 1000:,.0f}" for t in first) + " ms", "", ""),
         ("  of which: before the request, request (server's batch), after it",
          " / ".join(f"{split[k]:.1f}" for k in ("before", "request", "after")) + " ms",
          "", f"server {split['server']:.1f} ms"),

@@ -25,6 +25,8 @@ from addin.web.gets import Gets, decode_indices, index_width
 from addin.web.manifest import ICON_SIZES, PREFIX, base_url, icon_png, manifest_xml
 from addin.web.meta import NAMESPACE, functions_json
 from server.api.deps import Ctx
+from server.api.versions import BODY_ERRORS, ERRORS
+from server.schemas import ErrorOut
 from server.store import NotFound
 from server.store.errors import InvalidRequest
 
@@ -36,6 +38,10 @@ PUBLIC_URL = "PLANBOOK_PUBLIC_URL"
 """The deployment's public https:// address, for the manifest the service serves."""
 
 
+AT_DIGITS = 3 * index_width(3 * MAX_CALLS) * MAX_CALLS
+"""The most digits ``gets.at`` may hold: three indices a call, as wide as the most arguments."""
+
+
 class GetsIn(BaseModel):
     """Plain ``PB.GET(account, team, month)`` calls, compactly: the distinct one-cell
     arguments once, and three indices into them per call (account, team, month), written
@@ -44,7 +50,7 @@ class GetsIn(BaseModel):
     up to 4,096, 3 beyond (:func:`addin.web.gets.index_width`)."""
 
     args: list[str | float] = Field(..., max_length=3 * MAX_CALLS)
-    at: str = Field(..., max_length=3 * 3 * MAX_CALLS, pattern="^[A-Za-z0-9_-]*$")
+    at: str = Field(..., max_length=AT_DIGITS, pattern="^[A-Za-z0-9_-]*$")
 
 
 class BatchIn(BaseModel):
@@ -59,11 +65,38 @@ class BatchIn(BaseModel):
     errors: list[dict[str, Any]] = Field([], max_length=50, description="Its recent errors.")
 
 
+NOT_HTTPS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorOut, "description": "The public address is not https://."}
+}
+NO_FILE: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "The add-in has no such file."}
+}
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema with its nested models written in place (a request body
+    described by hand has no components of its own to refer to)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return dict(inline(schema))
+
+
 def router(buttons_reason: str | None) -> APIRouter:
     """The routes; ``buttons_reason`` says why the buttons are unavailable (None: they are)."""
     api = APIRouter(prefix=PREFIX, tags=["office.js add-in"])
 
-    @api.get("/manifest.xml")
+    @api.get("/manifest.xml", responses=NOT_HTTPS)
     def manifest(request: Request) -> Response:
         """The add-in-only XML manifest for this deployment (``PLANBOOK_PUBLIC_URL``, else the
         address the request came to)."""
@@ -85,7 +118,7 @@ def router(buttons_reason: str | None) -> APIRouter:
         """Where the manifest's help link points."""
         return _static("help.html")
 
-    @api.get("/static/{name}")
+    @api.get("/static/{name}", responses=NO_FILE)
     def static(name: str) -> Response:
         """The client's script, style sheet and icons."""
         for size in ICON_SIZES:
@@ -93,7 +126,7 @@ def router(buttons_reason: str | None) -> APIRouter:
                 return Response(icon_png(size), media_type="image/png")
         return _static(name)
 
-    @api.get("/me")
+    @api.get("/me", responses=ERRORS)
     def me(ctx: Ctx) -> dict[str, Any]:
         """Who the token is, their role, the service's plan, its tags and latest version,
         and whether the buttons are available."""
@@ -112,7 +145,13 @@ def router(buttons_reason: str | None) -> APIRouter:
             "buttons_reason": buttons_reason or "",
         }
 
-    @api.post("/functions", response_model=None)
+    @api.post(
+        "/functions",
+        response_model=None,
+        responses=BODY_ERRORS | {200: {"description": "One answer a call, in order."}},
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+            "schema": inline_schema(BatchIn)}}}},
+    )  # fmt: skip
     async def functions(ctx: Ctx, request: Request) -> Response:
         """Answer a batch of custom-function calls as the caller may see them: one result
         (``value``, or ``error`` with ``message``) per call, in order. The body is
@@ -172,7 +211,7 @@ def _gets(data: Any) -> Gets | None:
     args, at = data["args"], data["at"]
     if not isinstance(args, list) or not isinstance(at, str):
         raise _bad("gets.args must be a list and gets.at a text of base64url digits", "gets")
-    if len(args) > 3 * MAX_CALLS or len(at) > 3 * index_width(3 * MAX_CALLS) * MAX_CALLS:
+    if len(args) > 3 * MAX_CALLS or len(at) > AT_DIGITS:
         raise _bad(f"at most {MAX_CALLS:,} calls a request; send the rest in another", "gets")
     for i, value in enumerate(args):
         if type(value) not in (str, int, float):
