@@ -10,6 +10,7 @@ columns are categoricals and whose ``amount`` is an exact Arrow decimal
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = [
     "normalize",
     "plain_decimal",
     "sort_table",
+    "text_records",
 ]
 
 FACT_COLUMNS = ("scenario", "team", "account", "line", "period", "amount")
@@ -277,3 +279,17 @@ def plain_decimal_text(amount: pa.ChunkedArray) -> pa.ChunkedArray:
     text = amount.cast(pa.string())
     text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
     return pc.replace_substring_regex(text, r"\.$", "")
+
+
+def text_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame``'s rows as JSON-ready records: exact decimals as plain text (``"1250.5"``),
+    NaN as None. The one text of a table in JSON and CSV, from the CLI and the service."""
+
+    def value(v: Any) -> Any:
+        if isinstance(v, Decimal):
+            return plain_decimal(v)
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return v
+
+    return [{str(k): value(v) for k, v in row.items()} for row in frame.to_dict("records")]

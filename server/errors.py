@@ -31,7 +31,7 @@ def error_body(loc: tuple[Any, ...] | list[Any], msg: str) -> dict[str, Any]:
     return {"errors": [{"loc": list(loc), "msg": msg}]}
 
 
-def _store_error(_: Request, exc: Exception) -> JSONResponse:
+async def _store_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StoreError)
     return store_error_response(exc)
 
@@ -56,16 +56,16 @@ def store_error_response(exc: StoreError) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
-def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PlanValidationError)
     return JSONResponse({"errors": [p.to_dict() for p in exc.problems]}, status_code=422)
 
 
-def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body((), str(exc)), status_code=422)
 
 
-def _request_error(_: Request, exc: Exception) -> JSONResponse:
+async def _request_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = []
     for e in exc.errors():
@@ -76,7 +76,7 @@ def _request_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"errors": errors}, status_code=422)
 
 
-def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400:  # FastAPI could not decode the body (not UTF-8, say)
         msg = "the body cannot be read: send JSON text in UTF-8"
@@ -86,7 +86,7 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse(
         error_body((), "internal error; the server log has the details"), status_code=500
@@ -94,7 +94,8 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register every handler above."""
+    """Register every handler above (coroutines: Starlette runs a plain function handler on
+    its thread pool, a trip every error answer would pay for nothing)."""
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(PlanValidationError, _validation_error)
     app.add_exception_handler(PlanbookError, _domain_error)

@@ -9,12 +9,16 @@ sheet), which a data validation keeps from being typed over.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from copy import copy
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -85,14 +89,50 @@ def literal(cell: Cell) -> Cell:
     return cell
 
 
+_STYLES: WeakKeyDictionary[Workbook, dict[tuple[str, str], StyleArray]] = WeakKeyDictionary()
+"""Per workbook, the style of each kind of cell and number format as openpyxl stores it (a
+row of indices into the workbook's fonts, fills, borders...). Setting a cell's font, fill,
+border and format one by one makes openpyxl hash each style object anew: most of the time
+a team workbook took to write. A cell of a kind already seen takes a copy of the row."""
+
+
+def _styled(cell: Cell, kind: str, number_format: str, style: Callable[[Cell], None]) -> None:
+    """Give ``cell`` the style ``style`` sets for ``kind`` cells with ``number_format``
+    (a cell styled already, its alignment say, keeps the rest of its style)."""
+    if cell.has_style:
+        style(cell)
+        cell.number_format = number_format
+        return
+    known = _STYLES.setdefault(cell.parent.parent, {})
+    key = (kind, number_format)
+    if key in known:
+        cell._style = copy(known[key])  # the row openpyxl itself copies (WorksheetCopy)
+        return
+    style(cell)
+    cell.number_format = number_format
+    known[key] = copy(cell._style)
+
+
+def _input_style(cell: Cell) -> None:
+    cell.fill, cell.font, cell.border, cell.protection = INPUT_FILL, INPUT_FONT, GRID, UNLOCKED
+
+
+def _formula_style(cell: Cell) -> None:
+    cell.fill, cell.font, cell.border = FORMULA_FILL, FORMULA_FONT, GRID
+
+
+def _readonly_style(cell: Cell) -> None:
+    cell.fill, cell.font, cell.border = READONLY_FILL, FORMULA_FONT, GRID
+
+
+def _refreshable_style(cell: Cell) -> None:
+    _readonly_style(cell)
+    cell.protection = UNLOCKED
+
+
 def input_cell(ws: Worksheet, row: int, column: int, number_format: str = "General") -> None:
     """Mark a cell as an input: unlocked, yellow, blue text."""
-    cell = ws.cell(row=row, column=column)
-    cell.fill = INPUT_FILL
-    cell.font = INPUT_FONT
-    cell.border = GRID
-    cell.protection = UNLOCKED
-    cell.number_format = number_format
+    _styled(ws.cell(row=row, column=column), "input", number_format, _input_style)
 
 
 def formula_cell(
@@ -100,10 +140,7 @@ def formula_cell(
 ) -> None:
     """Write a locked formula cell."""
     cell = ws.cell(row=row, column=column, value=formula)
-    cell.fill = FORMULA_FILL
-    cell.font = FORMULA_FONT
-    cell.border = GRID
-    cell.number_format = number_format
+    _styled(cell, "formula", number_format, _formula_style)
 
 
 def readonly_cell(
@@ -111,10 +148,7 @@ def readonly_cell(
 ) -> None:
     """Write locked reference data (grey)."""
     cell = ws.cell(row=row, column=column, value=value)
-    cell.fill = READONLY_FILL
-    cell.font = FORMULA_FONT
-    cell.border = GRID
-    cell.number_format = number_format
+    _styled(cell, "readonly", number_format, _readonly_style)
 
 
 def refreshable_cell(
@@ -123,9 +157,8 @@ def refreshable_cell(
     """Write reference data that the Pull plan button refreshes: grey like
     :func:`readonly_cell`, but unlocked so that a button can write it on the protected sheet;
     :func:`refuse_typing` keeps people from typing over it."""
-    readonly_cell(ws, row, column, value, number_format)
-    cell = literal(ws.cell(row=row, column=column))
-    cell.protection = UNLOCKED
+    cell = literal(ws.cell(row=row, column=column, value=value))
+    _styled(cell, "refreshable", number_format, _refreshable_style)
 
 
 SET_BY_FINANCE = (

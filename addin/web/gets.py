@@ -33,7 +33,15 @@ from addin.functions.pull import known_ids
 from addin.functions.slices import hidden_rule
 from addin.session import current
 
-__all__ = ["Gets", "answer_gets", "plain_gets", "version_ref"]
+__all__ = [
+    "Gets",
+    "answer_gets",
+    "decode_indices",
+    "encode_indices",
+    "index_width",
+    "plain_gets",
+    "version_ref",
+]
 
 MAX_GROUPS = 32
 """(scenario, confidential rule) groups kept per version: roles and leads' own teams."""
@@ -41,6 +49,11 @@ MAX_ARGUMENTS = 100_000
 """Distinct arguments remembered per group before it starts again."""
 _RANGE = object()
 """An argument of more than one cell: never plain."""
+DIGITS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+"""The base64url alphabet (RFC 4648, section 5): the digits of the calls' indices, 0-63."""
+_VALUE = np.full(256, -1, dtype=np.int64)
+_VALUE[np.frombuffer(DIGITS, dtype=np.uint8)] = np.arange(64)
+ROLES = ("account", "team", "month")
 
 
 @dataclass
@@ -57,6 +70,55 @@ class Gets:
         """Call ``i`` as the general path takes it: ``["GET", [account, team, month]]``."""
         a, t, m = self.at[i].tolist()
         return ["GET", [self.args[a], self.args[t], self.args[m]]]
+
+
+def index_width(count: int) -> int:
+    """Digits an index into ``count`` arguments is written with: 1 up to 64, 2 up to 4,096,
+    3 up to 262,144 (the client computes the same from the number of arguments it sends)."""
+    width = 1
+    while 64**width < count:
+        width += 1
+    return width
+
+
+def encode_indices(at: np.ndarray, count: int) -> str:
+    """The calls' indices (rows of account, team and month) as the client sends them."""
+    width = index_width(count)
+    flat = np.asarray(at, dtype=np.int64).reshape(-1, 1)
+    digits = (flat // 64 ** np.arange(width - 1, -1, -1)) % 64
+    text: bytes = np.frombuffer(DIGITS, dtype=np.uint8)[digits].tobytes()
+    return text.decode("ascii")
+
+
+def decode_indices(text: str, count: int) -> np.ndarray:
+    """The indices ``encode_indices`` wrote for ``count`` arguments, shape (calls, 3).
+
+    Raises ValueError naming the first bad digit, a length that is not whole calls, or
+    the first index past the arguments."""
+    # one byte a character: anything outside ASCII becomes "?", not a digit
+    values = _VALUE[np.frombuffer(text.encode("ascii", "replace"), dtype=np.uint8)]
+    bad = np.flatnonzero(values < 0)
+    if len(bad):
+        at = int(bad[0])
+        raise ValueError(
+            f"character {at} of gets.at is {text[at]!r}; base64url digits (A-Z, a-z, 0-9, "
+            "- and _) were expected"
+        )
+    width = index_width(count)
+    if len(values) % (3 * width):
+        raise ValueError(
+            f"gets.at holds three indices a call (account, team, month), {width} digit(s) "
+            f"each for {count:,} arguments: {len(values):,} digits are not whole calls"
+        )
+    indices = values.reshape(-1, width) @ (64 ** np.arange(width - 1, -1, -1))
+    outside = np.flatnonzero(indices >= count)
+    if len(outside):
+        i = int(outside[0])
+        raise ValueError(
+            f"call {i // 3}'s {ROLES[i % 3]} index is {int(indices[i])}; there are {count:,} "
+            "arguments"
+        )
+    return indices.reshape(-1, 3)
 
 
 class _Group:

@@ -14,7 +14,6 @@ import time
 from importlib import resources
 from typing import Any
 
-import numpy as np
 import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import BaseModel, Field, ValidationError
@@ -22,10 +21,12 @@ from starlette.concurrency import run_in_threadpool
 
 from addin.session import current
 from addin.web.batch import MAX_CALLS, Batch, resolver, run_batch
-from addin.web.gets import Gets
+from addin.web.gets import Gets, decode_indices, index_width
 from addin.web.manifest import ICON_SIZES, PREFIX, base_url, icon_png, manifest_xml
 from addin.web.meta import NAMESPACE, functions_json
 from server.api.deps import Ctx
+from server.api.versions import BODY_ERRORS, ERRORS
+from server.schemas import ErrorOut
 from server.store import NotFound
 from server.store.errors import InvalidRequest
 
@@ -37,12 +38,19 @@ PUBLIC_URL = "PLANBOOK_PUBLIC_URL"
 """The deployment's public https:// address, for the manifest the service serves."""
 
 
+AT_DIGITS = 3 * index_width(3 * MAX_CALLS) * MAX_CALLS
+"""The most digits ``gets.at`` may hold: three indices a call, as wide as the most arguments."""
+
+
 class GetsIn(BaseModel):
     """Plain ``PB.GET(account, team, month)`` calls, compactly: the distinct one-cell
-    arguments once, and three indices into them per call (account, team, month)."""
+    arguments once, and three indices into them per call (account, team, month), written
+    as base64url digits (``A``-``Z``, ``a``-``z``, ``0``-``9``, ``-``, ``_`` are 0-63), most
+    significant first, each index the same number of digits: 1 for up to 64 arguments, 2 for
+    up to 4,096, 3 beyond (:func:`addin.web.gets.index_width`)."""
 
     args: list[str | float] = Field(..., max_length=3 * MAX_CALLS)
-    at: list[int] = Field(..., max_length=3 * MAX_CALLS)
+    at: str = Field(..., max_length=AT_DIGITS, pattern="^[A-Za-z0-9_-]*$")
 
 
 class BatchIn(BaseModel):
@@ -57,11 +65,38 @@ class BatchIn(BaseModel):
     errors: list[dict[str, Any]] = Field([], max_length=50, description="Its recent errors.")
 
 
+NOT_HTTPS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorOut, "description": "The public address is not https://."}
+}
+NO_FILE: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "The add-in has no such file."}
+}
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema with its nested models written in place (a request body
+    described by hand has no components of its own to refer to)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return dict(inline(schema))
+
+
 def router(buttons_reason: str | None) -> APIRouter:
     """The routes; ``buttons_reason`` says why the buttons are unavailable (None: they are)."""
     api = APIRouter(prefix=PREFIX, tags=["office.js add-in"])
 
-    @api.get("/manifest.xml")
+    @api.get("/manifest.xml", responses=NOT_HTTPS)
     def manifest(request: Request) -> Response:
         """The add-in-only XML manifest for this deployment (``PLANBOOK_PUBLIC_URL``, else the
         address the request came to)."""
@@ -83,7 +118,7 @@ def router(buttons_reason: str | None) -> APIRouter:
         """Where the manifest's help link points."""
         return _static("help.html")
 
-    @api.get("/static/{name}")
+    @api.get("/static/{name}", responses=NO_FILE)
     def static(name: str) -> Response:
         """The client's script, style sheet and icons."""
         for size in ICON_SIZES:
@@ -91,7 +126,7 @@ def router(buttons_reason: str | None) -> APIRouter:
                 return Response(icon_png(size), media_type="image/png")
         return _static(name)
 
-    @api.get("/me")
+    @api.get("/me", responses=ERRORS)
     def me(ctx: Ctx) -> dict[str, Any]:
         """Who the token is, their role, the service's plan, its tags and latest version,
         and whether the buttons are available."""
@@ -110,7 +145,13 @@ def router(buttons_reason: str | None) -> APIRouter:
             "buttons_reason": buttons_reason or "",
         }
 
-    @api.post("/functions", response_model=None)
+    @api.post(
+        "/functions",
+        response_model=None,
+        responses=BODY_ERRORS | {200: {"description": "One answer a call, in order."}},
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+            "schema": inline_schema(BatchIn)}}}},
+    )  # fmt: skip
     async def functions(ctx: Ctx, request: Request) -> Response:
         """Answer a batch of custom-function calls as the caller may see them: one result
         (``value``, or ``error`` with ``message``) per call, in order. The body is
@@ -162,33 +203,24 @@ def _batch_body(raw: bytes) -> tuple[BatchIn, Gets | None]:
 
 def _gets(data: Any) -> Gets | None:
     """The compact ``PB.GET`` calls (:class:`GetsIn`), checked as a whole: the shape once,
-    then the first bad argument or index named."""
+    then the first bad argument, digit or index named."""
     if data is None:
         return None
     if not isinstance(data, dict) or set(data) != {"args", "at"}:
-        raise _bad("gets must be {args: [distinct arguments], at: [indices, 3 a call]}", "gets")
+        raise _bad("gets must be {args: [distinct arguments], at: 'index digits'}", "gets")
     args, at = data["args"], data["at"]
-    if not isinstance(args, list) or not isinstance(at, list):
-        raise _bad("gets.args and gets.at must be lists", "gets")
-    if len(at) > 3 * MAX_CALLS or len(args) > 3 * MAX_CALLS:
+    if not isinstance(args, list) or not isinstance(at, str):
+        raise _bad("gets.args must be a list and gets.at a text of base64url digits", "gets")
+    if len(args) > 3 * MAX_CALLS or len(at) > AT_DIGITS:
         raise _bad(f"at most {MAX_CALLS:,} calls a request; send the rest in another", "gets")
     for i, value in enumerate(args):
         if type(value) not in (str, int, float):
             raise _bad(f"argument {i} is {value!r:.40}; a text or a number was expected",
                        "gets", "args", str(i))  # fmt: skip
-    indices = np.asarray(at) if at else np.zeros(0, dtype=np.int64)
-    if indices.dtype.kind not in "iu" or indices.ndim != 1:
-        bad = next((i for i, v in enumerate(at) if type(v) is not int), 0)
-        raise _bad(f"index {bad} is {at[bad]!r:.40}; an argument's index was expected",
-                   "gets", "at", str(bad))  # fmt: skip
-    if len(indices) % 3:
-        raise _bad("gets.at holds three indices a call (account, team, month)", "gets", "at")
-    outside = np.flatnonzero((indices < 0) | (indices >= len(args)))
-    if len(outside):
-        bad = int(outside[0])
-        raise _bad(f"index {bad} is {at[bad]}; there are {len(args)} arguments",
-                   "gets", "at", str(bad))  # fmt: skip
-    return Gets(args, indices.astype(np.int64).reshape(-1, 3))
+    try:
+        return Gets(args, decode_indices(at, len(args)))
+    except ValueError as exc:
+        raise _bad(str(exc), "gets", "at") from None
 
 
 def _bad(message: str, *field: str) -> InvalidRequest:

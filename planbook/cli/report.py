@@ -14,6 +14,7 @@ from rich.table import Table
 
 from planbook.cli.common import console
 from planbook.errors import UsageError
+from planbook.facts import text_records
 
 FORMATS = ("table", "csv", "json", "xlsx")
 FormatOption = Annotated[str, typer.Option("--format", help="table, csv, json or xlsx.")]
@@ -42,11 +43,11 @@ def emit(
 ) -> None:
     """Print ``frame`` as ``output`` (``cell(column, value)`` formats table cells; a new
     table section starts where the ``sections`` column changes)."""
-    if output == "json":
-        records = [{k: _json(v) for k, v in row.items()} for row in frame.to_dict("records")]
-        typer.echo(json.dumps({**(meta or {}), "rows": records}, indent=2))
+    if output == "json":  # decimals as plain text, as the service answers (text_records)
+        typer.echo(json.dumps({**(meta or {}), "rows": text_records(frame)}, indent=2))
     elif output == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
+        text = pd.DataFrame(text_records(frame), columns=frame.columns).to_csv(index=False)
+        typer.echo(text, nl=False)
     elif output == "xlsx":
         assert out is not None
         frame.map(_xlsx).to_excel(out, index=False, sheet_name=title[:31].replace(":", ""))
@@ -86,14 +87,6 @@ def _text(column: str, value: Any, cell: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _xlsx(value: Any) -> Any:

@@ -85,9 +85,10 @@ def get_alignment(
         ctx.store, plan, version, scenario=scenario, teams=team or ()
     )
     payload = {"plan": plan, "version": number, "scenario": scenario}
-    if format == "json":
+    if format == "json":  # findings carry their numbers as text already
         return Response(
             json.dumps(payload | {"findings": [f.to_dict() for f in found]}),
             media_type="application/json",
+            headers={"X-Planbook-Version": str(number)},
         )
     return table_answer(findings_frame(found), format, payload, "findings")

@@ -6,25 +6,15 @@ from __future__ import annotations
 
 import io
 import json
-import math
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from fastapi import Response
 
-from planbook.facts import plain_decimal
+from planbook.facts import text_records
 from server.formats import MEDIA_TYPES
 
 __all__ = ["table_answer"]
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def table_answer(
@@ -37,7 +27,7 @@ def table_answer(
         sink = io.BytesIO()
         frame.to_parquet(sink, index=False)
         return Response(sink.getvalue(), media_type=MEDIA_TYPES["parquet"], headers=headers)
-    records = [{k: _json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    records = text_records(frame)
     if fmt == "csv":
         text = pd.DataFrame(records, columns=frame.columns).to_csv(index=False)
         return Response(text, media_type=MEDIA_TYPES["csv"], headers=headers)

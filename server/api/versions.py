@@ -18,7 +18,7 @@ from planbook.model import Plan
 from planbook.positions import positions_from_columns
 from planbook.validation import parse_plan
 from server.api.answers import AnswerCache, answer_key, reading_filter
-from server.api.deps import Context, Ctx, context
+from server.api.deps import Context, Ctx, request_context
 from server.auth import hidden_filter
 from server.formats import MEDIA_TYPES, facts_from_columns, facts_to_bytes, facts_to_columns
 from server.schemas import ConflictOut, ErrorOut, PushIn, PushOut, VersionOut
@@ -210,7 +210,7 @@ async def get_facts(
     asked = FactFilter(scenario or [], team or [], account or [], period or [])
 
     def answer() -> Response:  # one trip to the thread pool: the token, the version, the bytes
-        ctx = context(request, authorization)
+        ctx = request_context(request, authorization)
         return _facts(ctx, request, plan, ref, format, asked, if_none_match)
 
     return await run_in_threadpool(answer)

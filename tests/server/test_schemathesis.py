@@ -1,5 +1,6 @@
-"""Property-based fuzzing of every route of the OpenAPI document, on SQLite and PostgreSQL:
-no input gets a 5xx, and every answer's status is one the document states for the route.
+"""Property-based fuzzing of every route of the OpenAPI document (the service and the
+Office.js add-in's routes, as ``planbook serve`` runs them), on SQLite and PostgreSQL: no
+input gets a 5xx, and every answer's status is one the document states for the route.
 
 The gate runs a few valid and a few invalid examples per route
 (``PLANBOOK_FUZZ_EXAMPLES``, default 3 of each); set it higher for a long run.
@@ -21,6 +22,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from addin.settings import AddinSettings
+from addin.web.app import with_addin
 from server.app import create_app
 from server.settings import Settings
 from tests.server.store.helpers import seed
@@ -40,6 +43,7 @@ def _binary(ctx: object, value: object) -> bytes:
 def test_no_input_gets_a_server_error_or_an_undocumented_status(db_url, demo):
     app = create_app(Settings(db=db_url, secret=SECRET, max_body_bytes=64 * 1024))
     seed(app.state.store, demo)
+    with_addin(app, AddinSettings(db=db_url, plan=demo.plan.id, version="latest"))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     routes = {

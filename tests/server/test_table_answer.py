@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -37,6 +38,7 @@ def test_decimals_are_plain_text_in_json_and_csv(api, demo):
         URL,
         "/api/v1/plans/cirrus/variance?format=csv",
         "/api/v1/plans/cirrus/align?format=csv",
+        "/api/v1/plans/cirrus/align",
         "/api/v1/plans/cirrus/variance",
     ],
 )
@@ -45,3 +47,18 @@ def test_every_table_answer_names_its_version(api, url):
     answer = client.get(url, headers=h["viewer"])
     assert answer.status_code == 200, answer.text
     assert answer.headers["X-Planbook-Version"] == "2"
+
+
+def test_the_cli_writes_a_table_as_the_service_does(api, demo, capsys):
+    from planbook.cli.report import emit  # the CLI's --format json and csv
+
+    client, h = api
+    params = {"scenario": "base", "period": "total"}
+    frame = pnl_statement(demo.plan, demo.facts, scenarios=["base"], period="total")
+    emit(frame, output="json", out=None, title="P&L")
+    printed = json.loads(capsys.readouterr().out)["rows"]
+    answered = client.get(URL, params=params, headers=h["finance"]).json()["rows"]
+    assert [r["amount"] for r in printed] == [r["amount"] for r in answered]
+    emit(frame, output="csv", out=None, title="P&L")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["amount"] for r in rows] == [r["amount"] for r in answered]

@@ -69,24 +69,31 @@
   var registry = {};
   function calculate() {
     book.calcs += 1;
-    // lean per cell (what is timed is the client): sheets are found once per calculation,
-    // addresses once per formula, and each cell is one call and one settle
+    // lean per cell (what is timed is the client, not this stand-in): sheets are found once
+    // per calculation; each formula's address, arguments and writer are made once (its
+    // arguments never change here) and each cell is one call and one settle
     var sheets = {};
     book.sheets.forEach(function (s) { sheets[s.name] = s; });
     var pending = book.formulas.map(function (f) {
-      if (!f.at) { f.at = parse(f.cell); f.invocation = { address: f.sheet + "!" + f.cell }; }
-      var args = f.args.slice(); while (args.length < f.arity) args.push(null);
-      args.push(f.invocation);
-      var sheet = sheets[f.sheet], at = f.at;
-      function write(v) {
-        if (!Array.isArray(v)) { sheet.cells[at[0] + "," + at[1]] = v; return; }
-        v.forEach(function (row, i) { row.forEach(function (x, j) { sheet.cells[(at[0] + i) + "," + (at[1] + j)] = x; }); });
-      }
+      if (f.write === undefined || f.madeFor !== f.arity) prepare(f);
+      f.sheetNow = sheets[f.sheet];
       var out;
-      try { out = registry[f.name].apply(null, args); } catch (e) { write(e); return Promise.resolve(); }
-      return Promise.resolve(out).then(write, write);
+      try { out = registry[f.name].apply(null, f.call); } catch (e) { f.write(e); return Promise.resolve(); }
+      return Promise.resolve(out).then(f.write, f.write);
     });
     book.lastCalc = Promise.all(pending);
+  }
+
+  function prepare(f) {
+    var at = parse(f.cell), key = at[0] + "," + at[1], call = f.args.slice();
+    while (call.length < f.arity) call.push(null);
+    call.push({ address: f.sheet + "!" + f.cell });
+    f.call = call; f.madeFor = f.arity;
+    f.write = function (v) {
+      var sheet = f.sheetNow;
+      if (!Array.isArray(v)) { sheet.cells[key] = v; return; }
+      v.forEach(function (row, i) { row.forEach(function (x, j) { sheet.cells[(at[0] + i) + "," + (at[1] + j)] = x; }); });
+    };
   }
 
   function ErrorValue(code, message) { this.code = code; this.message = message; }

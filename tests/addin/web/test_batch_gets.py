@@ -6,15 +6,25 @@ every role."""
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import addin.functions
 from addin.acting import acting_for
 from addin.web.batch import Batch, _functions, _one, resolver, run_batch
-from addin.web.gets import Gets, plain_gets, version_ref
+from addin.web.gets import (
+    Gets,
+    decode_indices,
+    encode_indices,
+    index_width,
+    plain_gets,
+    version_ref,
+)
 from server.auth import Principal
 from tests.addin.functions_helpers import (
     closed_session,  # noqa: F401 (autouse)
@@ -131,3 +141,33 @@ def _classic(value: Any) -> Any:
 
 def test_a_version_argument_is_the_text_the_resolver_takes():
     assert version_ref(3.0) == "3" and version_ref(" board ") == "board"
+
+
+@given(
+    count=st.integers(min_value=1, max_value=3 * 20_000),
+    data=st.data(),
+)
+def test_indices_written_as_digits_read_back_exactly(count: int, data: st.DataObject) -> None:
+    at = data.draw(st.lists(st.integers(0, count - 1), max_size=30).map(lambda v: v * 3))
+    indices = np.array(at, dtype=np.int64).reshape(-1, 3)
+    text = encode_indices(indices, count)
+    assert len(text) == len(at) * index_width(count)
+    assert decode_indices(text, count).tolist() == indices.tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "message"),
+    [
+        ("AA!", 1, "character 2 of gets.at is '!'"),
+        ("A\u00e9A", 1, "character 1 of gets.at is '\u00e9'"),
+        ("AAAB", 1, "1 digit(s) each for 1 arguments: 4 digits are not whole calls"),
+        ("AAAAAAABAABC", 65, "call 1's month index is 66; there are 65 arguments"),
+    ],
+)
+def test_bad_index_digits_are_named(text: str, count: int, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        decode_indices(text, count)
+
+
+def test_index_width_grows_with_the_arguments() -> None:
+    assert [index_width(n) for n in (0, 1, 64, 65, 4096, 4097, 60_000)] == [1, 1, 1, 2, 2, 3, 3]

@@ -67,7 +67,7 @@ def test_scenario_list_show_compare(db):
     )
     rows = {r["line"]: r for r in json.loads(out)["rows"]}
     assert list(rows)[-1] == "Operating income"
-    assert rows["Marketing programs"]["marketing-cut - base"] == "-367850.000000"
+    assert rows["Marketing programs"]["marketing-cut - base"] == "-367850"
     table = run("scenario", "compare", "--db", db)
     assert "Gross profit" in table and "KPIs at 2027-01" in table
 
