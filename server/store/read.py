@@ -117,6 +117,8 @@ def version_row(conn: Connection, plan_id: str, ref: str | int) -> Any:
     text = str(ref).strip()
     if re.fullmatch(r"v?\d+", text):
         number = int(text.lstrip("v"))
+        if number > _LARGEST:  # past any head, and past the database's integer
+            resolve(conn, plan_id, text)  # says so
     elif text == "latest":
         number = None
     else:
@@ -131,6 +133,8 @@ def version_row(conn: Connection, plan_id: str, ref: str | int) -> Any:
     return row
 
 
+_LARGEST = 2**31 - 1
+"""The largest version number the ``versions`` table holds (PostgreSQL's ``integer``)."""
 _NUMBERED = select(VersionRow.number, VersionRow.hash).where(
     VersionRow.plan_id == bindparam("plan"), VersionRow.number == bindparam("number")
 )
