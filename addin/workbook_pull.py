@@ -22,11 +22,9 @@ from addin.templates import company_workbook, team_template
 from addin.templates.files import save_workbook
 from addin.templates.findings import summary_findings
 from addin.templates.layout import headcount_driven
-from planbook.align import findings_for
 from planbook.errors import PlanbookError
 from planbook.headcount import POSITION_COLUMNS, headcount_facts
 from planbook.model import Plan
-from server.alignment import version_report
 from server.store import AccessDenied, FactFilter, StoreAPI
 
 __all__ = ["PulledWorkbook", "WorkbookPull", "pull_workbook", "read_positions"]
@@ -90,8 +88,9 @@ def pull_workbook(store: StoreAPI, out: Path, what: WorkbookPull) -> PulledWorkb
         positions=positions,
     )
     warnings = _headcount_warnings(plan, facts, positions, what)
-    found = version_report(store, plan, info, what.scenario)  # kept through the service's door
-    summary_findings(wb, findings_for(found, plan, what.team), version=str(number))
+    # the team's and its department's findings: the service answers from the report it keeps
+    _, found = store.findings(plan.id, number, scenario=what.scenario, teams=[what.team])
+    summary_findings(wb, found, version=str(number))
     save_workbook(wb, out)
     return PulledWorkbook(
         out, plan.id, number, what.team, what.scenario, len(facts), tuple(warnings)

@@ -52,7 +52,7 @@ def version_report(store: StoreAPI, plan: Plan, info: VersionInfo, scenario: str
 
 
 def version_findings(
-    store: ActingStore,
+    store: StoreAPI,
     plan_id: str,
     ref: str | int = "latest",
     *,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 import pyarrow as pa
 
+from planbook.align.findings import Finding
 from planbook.confidential import confidential_accounts
 from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
@@ -259,6 +261,20 @@ class ActingStore:
     def positions(self, plan_id: str, ref: str | int, team: str) -> pd.DataFrame:
         self.principal.check_positions(team)
         return self.store.positions(plan_id, ref, team)
+
+    def findings(
+        self,
+        plan_id: str,
+        ref: str | int = "latest",
+        *,
+        scenario: str = "base",
+        teams: Sequence[str] = (),
+    ) -> tuple[int, list[Finding]]:
+        """The report over what this caller may see, kept per version and visibility."""
+        from server.alignment import version_findings  # it reads through this door
+
+        number, _, found = version_findings(self, plan_id, ref, scenario=scenario, teams=teams)
+        return number, found
 
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         return self.store.log(plan_id, limit=limit)

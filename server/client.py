@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -23,50 +23,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from planbook.errors import PlanValidationError, Problem
+from planbook.align.findings import Finding
+from planbook.errors import Problem
 from planbook.facts import facts_from_arrow, facts_to_arrow
 from planbook.model import Plan
 from planbook.validation import parse_plan
+from server.client_errors import checked
 from server.formats import facts_from_bytes, facts_to_columns
 from server.store.contract import ALL_FACTS, FactFilter, Progress, PushRequest, no_progress
-from server.store.errors import (
-    AccessDenied,
-    ConcurrentWrite,
-    Conflict,
-    ConflictDetail,
-    InvalidRequest,
-    NotAuthenticated,
-    NotFound,
-    StoreError,
-    StoreNotEmpty,
-    StoreUnavailable,
-    TooLarge,
-)
+from server.store.errors import StoreUnavailable
 from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo, from_json
 
 __all__ = ["Client"]
 
-_BY_STATUS: dict[int, type[StoreError]] = {
-    401: NotAuthenticated,
-    403: AccessDenied,
-    404: NotFound,
-    409: StoreError,
-    413: TooLarge,
-    422: InvalidRequest,
-}
-_BY_KIND: dict[str, type[StoreError]] = {
-    cls.__name__: cls
-    for cls in (
-        AccessDenied,
-        ConcurrentWrite,
-        InvalidRequest,
-        NotAuthenticated,
-        NotFound,
-        StoreNotEmpty,
-        StoreUnavailable,
-        TooLarge,
-    )
-}
 _CHUNK = 1024 * 1024
 
 
@@ -139,7 +108,7 @@ class Client:
                     try:
                         if response.status_code >= 400 and stream:
                             response.read()
-                        yield _checked(response)
+                        yield checked(response)
                     finally:
                         response.close()
                     return
@@ -251,6 +220,19 @@ class Client:
         """One team's positions in a version (confidential: see the service's roles)."""
         data = self._json("GET", f"/plans/{plan_id}/versions/{ref}/teams/{team}/positions")
         return pd.DataFrame(data["positions"], dtype=str)
+
+    def findings(
+        self,
+        plan_id: str,
+        ref: str | int = "latest",
+        *,
+        scenario: str = "base",
+        teams: Sequence[str] = (),
+    ) -> tuple[int, list[Finding]]:
+        """The report the service keeps for the version (``/align``): no facts sent."""
+        query = {"version": str(ref), "scenario": scenario, "team": list(teams)}
+        data = self._json("GET", f"/plans/{plan_id}/align", params=query)
+        return int(data["version"]), [Finding.from_dict(f) for f in data["findings"]]
 
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         """Versions newest first."""
@@ -370,29 +352,3 @@ def _hidden(headers: httpx.Headers) -> FactFilter:
     """What the service's ``X-Planbook-Hidden`` / ``X-Planbook-Own-Teams`` headers say."""
     hidden, own = (headers.get(f"X-Planbook-{h}", "").split(",") for h in ("Hidden", "Own-Teams"))
     return FactFilter([], [], [], [], [a for a in hidden if a], [t for t in own if t])
-
-
-def _checked(response: httpx.Response) -> httpx.Response:
-    """The response, or the store's own error for a 4xx/5xx: the error's ``kind`` names its
-    class; a 409 with conflict details is a :class:`Conflict` saying who changed what."""
-    if response.status_code < 400:
-        return response
-    try:
-        body = response.json()
-        errors = body["errors"]
-    except (ValueError, KeyError, TypeError):
-        body, errors = {}, [{"loc": [], "msg": response.text[:500] or response.reason_phrase}]
-    problems = [Problem(tuple(e.get("loc", ())), str(e.get("msg", ""))) for e in errors]
-    status = response.status_code
-    if status == 409 and "conflicts" in body:
-        details = [from_json(ConflictDetail, c) for c in body["conflicts"]]
-        raise Conflict(details, base=body.get("base"), head=body.get("head", 0))
-    if status == 422 and (len(problems) > 1 or any(p.loc for p in problems)):
-        raise PlanValidationError(problems, subject="request")
-    text = "; ".join(str(p) for p in problems)
-    if status == 503:
-        raise StoreUnavailable(f"the service is busy; try again shortly ({text})")
-    error = _BY_KIND.get(str(body.get("kind", ""))) or _BY_STATUS.get(status)
-    if error is not None:
-        raise error(text, loc=problems[0].loc if problems else ())
-    raise StoreError(f"the service failed ({status}): {text}")

@@ -3,6 +3,7 @@ say which accounts and assumptions the rules read."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -51,6 +52,20 @@ class Finding:
             "numbers": {k: plain_decimal(v) for k, v in self.numbers.items()},
             "sentence": self.sentence,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding from :meth:`to_dict`'s shape (the service's ``/align`` answer)."""
+        numbers = {str(k): Decimal(str(v)) for k, v in data["numbers"].items()}
+        team = data["team"]
+        return cls(
+            rule=str(data["rule"]),
+            severity=str(data["severity"]),
+            team=None if team is None else str(team),
+            period=str(data["period"]),
+            numbers=numbers,
+            sentence=str(data["sentence"]),
+        )
 
 
 @dataclass(frozen=True)

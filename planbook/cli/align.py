@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from planbook.align import AlignmentSettings, alignment_report, findings_frame
+from planbook.align import findings_frame
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import (
     DbOption,
@@ -46,22 +46,17 @@ def align_command(
     severity, team, period, numbers and a sentence. Rules: docs/alignment.md."""
     check_format(output, out)
     teams = listed(team)
-    from server.store import FactFilter  # the store: imported when used
-
     with backend(db=db, server=server, token=token) as store:
         plan_id = resolve_plan(store, plan)
         number = store.version(plan_id, version).number
         definition = store.plan(plan_id, number)
-        facts = store.facts(plan_id, number, FactFilter(scenarios=[scenario]))
-    unknown = [t for t in teams if t not in {x.id for x in definition.teams}]
-    if unknown:
-        raise UsageError(f"--team {', '.join(unknown)}: not a team of plan {plan_id}")
-    if scenario not in {s.id for s in definition.scenarios}:
-        raise UsageError(f"--scenario {scenario}: not a scenario of plan {plan_id}")
-    findings = alignment_report(definition, facts, AlignmentSettings(scenario=scenario))
-    if teams:
-        departments = {definition.team(t).department for t in teams}
-        findings = [f for f in findings if f.team in {*teams, *departments}]
+        unknown = [t for t in teams if t not in {x.id for x in definition.teams}]
+        if unknown:
+            raise UsageError(f"--team {', '.join(unknown)}: not a team of plan {plan_id}")
+        if scenario not in {s.id for s in definition.scenarios}:
+            raise UsageError(f"--scenario {scenario}: not a scenario of plan {plan_id}")
+        # through the service: the report it keeps for the version, not every team's facts
+        _, findings = store.findings(plan_id, number, scenario=scenario, teams=teams)
     title = f"{definition.name}: alignment of version {number} ({scenario})"
     meta: dict[str, Any] = {"plan": plan_id, "version": number, "scenario": scenario}
     if output == "json":

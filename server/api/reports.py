@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query, Response
 
 from planbook.align import findings_frame
 from planbook.variance import variance
-from server.alignment import version_findings
 from server.api.deps import Ctx
 from server.api.tables import table_answer
 from server.api.versions import ERRORS, PlanId
@@ -81,9 +80,7 @@ def get_alignment(
     """The alignment report (what ``planbook align`` shows): one finding per row with rule,
     severity, team, period, numbers and a sentence; ``team`` keeps the findings of those
     teams and their departments. JSON or CSV."""
-    number, _, found = version_findings(
-        ctx.store, plan, version, scenario=scenario, teams=team or ()
-    )
+    number, found = ctx.store.findings(plan, version, scenario=scenario, teams=team or ())
     payload = {"plan": plan, "version": number, "scenario": scenario}
     if format == "json":  # findings carry their numbers as text already
         return Response(

@@ -31,6 +31,7 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 import pyarrow as pa
 
+from planbook.align.findings import Finding
 from planbook.errors import Problem
 from planbook.model import Plan
 from server.store.errors import NotFound
@@ -159,6 +160,21 @@ class StoreAPI(Protocol):
     def positions(self, plan_id: str, ref: str | int, team: str) -> pd.DataFrame:
         """One team's positions in a version (confidential: finance, admin and the team's
         own lead), every value as text; no rows when the version stores none."""
+        ...
+
+    def findings(
+        self,
+        plan_id: str,
+        ref: str | int = "latest",
+        *,
+        scenario: str = "base",
+        teams: Sequence[str] = (),
+    ) -> tuple[int, list[Finding]]:
+        """The version's number and its alignment report in ``scenario`` (what ``planbook
+        align`` shows) over the facts the caller may see; only the findings of ``teams``
+        and their departments, when given. An unknown team or scenario is a
+        :class:`~planbook.errors.PlanValidationError` naming it. The service answers it from
+        the report it keeps per version, without sending the facts."""
         ...
 
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:

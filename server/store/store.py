@@ -9,13 +9,14 @@ several processes may share one database.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Engine, select
 
+from planbook.align.findings import Finding
 from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
@@ -157,6 +158,20 @@ class Store:
         with transaction(self.engine) as conn:
             number = read.resolve(conn, plan_id, ref)
             return read.positions_of(conn, plan_id, number, team)
+
+    def findings(
+        self,
+        plan_id: str,
+        ref: str | int = "latest",
+        *,
+        scenario: str = "base",
+        teams: Sequence[str] = (),
+    ) -> tuple[int, list[Finding]]:
+        """The version's alignment report (every account is visible here)."""
+        from server.alignment import version_findings  # the report's rules: used rarely
+
+        number, _, found = version_findings(self, plan_id, ref, scenario=scenario, teams=teams)
+        return number, found
 
     def log(self, plan_id: str, *, limit: int | None = None) -> list[VersionInfo]:
         """Versions newest first, with the parts each changed."""

@@ -108,8 +108,8 @@ def book_of(name: str, sheets: dict[str, list[list[Any]]]) -> xw.Book:
 def facts_rows(facts: pd.DataFrame) -> list[list[Any]]:
     """A Facts sheet of ``facts``: the interchange header, then one row a fact."""
     return [list(FACT_COLUMNS)] + [
-        [str(r.scenario), str(r.team), str(r.account), str(r.line), str(r.period), float(r.amount)]
-        for r in facts.itertuples(index=False)
+        [str(s), str(t), str(a), str(line), str(p), float(amount)]
+        for s, t, a, line, p, amount in facts[list(FACT_COLUMNS)].itertuples(index=False, name=None)
     ]
 
 

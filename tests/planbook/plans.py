@@ -112,7 +112,7 @@ def facts_for(draw: st.DrawFn, plan: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def mutate_plan(plan: dict[str, Any], kind: str) -> tuple[dict[str, Any], tuple]:
+def mutate_plan(plan: dict[str, Any], kind: str) -> tuple[dict[str, Any], tuple[str | int, ...]]:
     """A copy of ``plan`` with one rule broken, and the location the problem must name."""
     bad = copy.deepcopy(plan)
     periods = FiscalCalendar(plan["start"], plan["months"]).periods
@@ -197,7 +197,7 @@ PLAN_MUTATIONS = (
 
 def mutate_facts(
     plan: dict[str, Any], facts: list[dict[str, Any]], kind: str, row: int
-) -> tuple[list[dict[str, Any]], tuple]:
+) -> tuple[list[dict[str, Any]], tuple[str | int, ...]]:
     """A copy of ``facts`` with one fact broken, and the location the problem must name."""
     bad = copy.deepcopy(facts)
     periods = FiscalCalendar(plan["start"], plan["months"]).periods

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from planbook.align import RULES, AlignmentSettings, alignment_report, blocking_for
@@ -15,6 +16,9 @@ from planbook.facts import facts_from_records, normalize
 from planbook.model import Envelope, Plan
 
 DOCS = Path(__file__).parents[2] / "docs" / "alignment.md"
+
+# A change to the demo that clears one rule's planted breach.
+Fix = Callable[[Plan, pd.DataFrame], tuple[Plan, pd.DataFrame]]
 
 PLANTED = [
     ("team-envelope", "warning", "demand-gen", "2026-09"),
@@ -55,7 +59,14 @@ def test_every_rule_is_planted_and_documented(demo):
         assert f"| {rule} | {team or 'company'} | {period or '-'} |" in docs
 
 
-def _scale(facts, *, team: str, accounts: tuple[str, ...], by: Decimal, line: str | None = None):
+def _scale(
+    facts: pd.DataFrame,
+    *,
+    team: str,
+    accounts: tuple[str, ...],
+    by: Decimal | dict[str, Decimal],
+    line: str | None = None,
+) -> pd.DataFrame:
     records = []
     for r in facts.astype({"line": str}).to_dict("records"):
         if (
@@ -66,11 +77,11 @@ def _scale(facts, *, team: str, accounts: tuple[str, ...], by: Decimal, line: st
         ):
             factor = by[r["period"]] if isinstance(by, dict) else by
             r["amount"] = (Decimal(r["amount"]) * factor).quantize(Decimal("0.01"))
-        records.append({k: str(v) if k != "amount" else Decimal(v) for k, v in r.items()})
+        records.append({str(k): str(v) if k != "amount" else Decimal(v) for k, v in r.items()})
     return normalize(facts_from_records(records))
 
 
-def _generous(plan: Plan, facts) -> tuple[Plan, object]:
+def _generous(plan: Plan, facts) -> tuple[Plan, pd.DataFrame]:
     envelopes = tuple(
         Envelope(team=e.team, amounts={p: v * 2 for p, v in e.amounts.items()})
         for e in plan.envelopes
@@ -78,7 +89,7 @@ def _generous(plan: Plan, facts) -> tuple[Plan, object]:
     return plan.model_copy(update={"envelopes": envelopes}), facts
 
 
-def _assumption(name: str, value: str) -> Callable[[Plan, object], tuple[Plan, object]]:
+def _assumption(name: str, value: str) -> Fix:
     def fix(plan: Plan, facts):
         assumptions = tuple(
             a.model_copy(update={"values": dict.fromkeys(a.values, Decimal(value))})
@@ -118,8 +129,6 @@ def _fund_hires(plan: Plan, facts):
             | {"period": "2026-06", "amount": Decimal(52000)}
         ]
     )
-    import pandas as pd
-
     both = pd.concat(
         [
             f.astype({c: str for c in ("scenario", "team", "account", "line", "period")})
@@ -140,7 +149,7 @@ def _uplift(plan: Plan, facts):
     )
 
 
-FIXES: dict[str, Callable[[Plan, object], tuple[Plan, object]]] = {
+FIXES: dict[str, Fix] = {
     "team-envelope": _generous,
     "department-envelope": _generous,
     "company-envelope": _generous,

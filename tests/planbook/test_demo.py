@@ -76,7 +76,7 @@ def test_headcount_cost_equals_positions_times_loaded_salary(demo):
     plan, facts, positions = demo.plan, demo.facts, demo.positions
     people = facts[facts["account"].isin(["salaries", "payroll-taxes", "benefits"])]
     booked = people.groupby(["scenario", "team", "period"], observed=True)["amount"].sum()
-    expected = {}
+    expected: dict[tuple[object, ...], Decimal] = {}
     for p in positions.itertuples():
         for period in plan.calendar.periods:
             if p.scenario == "actuals" and period not in plan.calendar.periods[:6]:

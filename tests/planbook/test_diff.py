@@ -186,10 +186,14 @@ def test_small_diff_checked_by_hand():
         ]
     )
     changes = with_percent(diff_facts(a, b))
-    rows = {
-        (r.team, r.account): (r.change, r.old, r.new, r.delta, r.pct) for r in changes.itertuples()
-    }
-    assert rows[("sales-na", "travel")][:4] == ("changed", 100, Decimal("125.5"), Decimal("25.5"))
+    columns = ["team", "account", "change", "old", "new", "delta", "pct"]
+    rows = {r[:2]: r[2:] for r in changes[columns].itertuples(index=False, name=None)}
+    assert rows[("sales-na", "travel")][:4] == (
+        "changed",
+        Decimal(100),
+        Decimal("125.5"),
+        Decimal("25.5"),
+    )
     assert rows[("sales-na", "travel")][4] == 25.5
     assert rows[("finance", "travel")][3] == 7 and pd.isna(rows[("finance", "travel")][4])
     assert rows[("finance", "rent")][0] == "removed" and rows[("finance", "rent")][3] == -10

@@ -15,7 +15,7 @@ from planbook.drivers import DRIVEN_ACCOUNTS, drive
 from planbook.engine import apply_assumption_overrides, scenario_kpis, scenario_view
 from planbook.errors import PlanValidationError
 from planbook.facts import normalize
-from planbook.model import BUILTIN_SCENARIOS, AssumptionOverride, Scenario
+from planbook.model import BUILTIN_SCENARIOS, AssumptionOverride, Plan, Scenario
 from planbook.validation import validate_plan
 from server.store.parts import company_blob
 from tests.planbook.engine_plans import PERIODS, small_facts, small_plan
@@ -28,7 +28,7 @@ def _what_if(**fields: object) -> Scenario:
     return Scenario.model_validate({"id": "what-if", "name": "What if", "base": "base", **fields})
 
 
-def _plan_with(*scenarios: Scenario):  # type: ignore[no-untyped-def]
+def _plan_with(*scenarios: Scenario) -> Plan:
     return small_plan(scenarios=[s.model_dump() for s in (*BUILTIN_SCENARIOS, *scenarios)])
 
 
@@ -45,12 +45,7 @@ def test_what_if_without_overrides_equals_its_base(ads, churn):
         plan, [AssumptionOverride(assumption="churn_rate", kind="set", value=Decimal(churn))]
     )
     facts = small_facts()
-    facts = facts.assign(
-        amount=[
-            Decimal(ads) if a == "ads" else v
-            for a, v in zip(facts["account"], facts["amount"], strict=True)
-        ]
-    )
+    facts = facts.assign(amount=facts["amount"].mask(facts["account"] == "ads", Decimal(ads)))
     base = scenario_view(plan, facts, "base")
     what_if = scenario_view(plan, facts, "what-if")
     assert _rows(what_if.facts) == _rows(base.facts)

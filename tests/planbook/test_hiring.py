@@ -35,7 +35,7 @@ def test_two_sales_hires_delayed_two_months_cost_arr_where_capacity_binds(demo):
     )
     wide = got.pivot_table(index=["metric", "period"], columns="scenario", values="value")
     delta = (wide["late-hires"] - wide["aggressive"]).round(2)
-    new_arr = {p: d for (m, p), d in delta.items() if m == "new_arr" and d}
+    new_arr = {p: d for p, d in delta.xs("new_arr").items() if d}
     assert new_arr == {"2026-06": -55555.55, "2026-07": -34313.33}
     assert delta[("arr", "2027-01")] == pytest.approx(-90764.82, abs=0.005)
 

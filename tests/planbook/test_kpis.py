@@ -104,7 +104,8 @@ def make_facts(rows=MONTHLY, *, scenario: str = "base", months=MONTHS) -> pd.Dat
 @pytest.fixture(scope="module")
 def monthly() -> dict[tuple[str, str], float]:
     result = kpis(make_plan(), make_facts())
-    return {(r.metric, r.period): r.value for r in result.itertuples()}
+    rows = zip(result["metric"], result["period"], result["value"], strict=True)
+    return {(m, p): v for m, p, v in rows}
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,8 @@ def test_team_budget_adds_up_what_the_sheets_compute(demo):
         ],
     )
     cost = loaded_monthly_cost(plan, annual_salary=salary, period=first)
-    assert budget.position_costs[0][0] == cost and budget.position_costs[1][:2] == (0, 0)
+    assert budget.position_costs[0][0] == cost
+    assert budget.position_costs[1][:2] == (Decimal(0), Decimal(0))
     assert budget.position_costs[2] == (0,) * len(plan.calendar.periods)
     assert budget.heads[:3] == (1, 1, 2)
     assert budget.by_account["travel"][0] == Decimal("110.00")

@@ -45,4 +45,4 @@ def test_a_bridge_whose_steps_miss_its_end_is_refused():
 
 def test_a_step_across_zero_stands_on_zero():
     (_, bar, _) = waterfall(_bridge(Decimal(-30), [Decimal(50)]))
-    assert (bar.base, bar.above, bar.below) == (0, 20, -30)
+    assert (bar.base, bar.above, bar.below) == (Decimal(0), Decimal(20), Decimal(-30))

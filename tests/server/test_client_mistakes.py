@@ -9,11 +9,14 @@ import io
 import json
 import zipfile
 from decimal import Decimal
+from typing import Any, NoReturn
 from urllib.parse import quote
 
+import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy import Engine, create_engine
 
 from tests.server.store.helpers import team_facts
 
@@ -21,17 +24,19 @@ V1 = "/api/v1/plans/cirrus"
 PARQUET = {"Content-Type": "application/vnd.apache.parquet"}
 
 
-def _sales_columns(demo, amount: object) -> dict[str, list]:
+def _sales_columns(demo, amount: object) -> dict[str, list[object]]:
     facts = team_facts(demo, "sales-na").head(3)
-    columns = {c: [str(v) for v in facts[c]] for c in ("scenario", "team", "account", "line")}
+    columns: dict[str, list[object]] = {
+        c: [str(v) for v in facts[c]] for c in ("scenario", "team", "account", "line")
+    }
     columns["period"] = [str(v) for v in facts["period"]]
     columns["amount"] = ["1", amount, "2"]
     return columns
 
 
-def _errors(answer, status=422) -> list[dict]:
+def _errors(answer, status=422) -> list[dict[str, Any]]:
     assert answer.status_code == status, answer.text
-    errors: list[dict] = answer.json()["errors"]
+    errors: list[dict[str, Any]] = answer.json()["errors"]
     assert errors and all(e["msg"] for e in errors)
     return errors
 
@@ -225,7 +230,7 @@ def test_503_says_database_unavailable_without_host_or_port(api, monkeypatch, ca
     reason = 'connection to server at "10.9.8.7", port 6543 failed: Connection refused'
 
     def unreachable(*args, **kwargs):
-        with transaction(_Refusing(reason)):
+        with transaction(_refusing(reason)):
             pass
 
     monkeypatch.setattr("server.store.store.Store.plans", unreachable)
@@ -236,14 +241,10 @@ def test_503_says_database_unavailable_without_host_or_port(api, monkeypatch, ca
     assert "10.9.8.7" in caplog.text  # the reason is in the server log
 
 
-class _Refusing:
+def _refusing(reason: str) -> Engine:
     """An engine whose database cannot be reached (as psycopg reports it)."""
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        self.dialect = type("Dialect", (), {"name": "postgresql"})()
+    def refuse() -> NoReturn:
+        raise psycopg.OperationalError(reason)
 
-    def connect(self):
-        from sqlalchemy.exc import OperationalError
-
-        raise OperationalError("connect", {}, Exception(self.reason))
+    return create_engine("postgresql+psycopg://", creator=refuse)

@@ -23,7 +23,8 @@ DERIVED = {"payroll-taxes", "benefits", "bonus"}
 def _pull(client, headers) -> pd.DataFrame:
     answer = client.get(f"{P}/versions/2/facts", params={"format": "parquet"}, headers=headers)
     assert answer.status_code == 200, answer.text
-    return pq.read_table(io.BytesIO(answer.content)).to_pandas()
+    facts: pd.DataFrame = pq.read_table(io.BytesIO(answer.content)).to_pandas()
+    return facts
 
 
 def _recovered_salaries(facts: pd.DataFrame) -> int:
@@ -34,7 +35,7 @@ def _recovered_salaries(facts: pd.DataFrame) -> int:
     both = taxes.astype({k: str for k in keys}).merge(
         salaries.astype({k: str for k in keys}), on=keys, suffixes=("_tax", "_salary")
     )
-    guess = both["amount_tax"].map(Decimal) / Decimal("0.0765")
+    guess = both["amount_tax"].map(lambda tax: Decimal(tax) / Decimal("0.0765"))
     return int(((guess - both["amount_salary"].map(Decimal)).abs() <= Decimal("0.2")).sum())
 
 

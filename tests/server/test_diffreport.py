@@ -15,13 +15,13 @@ def test_report_totals_and_rollups_by_hand(store, demo):
     report = diff_report(store, diff_versions(store, plan_id="cirrus", a=2, b=3))
     facts = team_facts(demo, "sales-na")
     unit = {a.id: a.unit.value for a in demo.plan.accounts}
-    expected: dict[tuple[str, str], list[Decimal]] = {}
+    expected: dict[tuple[str, str], tuple[Decimal, int]] = {}  # old total, lines
     for scenario, account, amount in zip(
         facts["scenario"], facts["account"], facts["amount"], strict=True
     ):
-        sums = expected.setdefault((str(scenario), unit[str(account)]), [Decimal(0), 0])
-        sums[0] += amount
-        sums[1] += 1
+        key = (str(scenario), unit[str(account)])
+        total, lines = expected.get(key, (Decimal(0), 0))
+        expected[key] = (total + amount, lines + 1)
     totals = {(t["scenario"], t["unit"]): t for t in report["totals"]}
     assert set(totals) == set(expected)
     for key, (old, count) in expected.items():

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from addin.workbook_pull import WorkbookPull, pull_workbook
-from planbook.align import AlignmentSettings, Finding
+from planbook.align import AlignmentSettings, Finding, alignment_report
 from planbook.confidential import confidential_accounts
 from planbook.demo import Demo
 from planbook.model import Plan
@@ -41,7 +41,7 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     the accounts of the facts it read."""
     monkeypatch.setattr(alignment, "FINDINGS", LruCache(alignment.FINDINGS_KEPT))
     calls: list[set[str]] = []
-    real = alignment.alignment_report
+    real = alignment_report  # what server.alignment calls, until the spy replaces it
 
     def spy(
         plan: Plan, facts: pd.DataFrame, settings: AlignmentSettings | None = None

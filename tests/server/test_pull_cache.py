@@ -7,9 +7,11 @@ breaks the push."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
@@ -36,15 +38,18 @@ def _pull(client, headers, path=P, **params):
     return answer
 
 
-def _rows(answer) -> list[dict]:
-    return pq.read_table(io.BytesIO(answer.content)).to_pylist()
+def _rows(answer) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = pq.read_table(io.BytesIO(answer.content)).to_pylist()
+    return rows
 
 
 def _fresh_memory(client: TestClient) -> AnswerCache:
     """Wait for the warms, then start the worker's memory empty."""
-    client.app.state.warmer.wait()
-    client.app.state.answers = AnswerCache(64 * 1024 * 1024)
-    return client.app.state.answers
+    app = client.app
+    assert isinstance(app, FastAPI)
+    app.state.warmer.wait()
+    answers = app.state.answers = AnswerCache(64 * 1024 * 1024)
+    return answers
 
 
 def test_a_repeated_pull_is_served_from_the_cache_per_role(api, demo):

@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from planbook.demo import Demo
+from planbook.errors import PlanValidationError
 from server.auth import ActingStore, Principal
 from server.client import Client
 from server.store import (
@@ -154,3 +156,43 @@ def test_positions_and_slices_through_every_door(door: StoreAPI, demo: Demo) -> 
     assert not len(door.positions("cirrus", 2, "sales-na"))
     after = door.facts("cirrus", 3, FactFilter(teams=["sales-na"], scenarios=["conservative"]))
     assert same_facts(after, sales[sales["scenario"] == "conservative"])  # its slice only
+
+
+def test_findings_through_every_door(door: StoreAPI, demo: Demo) -> None:
+    from planbook.align import AlignmentSettings, alignment_report
+
+    door.push(PushRequest("cirrus", base=None, company=demo.plan))
+    door.push(PushRequest("cirrus", base=1, facts=demo.facts))
+    base = demo.facts[demo.facts["scenario"] == "base"]
+    whole = alignment_report(demo.plan, base, AlignmentSettings())
+    assert whole  # the demo breaks some rules: the report is not empty
+    number, found = door.findings("cirrus", "latest")
+    assert number == 2 and found == whole  # exact numbers, through JSON too
+    keep = {"sales-emea", demo.plan.team("sales-emea").department}
+    _, mine = door.findings("cirrus", 2, teams=["sales-emea"])
+    assert mine == [f for f in whole if f.team in keep] and mine
+    with pytest.raises(PlanValidationError, match="'nobody' is not a team"):
+        door.findings("cirrus", teams=["nobody"])
+    with pytest.raises(PlanValidationError, match="'nope' is not a scenario"):
+        door.findings("cirrus", scenario="nope")
+
+
+def test_a_team_workbook_pulled_through_the_service_reads_only_that_team(
+    live: LiveServer, demo: Demo, tmp_path: Path
+) -> None:
+    from addin.workbook_pull import WorkbookPull, pull_workbook
+
+    with Client(live.url, token=SECRET) as admin:
+        admin.push(PushRequest("cirrus", base=None, company=demo.plan))
+        admin.push(PushRequest("cirrus", base=1, facts=demo.facts))
+        asked: list[httpx.URL] = []
+        admin.http.event_hooks["request"].append(lambda request: asked.append(request.url))
+        what = WorkbookPull("cirrus", "latest", "sales-emea", "base", None)
+        pulled = pull_workbook(admin, tmp_path / "sales-emea.xlsx", what)
+    live.stop()  # the next test gets an empty store
+    Path(live.db_url.removeprefix("sqlite:///")).unlink()
+    live.start()
+    assert pulled.facts == len(team_facts(demo, "sales-emea").query("scenario == 'base'"))
+    facts = [u for u in asked if u.path.endswith("/facts")]
+    assert facts and all(u.params.get_list("team") == ["sales-emea"] for u in facts), asked
+    assert any(u.path.endswith("/align") for u in asked)  # the report the service keeps

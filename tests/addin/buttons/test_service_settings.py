@@ -40,13 +40,15 @@ class Service:
             "viewer": store.create_token(name="viewer", role="viewer")[1],
         }
 
-    def run(self, who: str, script: str, sheets: dict[str, list[list[Any]]]) -> list[dict]:
+    def run(
+        self, who: str, script: str, sheets: dict[str, list[list[Any]]]
+    ) -> list[dict[str, Any]]:
         auth = {"Authorization": f"Bearer {self.tokens[who]}"}
         body = payload_of("Budget.xlsx", sheets)
         url = f"{PREFIX}/custom-scripts-call/{script}"
         response = self.client.post(url, json=body, headers=auth)
         assert response.status_code == 200, response.text
-        actions: list[dict] = response.json()["actions"]
+        actions: list[dict[str, Any]] = response.json()["actions"]
         return actions
 
 
@@ -67,7 +69,7 @@ def other(tmp_path: Path, demo: Demo) -> str:
     return seeded_db(tmp_path / "other.db", demo)
 
 
-def _refused(actions: list[dict], *keys: str) -> str:
+def _refused(actions: list[dict[str, Any]], *keys: str) -> str:
     (text,) = alerts(actions)
     for key in keys:
         assert key in text, text

@@ -5,8 +5,10 @@ path. A button push stores exactly what ``planbook push FILE.xlsx`` stores."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -346,11 +348,12 @@ def test_buttons_served_by_the_service_act_as_the_caller(filled, db, demo):
     }
     payload = book_payload(filled["recalculated"])
 
-    def run(who: str, script: str, body: dict) -> list[dict]:
+    def run(who: str, script: str, body: dict[str, Any]) -> list[dict[str, Any]]:
         auth = {"Authorization": f"Bearer {tokens[who]}"}
         response = client.post(f"{PREFIX}/custom-scripts-call/{script}", json=body, headers=auth)
         assert response.status_code == 200, response.text
-        return response.json()["actions"]
+        actions: list[dict[str, Any]] = response.json()["actions"]
+        return actions
 
     with TestClient(app) as client:
         (refused,) = alerts(run("lead-emea", "push_budget", payload))
@@ -399,7 +402,7 @@ def test_push_button_on_the_company_workbook_pushes_the_plan(tmp_path, db):
     assert "planbook" not in alert and "--" not in alert
 
 
-def _first_month(rows: list[list[object]]) -> str:
+def _first_month(rows: Sequence[Sequence[object]]) -> str:
     """The first month heading of a company table."""
     header = next(r for r in rows if "Id" in r)
     return next(str(h) for h in header if str(h)[:2] == "20")

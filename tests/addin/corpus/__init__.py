@@ -68,7 +68,7 @@ def _template_members() -> dict[str, bytes]:
 
 def _plain_workbook() -> bytes:
     wb = openpyxl.Workbook()
-    wb.active["A1"] = "Budget 2027"  # type: ignore[index]
+    wb.active["A1"] = "Budget 2027"
     buffer = io.BytesIO()
     wb.save(buffer)
     with zipfile.ZipFile(buffer) as zf:

@@ -75,7 +75,8 @@ def test_routes_serve_metadata_and_calls(tmp_path, demo):
 
 def test_without_a_license_key_nothing_is_mounted_and_it_says_why(tmp_path, demo, monkeypatch):
     monkeypatch.delenv("XLWINGS_LICENSE_KEY")
-    assert "license key" in unavailable_reason()
+    reason = unavailable_reason()
+    assert reason is not None and "license key" in reason
     app, db, _ = _app(tmp_path, demo)
     reason = mount(app, settings=AddinSettings(db=db))
     assert reason and "XLWINGS_LICENSE_KEY" in reason

@@ -17,7 +17,7 @@ BIG = ("zip-bomb.xlsx", "ratio-bomb.xlsx", "million-rows.xlsx")
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     for name in EXPECTED:
         if name not in BIG:

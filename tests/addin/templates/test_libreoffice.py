@@ -3,6 +3,7 @@ core computes, to the cent, with no error value anywhere; the reader reads the r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from planbook.consolidate import request_vs_envelope
 from planbook.demo import build_demo
 from planbook.facts import normalize
 from planbook.headcount import loaded_monthly_cost, team_staffing
+from planbook.model import PeriodValues
 
 pytestmark = pytest.mark.slow
 CENT = Decimal("0.01")
@@ -117,10 +119,10 @@ def test_summary_formulas_compute_the_core_totals(recalculated):
     by = mine.groupby(["account", "period"], observed=True)["amount"].sum()
     personnel = ("salaries", "payroll-taxes", "benefits")
     costs = [a.id for a in layout.summary_accounts if a.type.is_cost]
-    envelope = next(e for e in demo.plan.envelopes if e.team == team).amounts
+    envelope: PeriodValues = next(e for e in demo.plan.envelopes if e.team == team).amounts
 
     def core(key: str, period: str) -> Decimal:
-        def total(accounts):
+        def total(accounts: Iterable[str]) -> Decimal:
             return sum((Decimal(by.get((a, period), 0)) for a in accounts), Decimal(0))
 
         if key == "personnel":

@@ -17,6 +17,7 @@ def test_manifest_is_valid_against_microsofts_schema():
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "OfficeAppManifestV1_1.xsd")))
     doc = etree.fromstring(manifest_xml("https://plan.example.com:8443/planbook").encode())
     host = doc.find(f".//{OV}Host")
+    assert host is not None
     runtimes = host[0]
     # <Runtimes> (shared runtime) postdates the schema: first child of Host, one long-lived
     # runtime whose page is the task pane, as Microsoft's manifest reference describes it

@@ -150,6 +150,7 @@ def test_push_budget_with_a_bad_cell_shows_it_and_stores_nothing(browser, live):
         page.click("#push")
         page.wait_for_selector("#messages.bad")
         text = page.text_content("#messages")
+        assert text is not None
         assert "Nothing was pushed" in text and "Facts!F3" in text, text
         assert page.text_content("#messages .cells") == "Facts!F3"
         assert page.evaluate("__shim.book.fills['Facts!F3']")
@@ -193,7 +194,7 @@ def test_refresh_shows_the_new_numbers_after_a_tag_moves(browser, live):
 
 def _sheet(page: Page, name: str) -> list[list[Any]]:
     """A shim sheet's cells as rows (blanks as "")."""
-    return page.evaluate(
+    rows: list[list[Any]] = page.evaluate(
         """n => { const s = __shim.book.sheets.find(x => x.name === n); if (!s) return null;
         let r = -1, c = -1; Object.keys(s.cells).forEach(k => { const p = k.split(',');
           r = Math.max(r, +p[0]); c = Math.max(c, +p[1]); });
@@ -201,6 +202,7 @@ def _sheet(page: Page, name: str) -> list[list[Any]]:
           const v = s.cells[i + ',' + j]; return v === undefined ? '' : v; })); }""",
         name,
     )
+    return rows
 
 
 def test_pull_plan_writes_the_pinned_versions_plan_into_the_workbook(browser, live):
@@ -217,6 +219,7 @@ def test_pull_plan_writes_the_pinned_versions_plan_into_the_workbook(browser, li
         page.click("#pull")
         page.wait_for_selector("#messages.good, #messages.bad")
         text = page.text_content("#messages")
+        assert text is not None
         assert "Pulled version 1 of plan cirrus" in text, text
         plan = store.plan("cirrus", 1)
         months = list(plan.calendar.periods)

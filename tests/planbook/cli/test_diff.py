@@ -8,6 +8,7 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,8 +130,9 @@ def test_diff_first_drafts_to_board_approved_tells_the_story(db):
     assert len(approved) == 12
 
 
-def run_json(db: str, a: str, b: str) -> dict:
-    return json.loads(run("diff", a, b, "--format", "json", "--db", db))
+def run_json(db: str, a: str, b: str) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(run("diff", a, b, "--format", "json", "--db", db))
+    return report
 
 
 def test_diff_table_shows_every_section(db):
@@ -157,9 +159,10 @@ def test_diff_csv_lists_every_changed_line(db):
 
 
 def test_diff_filters_and_threshold(db):
-    def summary(*options: str) -> dict:
+    def summary(*options: str) -> dict[str, Any]:
         out = run("diff", "2", "board-approved", "--format", "json", "--db", db, *options)
-        return json.loads(out)
+        report: dict[str, Any] = json.loads(out)
+        return report
 
     everything = summary()
     finance = summary("--team", "finance", "--bridge-by", "none")

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import typer.core
 import typer.main
 
 from planbook.cli.main import app
@@ -12,6 +13,7 @@ DOCS = Path(__file__).parents[3] / "docs" / "cli.md"
 
 def _commands():
     group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
     yield from group.commands.items()
 
 

@@ -157,7 +157,8 @@ def _conservative_csv(tmp_path: Path) -> Path:
 def _finance(db: str, tmp_path: Path, ref: str) -> dict[str, int]:
     out = tmp_path / f"finance-{ref}.csv"
     run("pull", str(out), "--team", "finance", "--version", ref, "--db", db)
-    return read_facts(out)["scenario"].astype(str).value_counts().to_dict()
+    counts = read_facts(out)["scenario"].astype(str).value_counts()
+    return {str(scenario): int(n) for scenario, n in counts.items()}
 
 
 def test_push_replaces_only_its_slices_and_shows_them_first(db, tmp_path):

@@ -25,7 +25,7 @@ def test_sqlite_uses_wal_and_a_busy_timeout(tmp_path):
     store = Store.open(tmp_path / "s.db")
     with transaction(store.engine) as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() >= 1000
     store.close()
 
 

@@ -25,7 +25,7 @@ def parts_reads(store: Store) -> Iterator[list[str]]:
     """The SQL statements that read ``version_parts`` while the block runs."""
     seen: list[str] = []
 
-    def record(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+    def record(conn, cursor, statement, *args) -> None:
         if "version_parts" in statement:
             seen.append(statement)
 

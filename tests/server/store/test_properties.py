@@ -66,7 +66,9 @@ def test_company_hash_ignores_how_a_decimal_is_written(demo, value, zeros):
         return demo.plan.model_copy(update={"assumptions": (changed, *demo.plan.assumptions[1:])})
 
     written = Decimal(f"{value.normalize():f}")
-    padded = written.quantize(Decimal(1).scaleb(-(max(-written.as_tuple().exponent, 0) + zeros)))
+    exponent = written.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite number
+    padded = written.quantize(Decimal(1).scaleb(-(max(-exponent, 0) + zeros)))
     a, b = company_blob(with_value(written)), company_blob(with_value(padded))
     assert a.hash == b.hash and decode_plan(a.data) == with_value(padded)
     assert company_blob(with_value(written + 1)).hash != a.hash

@@ -4,12 +4,14 @@ team's base budget)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from planbook.facts import facts_from_records
 from server.store import PushRequest
 from tests.server.store.helpers import seed
 
 
-def _two_conservative_rows(team: str) -> object:
+def _two_conservative_rows(team: str) -> pd.DataFrame:
     return facts_from_records(
         [
             {"scenario": "conservative", "team": team, "account": "travel", "line": "",

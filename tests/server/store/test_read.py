@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from server.store import FactFilter, NotFound
@@ -138,7 +140,7 @@ def test_the_decoded_parts_cache_peeks_refreshes_and_clears():
     cache: LruCache[str, int] = LruCache(4)
     assert cache.peek("a") is None
     for i, key in enumerate("abcd"):
-        cache.get(key, lambda i=i: i)
+        cache.get(key, partial(int, i))
     assert cache.peek("a") == 0  # now the most recently used: "b" goes first
     cache.get("e", lambda: 4)
     assert cache.peek("b") is None and cache.peek("a") == 0 and cache.peek("e") == 4
