@@ -19,7 +19,8 @@ import asyncio
 import importlib
 import logging
 import os
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Body, FastAPI, Response
@@ -29,9 +30,11 @@ from addin.acting import acting_for
 from addin.session import configure
 from addin.settings import AddinSettings
 from server.api.deps import Ctx
+from server.api.versions import BODY_ERRORS, ERRORS
 from server.app import create_app
 from server.settings import Settings
 from server.store import NotFound
+from server.store.errors import InvalidRequest
 
 __all__ = ["app_from_env", "mount", "unavailable_reason"]
 
@@ -84,38 +87,53 @@ def _router() -> APIRouter:
     # the buttons Office.js may run: the xw.script ones, not the classic RunPython entries
     buttons = {m["function_name"] for m in xs.custom_scripts_meta(addin.buttons)}
 
-    @router.get("/custom-functions-meta")
+    @router.get("/custom-functions-meta", responses=ERRORS)
     def meta(ctx: Ctx) -> dict[str, Any]:
         """The custom functions' metadata (names, help, parameters) that Excel loads."""
         result: dict[str, Any] = xs.custom_functions_meta(module)
         return result
 
-    @router.get("/custom-functions-code")
-    def code(ctx: Ctx) -> Response:
-        """The JavaScript that forwards each function call here (from xlwings-server)."""
-        try:
-            js = xs.custom_functions_code(module, f"{PREFIX}/custom-functions-call")
-        except OSError:
-            message = "custom-functions code needs the xlwings-server package's files"
-            return Response(message, status_code=501, media_type="text/plain")
-        return Response(js, media_type="text/javascript")
+    try:  # xlwings-server's template: without that package the route is not offered at all
+        js: str | None = xs.custom_functions_code(module, f"{PREFIX}/custom-functions-call")
+    except OSError:
+        js = None
+        _log.warning("custom-functions-code not served: it needs the xlwings-server package")
+    if js is not None:
+        script = js
 
-    @router.post("/custom-functions-call")
+        @router.get("/custom-functions-code", responses=ERRORS)
+        def code(ctx: Ctx) -> Response:
+            """The JavaScript that forwards each function call here (from xlwings-server)."""
+            return Response(script, media_type="text/javascript")
+
+    functions = {n for n in dir(module) if hasattr(getattr(module, n), "__xlfunc__")}
+
+    @router.post("/custom-functions-call", responses=BODY_ERRORS)
     async def call(ctx: Ctx, body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
         """One custom-function call from Office.js, answered as the caller may see it:
         ``{"result": [[...]]}``."""
+        name = body.get("func_name")
+        if not isinstance(name, str) or name not in functions:
+            raise NotFound(
+                f"there is no worksheet function {name!r:.60}", loc=("body", "func_name")
+            )
+        if not isinstance(body.get("args"), list):
+            raise InvalidRequest(
+                "args must be the list of the call's arguments", loc=("body", "args")
+            )
+        body = {"version": xw.__version__, "client": "Office.js"} | body
         # a first call may fetch a whole version: keep it off the event loop
-        with acting_for(ctx.principal):
+        with acting_for(ctx.principal), _unreadable("call"):
             result = await run_in_threadpool(_run, xs.custom_functions_call(body, module))
         return {"result": result}
 
-    @router.get("/custom-scripts-meta")
+    @router.get("/custom-scripts-meta", responses=ERRORS)
     def scripts(ctx: Ctx) -> list[dict[str, Any]]:
         """The buttons' scripts (diff versions, pull plan, push budget)."""
         result: list[dict[str, Any]] = xs.custom_scripts_meta(addin.buttons)
         return result
 
-    @router.post("/custom-scripts-call/{script_name}")
+    @router.post("/custom-scripts-call/{script_name}", responses=BODY_ERRORS)
     async def run_script(
         script_name: str,
         ctx: Ctx,
@@ -125,7 +143,10 @@ def _router() -> APIRouter:
         to apply."""
         if script_name not in buttons:
             raise NotFound(f"there is no button {script_name!r}", loc=("script_name",))
-        book = xw.Book(json=body)
+        with _unreadable("workbook"):
+            book = xw.Book(json=body) if body else None
+        if book is None:
+            raise InvalidRequest("the body is empty; send the workbook as the add-in does")
         with acting_for(ctx.principal):  # a push may take a while: off the event loop
             call = xs.custom_scripts_call(
                 addin.buttons, script_name, typehint_to_value={xw.Book: book}
@@ -135,6 +156,21 @@ def _router() -> APIRouter:
         return result
 
     return router
+
+
+@contextmanager
+def _unreadable(what: str) -> Iterator[None]:
+    """xlwings' own errors reading a malformed ``what`` (a missing key, a value of the wrong
+    kind, a version mismatch) as the client's mistake: 422 saying so, not a 500."""
+    from xlwings import XlwingsError
+
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, IndexError, XlwingsError) as exc:
+        raise InvalidRequest(
+            f"the {what} sent is not one xlwings can read ({type(exc).__name__}: {exc})",
+            loc=("body",),
+        ) from None
 
 
 def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:

@@ -29,7 +29,7 @@ from planbook.facts import facts_from_arrow, facts_to_arrow
 from planbook.model import Plan
 from planbook.validation import parse_plan
 from server.client_errors import checked
-from server.formats import facts_to_columns
+from server.formats import facts_from_bytes, facts_to_columns
 from server.store.contract import ALL_FACTS, FactFilter, Progress, PushRequest, no_progress
 from server.store.errors import StoreUnavailable
 from server.store.records import StatusChange, TagInfo, TokenInfo, VersionInfo, from_json
@@ -194,8 +194,7 @@ class Client:
         ):
             params += [(name, v) for v in values]
         response = self._send("GET", f"/plans/{plan_id}/versions/{ref}/facts", params=params)
-        # one file in memory: ParquetFile skips read_table's dataset set-up (0.3 ms a pull)
-        table = pq.ParquetFile(pa.BufferReader(response.content)).read()
+        table = facts_from_bytes(response.content)
         return int(response.headers["X-Planbook-Version"]), table
 
     def facts_download(

@@ -21,7 +21,13 @@ import pyarrow.parquet as pq
 from planbook.errors import PlanValidationError, Problem
 from planbook.facts import FACT_COLUMNS, KEY_COLUMNS, facts_from_records
 
-__all__ = ["MEDIA_TYPES", "facts_from_columns", "facts_to_bytes", "facts_to_columns"]
+__all__ = [
+    "MEDIA_TYPES",
+    "facts_from_bytes",
+    "facts_from_columns",
+    "facts_to_bytes",
+    "facts_to_columns",
+]
 
 MEDIA_TYPES = {
     "json": "application/json",
@@ -41,6 +47,9 @@ dictionary-encoded, the amounts plain (hashing 16-byte decimals for a dictionary
 of the encoding), no column statistics (no client reads them), zstd at level 1. At company
 scale this encodes in half the time of the defaults with zstd, and decodes a little faster,
 for bytes about 10% larger; amounts stay exact ``decimal128(38, 6)``."""
+THREADED_ROWS = 100_000
+"""Answers with fewer rows decode in the calling thread: Arrow's threads gain nothing on a
+team's few thousand rows, and waking them costs about 0.5 ms after the process was idle."""
 
 
 def _plain_text(table: pa.Table) -> pa.Table:
@@ -67,6 +76,12 @@ def facts_to_bytes(table: pa.Table, fmt: str) -> bytes:
     else:
         raise ValueError(f"unknown facts format {fmt!r}; expected json, csv or parquet")
     return sink.getvalue()
+
+
+def facts_from_bytes(data: bytes) -> pa.Table:
+    """The Arrow table of a Parquet facts answer (:func:`facts_to_bytes`' bytes)."""
+    file = pq.ParquetFile(pa.BufferReader(data))  # skips read_table's dataset set-up
+    return file.read(use_threads=file.metadata.num_rows >= THREADED_ROWS)
 
 
 def facts_from_columns(data: Any, *, source: str = "facts") -> pd.DataFrame:

@@ -4,7 +4,8 @@ What the service keeps here is immutable once computed (a version never changes)
 entry is never invalidated, only dropped when the cache is full: the encoded facts pulls
 (:class:`server.api.answers.AnswerCache`), the alignment reports
 (:data:`server.alignment.FINDINGS`), the store's decoded fact parts
-(:mod:`server.store.decoded`) and its versions, parts and plans (:mod:`server.store.read`).
+(:mod:`server.store.decoded`), its versions and plans (:mod:`server.store.read`) and versions'
+parts (:mod:`server.store.manifests`).
 The key must hold everything the answer depends on, the caller's visibility included.
 """
 

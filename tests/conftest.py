@@ -4,8 +4,17 @@ PostgreSQL of the tests (see tests/pg.py), and one hypothesis profile for every 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+
+# xlwings reads XLWINGS_ON_SERVER when it is first imported (without it, @xw.func registers
+# nothing on Linux): set before any test module imports it, with the non-commercial key that
+# covers xlwings Server's code paths, so every run serves (and fuzzes) the same routes
+if "xlwings" in sys.modules and not os.environ.get("XLWINGS_ON_SERVER"):
+    raise RuntimeError("xlwings was imported before tests/conftest.py set XLWINGS_ON_SERVER")
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pytest
 from hypothesis import HealthCheck, settings

@@ -1,7 +1,8 @@
 """The store's one entry point: :class:`Store`, over a SQLite file or a PostgreSQL database.
 
 Every method runs in its own database transaction; the store keeps no state between calls
-that matters for correctness (only a cache of parsed plan definitions by content hash), so
+that matters for correctness (only caches of what never changes: parsed plan definitions by
+content hash, versions' parts checked against their content hash, decoded parts), so
 several processes may share one database.
 """
 
@@ -19,7 +20,7 @@ from planbook.align.findings import Finding
 from planbook.errors import Problem
 from planbook.facts import facts_from_arrow
 from planbook.model import Plan
-from server.store import answers, backup, read, tokens, workflow
+from server.store import answers, backup, manifests, read, tokens, workflow
 from server.store.contract import (
     ALL_FACTS,
     FactFilter,
@@ -106,6 +107,8 @@ class Store:
         _check_actor(self.actor)
         with transaction(self.engine, write=True) as conn:
             version, created = push(conn, request, author=self.actor)
+        if created:  # committed: reading it back needs no parts query
+            manifests.remember(self.engine, version)
         if created and self.after_push is not None:
             try:
                 self.after_push(version)

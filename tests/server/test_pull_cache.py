@@ -16,11 +16,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
 from planbook.facts import facts_to_arrow
+from server import formats
 from server.api import answers as answers_module
 from server.api.answers import AnswerCache, Warmer, answer_key, reading_filter, warm_views
 from server.app import create_app
 from server.auth import Principal, hidden_filter
-from server.formats import facts_to_bytes, facts_to_columns
+from server.formats import facts_from_bytes, facts_to_bytes, facts_to_columns
 from server.settings import Settings
 from server.store import ALL_FACTS, FactFilter, PushRequest
 from server.store.schema import AnswerRow
@@ -93,6 +94,16 @@ def test_the_cache_keeps_at_most_its_bytes(cap):
     cache.get("key9", encode(20))  # the newest is kept (when anything is)
     assert len(calls) == (10 if cap else 11)
     assert cache.get("key99", encode(cap + 1)) and cache.size <= cap  # too big: not kept
+
+
+@pytest.mark.parametrize("threaded_rows", [0, 10**9])
+def test_an_answer_decodes_to_the_rows_it_was_encoded_from(demo, monkeypatch, threaded_rows):
+    """Small answers decode in the calling thread, large ones with Arrow's threads: the
+    same rows either way."""
+    monkeypatch.setattr(formats, "THREADED_ROWS", threaded_rows)
+    table = facts_to_arrow(demo.facts)
+    decoded = facts_from_bytes(facts_to_bytes(table, "parquet"))
+    assert decoded.num_rows == len(demo.facts) and decoded.to_pylist() == table.to_pylist()
 
 
 def test_warmed_answers_equal_fresh_encodings_byte_for_byte(api, demo):

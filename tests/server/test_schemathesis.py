@@ -26,6 +26,7 @@ from schemathesis.core.errors import InvalidSchema
 from schemathesis.core.result import Err, Ok
 from schemathesis.schemas import APIOperation
 
+from addin.session import close_current
 from addin.settings import AddinSettings
 from addin.web.app import with_addin
 from server.app import create_app
@@ -65,6 +66,7 @@ def test_no_input_gets_a_server_error_or_an_undocumented_status(db_url, demo):
         for method in route.methods or ()
     }
     assert {op.label for op in operations} == routes  # every route, none left out
+    assert "POST /addin/functions" in routes and "POST /xlwings/custom-functions-call" in routes
     failures: list[str] = []
     for operation in operations:
         inputs = len(operation.path_parameters) + len(operation.query) + len(operation.body)
@@ -96,4 +98,5 @@ def test_no_input_gets_a_server_error_or_an_undocumented_status(db_url, demo):
             except Exception as exc:  # collect every route's failure, then report them all
                 failures.append(f"{operation.label} ({mode.value}): {exc}")
     app.state.store.close()
+    close_current()  # the add-in's session holds its own connection to the store
     assert not failures, "\n\n".join(failures)

@@ -134,3 +134,26 @@ def test_functions_answer_each_caller_what_their_token_may_see(tmp_path, demo):
         theirs = _call(client, tokens["finance"], "pb_errors")
         assert not any("lead-user" in str(row[3]) for row in theirs)  # each sees their own
     app.state.store.close()
+
+
+def test_a_malformed_call_or_workbook_is_refused_saying_why(tmp_path, demo):
+    app, db, tokens = _app(tmp_path, demo)
+    assert mount(app, settings=AddinSettings(db=db, plan="cirrus", version="2")) is None
+    auth = {"Authorization": f"Bearer {tokens['finance']}"}
+    call = f"{PREFIX}/custom-functions-call"
+    with TestClient(app) as client:
+        for name in ("acting_for", "os", "__name__", 5):  # module attributes that are no function
+            out = client.post(call, json={"func_name": name, "args": []}, headers=auth)
+            assert out.status_code == 404, (name, out.text)
+            assert out.json()["errors"][0]["loc"] == ["body", "func_name"]
+        out = client.post(call, json={"func_name": "pb_version"}, headers=auth)
+        assert out.status_code == 422 and out.json()["errors"][0]["loc"] == ["body", "args"]
+        old = {"func_name": "pb_version", "args": [], "version": "0.1", "client": "Excel"}
+        out = client.post(call, json=old, headers=auth)
+        assert out.status_code == 422 and "version mismatch" in out.text, out.text
+        for book in ({}, {"book": 1}):
+            out = client.post(
+                f"{PREFIX}/custom-scripts-call/diff_versions", json=book, headers=auth
+            )
+            assert out.status_code == 422, (book, out.text)
+    app.state.store.close()

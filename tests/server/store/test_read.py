@@ -26,6 +26,15 @@ def test_resolve_unknown_reference(store, demo, ref):
         store.resolve("cirrus", ref)
 
 
+@pytest.mark.parametrize("ref", ["7", "v3000000000", "99999999999999999999"])
+def test_read_a_version_number_beyond_the_head(store, demo, ref):
+    """Not found on both backends, however large (PostgreSQL's integer holds 2**31 - 1)."""
+    seed(store, demo)
+    for read in (store.version, store.version_plan, store.plan, store.facts_table):
+        with pytest.raises(NotFound, match="versions are 1 to 2"):
+            read("cirrus", ref)
+
+
 def test_read_unknown_plan(store):
     with pytest.raises(NotFound, match="no plan 'x'"):
         store.version("x")
