@@ -192,9 +192,10 @@ def test_a_roll_up_from_the_store_equals_the_one_from_the_facts(tmp_path, demo):
         (["team", "account"], "month", False),
         (["pnl_line"], "year", True),
     ):
-        options = {"by": by, "period": period, "filters": filters, "signed": signed}
-        got = consolidate(demo.plan, table, **options)
-        want = consolidate(demo.plan, demo.facts, **options)
+        got = consolidate(demo.plan, table, by=by, period=period, filters=filters, signed=signed)
+        want = consolidate(
+            demo.plan, demo.facts, by=by, period=period, filters=filters, signed=signed
+        )
         assert len(got) and got.equals(want)
     amounts = store.facts_table("cirrus", "latest")[1].column("amount")
     assert amounts.type == AMOUNT_TYPE
