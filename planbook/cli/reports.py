@@ -15,7 +15,7 @@ from rich.table import Table
 
 from planbook.cli.common import console
 from planbook.errors import UsageError
-from planbook.facts import plain_decimal
+from planbook.facts import text_records
 
 REPORT_FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -26,15 +26,6 @@ def check_format(output: str, out: Path | None) -> None:
         raise UsageError(f"--format must be {', '.join(REPORT_FORMATS)}, not {output!r}")
     if output == "xlsx" and out is None:
         raise UsageError("--format xlsx writes a workbook: give its path with --out FILE.xlsx")
-
-
-def plain(value: Any) -> Any:
-    """A cell as JSON or CSV text wants it: exact decimals as text, NaN as None."""
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def emit(
@@ -48,7 +39,7 @@ def emit(
     cell: Any = str,
 ) -> None:
     """Print or write ``frame`` in ``output`` form; JSON is ``meta`` plus ``{key: records}``."""
-    records = [{k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    records = text_records(frame)
     if output == "json":
         typer.echo(json.dumps(meta | {key: records}, indent=2))
     elif output == "csv":
