@@ -25,9 +25,11 @@ from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, canonical_dty
 
 __all__ = [
     "Coded",
+    "DenseSums",
     "FactColumns",
     "amounts_of",
     "decimals",
+    "dense_sums",
     "exact_sums",
     "float_grid",
     "grouped_sums",
@@ -44,9 +46,9 @@ class Coded:
 
     @classmethod
     def of(cls, column: pd.Series) -> Coded:
-        """The codes and categories of a canonical (sorted categorical) key column."""
-        codes = column.cat.codes.to_numpy().astype(np.int32, copy=False)
-        return cls(codes, tuple(column.cat.categories))
+        """The codes and categories of a canonical (sorted categorical) key column, the
+        codes as pandas holds them (int8 or int16 for a few categories: not copied)."""
+        return cls(column.cat.codes.to_numpy(), tuple(column.cat.categories))
 
     @classmethod
     def of_arrow(cls, column: pa.ChunkedArray | pa.Array) -> Coded:
@@ -65,13 +67,13 @@ class Coded:
         unique = sorted(set(mapped))
         position = {v: i for i, v in enumerate(unique)}
         recode = np.array([position[v] for v in mapped] + [-1], dtype=np.int32)
-        return Coded(recode[self.codes], tuple(unique))
+        return Coded(np.take(recode, self.codes), tuple(unique))
 
     def isin(self, values: Sequence[str] | set[str]) -> np.ndarray:
         """A boolean a row: is its category one of ``values`` (missing: never)."""
         wanted = set(values)
         allowed = np.array([c in wanted for c in self.categories] + [False], dtype=bool)
-        result: np.ndarray = allowed[self.codes]
+        result: np.ndarray = np.take(allowed, self.codes)  # faster than allowed[codes]
         return result
 
     def only(self, values: Sequence[str] | set[str]) -> bool:
@@ -86,7 +88,7 @@ class Coded:
     def lookup(self, table: np.ndarray, *, missing: object) -> np.ndarray:
         """``table[code]`` a row (``table`` has one entry a category), ``missing`` for -1."""
         extended = np.append(table, np.array([missing], dtype=table.dtype))
-        result: np.ndarray = extended[self.codes]
+        result: np.ndarray = np.take(extended, self.codes)
         return result
 
     def positions(self, order: Sequence[str]) -> np.ndarray:
@@ -182,18 +184,15 @@ def grouped_sums(
     ``amount_sum``, sorted by the keys) over the rows where ``mask`` holds and no key is
     negative (missing). With every key's bound (``sizes``), the keys are hashed as one
     integer (faster) and split again in the small result."""
-    mask = mask.copy()
-    for key in keys:
-        if len(key) and key.min() < 0:
-            mask &= key >= 0
+    mask, every = _kept(keys, mask)
     names = [f"key{i}" for i in range(len(keys))]
-    every = bool(mask.all())
     picked = amounts if every else amounts.filter(pa.array(mask))
     if sizes is not None and float(np.prod(np.array(sizes, dtype=float))) < 2**62:
         combined = _combined([k if every else k[mask] for k in keys], sizes, len(picked))
-        counted = _counted_sums(combined, picked, int(np.prod(sizes)))
-        if counted is not None:
-            rest, total = counted
+        dense = _dense(combined, picked, int(np.prod(sizes)))
+        if dense is not None:
+            rest = np.flatnonzero(dense.counts)
+            total = dense.decimals(rest)
         else:
             sums = pa.table({"key": combined, "amount": picked}).group_by("key")
             result = sums.aggregate([("amount", "sum")]).sort_by("key")
@@ -212,6 +211,51 @@ def grouped_sums(
     )
 
 
+@dataclass(frozen=True)
+class DenseSums:
+    """Exact sums by every combination of small integer keys, as arrays shaped by the
+    keys' bounds: ``counts`` (rows summed) and ``millionths`` (each sum in whole
+    millionths, a float64 holding an integer below 2**53 exactly)."""
+
+    counts: np.ndarray
+    millionths: np.ndarray
+
+    def decimals(self, at: np.ndarray | None = None) -> pa.Array:
+        """The sums (at these flat positions, or all) as exact Arrow decimals."""
+        flat = self.millionths.reshape(-1)
+        return _as_decimals(flat if at is None else flat[at])
+
+
+def dense_sums(
+    keys: Sequence[np.ndarray], amounts: pa.Array, mask: np.ndarray, sizes: Sequence[int]
+) -> DenseSums | None:
+    """:func:`grouped_sums` as dense arrays of shape ``sizes`` (a key's value is its index
+    on its axis), when the sums can be counted exactly in numpy (see :func:`_dense`);
+    otherwise None. Summing dense sums over an axis stays exact while each result's
+    absolute value stays below 2**53."""
+    mask, every = _kept(keys, mask)
+    picked = amounts if every else amounts.filter(pa.array(mask))
+    size = int(np.prod(np.array(sizes, dtype=float)))
+    if size > _DENSE_MOST:
+        return None
+    combined = _combined([k if every else k[mask] for k in keys], sizes, len(picked))
+    dense = _dense(combined, picked, size)
+    if dense is None:
+        return None
+    shape = tuple(sizes)
+    return DenseSums(dense.counts.reshape(shape), dense.millionths.reshape(shape))
+
+
+def _kept(keys: Sequence[np.ndarray], mask: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``mask`` without the rows where a key is missing (negative), and whether that keeps
+    every row."""
+    mask = mask.copy()
+    for key in keys:
+        if len(key) and key.min() < 0:
+            mask &= key >= 0
+    return mask, bool(mask.all())
+
+
 def _combined(keys: Sequence[np.ndarray], sizes: Sequence[int], rows: int) -> np.ndarray:
     """The keys as one integer (the first the most significant), in int32 while every
     combination fits (half the memory traffic of int64), as the int64 bincount reads."""
@@ -228,31 +272,51 @@ def _combined(keys: Sequence[np.ndarray], sizes: Sequence[int], rows: int) -> np
 _EXACT_IN_FLOAT = 2**52
 """Integers below this add up exactly in float64 (whatever the order: 2**53 is the limit)."""
 
+_DENSE_MOST = 1 << 24
+"""The most key combinations counted densely (a float64 and a count each)."""
 
-def _counted_sums(
-    key: np.ndarray, amounts: pa.Array, size: int
-) -> tuple[np.ndarray, pa.Array] | None:
-    """Exact sums by a small integer ``key`` (below ``size``) counted in numpy: the keys
-    present (sorted) and their sums (:data:`AMOUNT_TYPE`). Each amount is its whole number
-    of millionths; when every one fits an int64 and each group's absolute sum stays below
-    :data:`_EXACT_IN_FLOAT`, every partial float sum is a whole number held exactly, so
-    the sums are the exact decimal sums. Otherwise None (Arrow's decimal group-by then)."""
-    if size > 1 << 24 or amounts.type != AMOUNT_TYPE or amounts.null_count:
+
+def _dense(key: np.ndarray, amounts: pa.Array, size: int) -> DenseSums | None:
+    """Exact sums by a small integer ``key`` (below ``size``) counted in numpy, flat. Each
+    amount is its whole number of millionths; when every one fits an int64 and each
+    group's absolute sum stays below :data:`_EXACT_IN_FLOAT`, every partial float sum is a
+    whole number held exactly, so the sums are the exact decimal sums. Otherwise None
+    (Arrow's decimal group-by then).
+
+    Amounts that are all non-negative (the usual budget) are checked in two passes over
+    the words (no copy), and their sums are their own bound; signed amounts are checked
+    row by row, bounded by the largest amount times the largest group, and only when
+    that is too coarse by summing absolute values."""
+    if size > _DENSE_MOST or amounts.type != AMOUNT_TYPE or amounts.null_count:
         return None
     start = 2 * amounts.offset
     words = np.frombuffer(amounts.buffers()[1], dtype=np.int64)[start : start + 2 * len(amounts)]
     low, high = words[0::2], words[1::2]
-    if not np.array_equal(high, low >> 63):  # a value beyond int64 millionths
+    counts = np.bincount(key, minlength=size)
+    if not len(words):
+        return DenseSums(counts, np.zeros(size))
+    unsigned = int(words.min()) >= 0 and not high.any()  # each a value in [0, 2**63)
+    if not unsigned and not np.array_equal(high, low >> 63):  # a value beyond int64
         return None
     values = low.astype(np.float64)
-    bound = np.bincount(key, weights=np.abs(values), minlength=size)
-    if len(bound) and bound.max() >= _EXACT_IN_FLOAT:
+    if not unsigned:
+        largest = max(-float(low.min()), float(low.max()))
+        if largest * float(counts.max()) >= _EXACT_IN_FLOAT:
+            bound = np.bincount(key, weights=np.abs(values), minlength=size)
+            if bound.max() >= _EXACT_IN_FLOAT:
+                return None
+    sums = np.bincount(key, weights=values, minlength=size)
+    if unsigned and sums.max() >= _EXACT_IN_FLOAT:  # non-negative: the sums bound themselves
         return None
-    present = np.flatnonzero(np.bincount(key, minlength=size))
-    sums = np.bincount(key, weights=values, minlength=size)[present].astype(np.int64)
+    return DenseSums(counts, sums)
+
+
+def _as_decimals(millionths: np.ndarray) -> pa.Array:
+    """Whole millionths (exact integers, as floats or ints) as :data:`AMOUNT_TYPE`."""
+    sums = millionths.astype(np.int64)
     out = np.empty(2 * len(sums), dtype=np.int64)
     out[0::2], out[1::2] = sums, sums >> 63
-    return present, pa.Array.from_buffers(AMOUNT_TYPE, len(sums), [None, pa.py_buffer(out)])
+    return pa.Array.from_buffers(AMOUNT_TYPE, len(sums), [None, pa.py_buffer(out)])
 
 
 def float_grid(

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from planbook.columnar import FactColumns, float_grid
+from planbook.columnar import FactColumns, dense_sums, float_grid
 from planbook.driver_booking import booked_columns, split_cents
 from planbook.errors import PlanValidationError, Problem
 from planbook.model import Plan, Unit
@@ -39,7 +39,10 @@ from planbook.model import Plan, Unit
 __all__ = [
     "DRIVEN_ACCOUNTS",
     "DRIVER_ASSUMPTIONS",
+    "Booking",
     "DriverConfig",
+    "ModelInputs",
+    "bookings",
     "capacity_reach",
     "drive",
     "driven_facts",
@@ -140,26 +143,135 @@ def drive(
     config = config or DriverConfig()
     _check(plan, config)
     columns = FactColumns.of(facts)
-    model = _drive(plan, columns, columns.scenario.isin([scenario]), config)
+    inputs = ModelInputs.of(plan, columns, columns.scenario.isin([scenario]), config)
+    model = _drive(plan, inputs)
     index = pd.Index(list(plan.calendar.periods), name="period")
     return pd.DataFrame({k: model[k] for k in OUTPUTS}, index=index)
 
 
+@dataclass(frozen=True)
+class ModelInputs:
+    """What the driver model reads of one scenario's facts, by the plan's months: exact
+    sums of the facts, then floats.
+
+    ``programs`` is the marketing programs of every team; ``program_teams`` the teams that
+    spend on them (pipeline is booked to them in proportion to ``program_spend``, or to
+    the revenue team when nobody spends); ``quota_heads`` and ``quota_hires`` the heads
+    and hires on the quota roles of each sales team; ``retention_heads`` every head of
+    each retention team."""
+
+    programs: np.ndarray
+    program_teams: list[str]
+    program_spend: np.ndarray
+    quota_heads: np.ndarray
+    quota_hires: np.ndarray
+    retention_heads: np.ndarray
+
+    @classmethod
+    def of(
+        cls, plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig
+    ) -> ModelInputs:
+        """The inputs read from the rows of ``columns`` where ``mine`` holds."""
+        periods = list(plan.calendar.periods)
+        ids = _program_accounts(plan, config)
+        spent = mine & columns.account.isin(ids)
+        teams = columns.team.used(spent) or [config.revenue_team]
+        sales, retention = _sales_teams(plan, config), _retention_teams(plan, config)
+        roles = config.quota_roles
+        month = columns.period.positions(periods)
+        every = np.zeros(len(month), dtype=np.int64)
+        programs = float_grid(every, month, (1, len(periods)), columns.amounts, spent)[0]
+        return cls(
+            programs=programs,
+            program_teams=teams,
+            program_spend=_matrix(columns, mine, ids, teams, periods, None),
+            quota_heads=_matrix(columns, mine, [config.heads], sales, periods, roles),
+            quota_hires=_matrix(columns, mine, [config.hires], sales, periods, roles),
+            retention_heads=_matrix(columns, mine, [config.heads], retention, periods, None),
+        )
+
+    @classmethod
+    def each(
+        cls, plan: Plan, columns: FactColumns, config: DriverConfig
+    ) -> dict[str, ModelInputs] | None:
+        """:meth:`of` every scenario of ``columns`` (each scenario's rows), from one
+        exact pass by scenario x input x team x month; None when those sums cannot be
+        had exactly that way (then :meth:`of`, a scenario at a time)."""
+        periods = list(plan.calendar.periods)
+        ids = _program_accounts(plan, config)
+        if {config.heads, config.hires} & set(ids) or config.heads == config.hires:
+            return None
+        kinds = {a: _PROGRAMS for a in ids} | {config.heads: _HEADS, config.hires: _HIRES}
+        kind = columns.account.lookup(
+            np.array([kinds.get(a, -1) for a in columns.account.categories], dtype=np.int8),
+            missing=-1,
+        )
+        counted = (kind == _HEADS) | (kind == _HIRES)
+        kind[counted & ~columns.line.isin(config.quota_roles)] += 1  # not on a quota role
+        categories = columns.team.categories
+        team = columns.team.codes.astype(np.int32)
+        team[team < 0] = len(categories)  # no team: still in the programs' total
+        dense = dense_sums(
+            [columns.scenario.codes, kind, team, columns.period.positions(periods)],
+            columns.amounts,
+            kind >= 0,
+            [max(len(columns.scenario.categories), 1), _KINDS, len(categories) + 1, len(periods)],
+        )
+        if dense is None:
+            return None
+        position = {t: i for i, t in enumerate(categories)}
+        out = {}
+        for code, scenario in enumerate(columns.scenario.categories):
+            counts, millionths = dense.counts[code], dense.millionths[code]
+            programs = _exact_total(millionths[_PROGRAMS])
+            if programs is None:
+                return None
+            spent = counts[_PROGRAMS, : len(categories)].any(axis=1)
+            teams = [categories[i] for i in np.flatnonzero(spent)] or [config.revenue_team]
+
+            def rows(grid: np.ndarray, teams: list[str]) -> np.ndarray:
+                out = np.zeros((len(teams), len(periods)))
+                for i, t in enumerate(teams):
+                    if t in position:
+                        out[i] = grid[position[t]]
+                return out * 1e-6  # as Arrow casts a decimal of 6 places to a float
+
+            heads = millionths[_HEADS] + millionths[_HEADS + 1]  # exact: each below 2**52
+            out[scenario] = cls(
+                programs=programs,
+                program_teams=teams,
+                program_spend=rows(millionths[_PROGRAMS], teams),
+                quota_heads=rows(millionths[_HEADS], _sales_teams(plan, config)),
+                quota_hires=rows(millionths[_HIRES], _sales_teams(plan, config)),
+                retention_heads=rows(heads, _retention_teams(plan, config)),
+            )
+        return out
+
+
+_PROGRAMS, _HEADS, _HIRES, _KINDS = 0, 1, 3, 5
+"""The inputs of :meth:`ModelInputs.each`'s pass: programs, heads on a quota role (+1:
+on another), hires on a quota role (+1: on another)."""
+
+
+def _exact_total(millionths: np.ndarray) -> np.ndarray | None:
+    """The exact sums over the first axis of whole millionths, as floats (as Arrow casts
+    them); None when a sum could reach 2**53 (then not exact as a float)."""
+    if len(millionths) and np.abs(millionths).sum(axis=0).max() >= 2**53:
+        return None
+    total: np.ndarray = millionths.astype(np.int64).sum(axis=0).astype(np.float64) * 1e-6
+    return total
+
+
 def _drive(
-    plan: Plan,
-    columns: FactColumns,
-    mine: np.ndarray,
-    config: DriverConfig,
-    ramped: np.ndarray | None = None,
+    plan: Plan, inputs: ModelInputs, ramped: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
     """:func:`drive`'s series by output (arrays over the plan's months)."""
-    periods = list(plan.calendar.periods)
     a = {k: _series(plan, k) for k in DRIVER_ASSUMPTIONS}
-    programs = _programs(plan, columns, mine, config, periods)
+    programs = inputs.programs
     price = a["price_index"]
     pipeline = _cents(programs / a["cost_per_pipeline_dollar"] * price)
     demand = _cents(pipeline * a["win_rate"])
-    reps = (ramped if ramped is not None else _ramped(plan, columns, mine, config)).sum(axis=0)
+    reps = (ramped if ramped is not None else _ramped(plan, inputs)).sum(axis=0)
     capacity = _cents(reps * a["quota_per_rep"] / 12)
     new_arr = np.minimum(demand, capacity)
     out = {"programs": programs, "pipeline": pipeline, "demand": demand, "capacity": capacity}
@@ -220,22 +332,18 @@ def _roll_forward(
 def ramped_reps(plan: Plan, facts: pd.DataFrame, config: DriverConfig) -> np.ndarray:
     """Ramped quota-carrying reps, teams of the sales department x months (floats)."""
     columns = FactColumns.of(facts)
-    return _ramped(plan, columns, columns.rows(), config)
+    return _ramped(plan, ModelInputs.of(plan, columns, columns.rows(), config))
 
 
-def _ramped(plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig) -> np.ndarray:
-    periods = list(plan.calendar.periods)
-    teams = _sales_teams(plan, config)
-    heads = _matrix(columns, mine, [config.heads], teams, periods, config.quota_roles)
-    hires = _matrix(columns, mine, [config.hires], teams, periods, config.quota_roles)
+def _ramped(plan: Plan, inputs: ModelInputs) -> np.ndarray:
     ramp = _series(plan, "ramp_months")
-    m = len(periods)
+    m = len(ramp)
     lag = np.arange(m)[:, None] - np.arange(m)[None, :]  # t - h
     unramped = np.where(
         lag >= 0, np.clip(1 - lag / np.maximum(ramp[:, None], 1), 0, 1), 0.0
     )  # [t, h]: the share of a quota not yet reached by a rep hired in h
     unramped[:, :] = np.where(ramp[:, None] <= 0, 0.0, unramped)
-    return np.asarray(heads - hires @ unramped.T)
+    return np.asarray(inputs.quota_heads - inputs.quota_hires @ unramped.T)
 
 
 def driven_facts(
@@ -257,19 +365,29 @@ def driven_rows(
     """:func:`driven_facts` of the rows of ``columns`` where ``mine`` holds, by code (the
     engine's way: no frame is built of the facts it reads or of those it books)."""
     config = config or DriverConfig()
-    _check(plan, config)
     columns = model_rows(plan, columns, mine, config)
-    mine = columns.rows()
-    ramped = _ramped(plan, columns, mine, config)
-    model = _drive(plan, columns, mine, config, ramped)
-    periods = list(plan.calendar.periods)
-    retention = [t.id for t in plan.teams if t.department == config.retention_department]
+    inputs = ModelInputs.of(plan, columns, columns.rows(), config)
+    return booked_columns(scenario, list(plan.calendar.periods), bookings(plan, inputs, config))
+
+
+Booking = tuple[list[str], str, np.ndarray]
+"""Teams, an account, and its whole cents by team x month (customers in hundredths)."""
+
+
+def bookings(plan: Plan, inputs: ModelInputs, config: DriverConfig) -> list[Booking]:
+    """The driver model's outputs for these inputs, each split over the teams it is booked
+    to as :class:`DriverConfig` says (in cents, largest remainder first, so the teams add
+    up to the model)."""
+    _check(plan, config)
+    ramped = _ramped(plan, inputs)
+    model = _drive(plan, inputs, ramped)
+    months = len(plan.calendar.periods)
     weights = {
         "bookings": (_sales_teams(plan, config), ramped),
-        "retention": (retention, _matrix(columns, mine, [config.heads], retention, periods, None)),
-        "pipeline": _program_weights(plan, columns, mine, config, periods),
-        "revenue": ([config.revenue_team], np.ones((1, len(periods)))),
-        "hosting": ([config.hosting_team], np.ones((1, len(periods)))),
+        "retention": (_retention_teams(plan, config), inputs.retention_heads),
+        "pipeline": (inputs.program_teams, inputs.program_spend),
+        "revenue": ([config.revenue_team], np.ones((1, months))),
+        "hosting": ([config.hosting_team], np.ones((1, months))),
     }
     groups = {
         "pipeline": ("pipeline",),
@@ -278,14 +396,14 @@ def driven_rows(
         "revenue": ("subscription", "services", "payment_fees"),
         "hosting": ("hosting",),
     }
-    parts: list[tuple[list[str], str, np.ndarray]] = []
+    parts: list[Booking] = []
     for group, outputs in groups.items():
         teams, weight = weights[group]
         for output in outputs:
             unit = 100 if output.endswith("customers") else 1
             cents = np.round(model[output] * 100 / unit).astype(np.int64)
             parts.append((teams, config.accounts[output], split_cents(cents, weight) * unit))
-    return booked_columns(scenario, periods, parts)
+    return parts
 
 
 def model_rows(
@@ -298,31 +416,14 @@ def model_rows(
 ) -> FactColumns:
     """The rows where ``mine`` holds that the model reads (programs, heads and hires), but
     those of the accounts ``leave_out``."""
-    programs = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
+    programs = _program_accounts(plan, config)
     accounts = {*programs, config.heads, config.hires} - set(leave_out)
     read = columns.account.isin(accounts)
     return columns.take(np.flatnonzero(mine & read))
 
 
-def _programs(
-    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig, periods: list[str]
-) -> np.ndarray:
-    ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
-    rows = mine & columns.account.isin(ids)
-    month = columns.period.positions(periods)
-    grid = float_grid(
-        np.zeros(len(month), dtype=np.int64), month, (1, len(periods)), columns.amounts, rows
-    )
-    out: np.ndarray = grid[0]
-    return out
-
-
-def _program_weights(
-    plan: Plan, columns: FactColumns, mine: np.ndarray, config: DriverConfig, periods: list[str]
-) -> tuple[list[str], np.ndarray]:
-    ids = [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
-    teams = columns.team.used(mine & columns.account.isin(ids)) or [config.revenue_team]
-    return teams, _matrix(columns, mine, ids, teams, periods, None)
+def _program_accounts(plan: Plan, config: DriverConfig) -> list[str]:
+    return [a.id for a in plan.accounts if a.pnl_line == config.programs_line]
 
 
 def _matrix(
@@ -344,6 +445,10 @@ def _matrix(
 
 def _sales_teams(plan: Plan, config: DriverConfig) -> list[str]:
     return [t.id for t in plan.teams if t.department == config.sales_department]
+
+
+def _retention_teams(plan: Plan, config: DriverConfig) -> list[str]:
+    return [t.id for t in plan.teams if t.department == config.retention_department]
 
 
 def _series(plan: Plan, assumption_id: str) -> np.ndarray:

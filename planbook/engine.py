@@ -30,8 +30,9 @@ from planbook.columnar import FactColumns
 from planbook.drivers import (
     DRIVEN_ACCOUNTS,
     DriverConfig,
+    ModelInputs,
+    bookings,
     driven_facts,
-    driven_rows,
     has_drivers,
     model_rows,
 )
@@ -118,6 +119,7 @@ def scenario_kpis(
     config = DriverConfig()
     driven_ids = list(config.accounts.values())
     model = model_rows(plan, columns, columns.rows(), config, leave_out=driven_ids)
+    inputs = ModelInputs.each(plan, model, config) or {}
     frames = []
     for scenario in dict.fromkeys(scenarios):
         found = {s.id: s for s in plan.scenarios}[scenario]
@@ -132,10 +134,12 @@ def scenario_kpis(
         if mine is None or not mine.months():
             _no_facts(scenario)
         elif has_drivers(driven) and not found.actuals:
-            booked = driven_rows(driven, model, model.scenario.isin([scenario]), scenario)
-            extra = MonthlySums.of(driven, booked, booked.rows(), SALES_AND_MARKETING)
-            mine = mine.without(driven_ids)
-            mine = mine.plus(extra[scenario]) if scenario in extra else mine
+            read = inputs.get(scenario)
+            if read is None:
+                read = ModelInputs.of(plan, model, model.scenario.isin([scenario]), config)
+            booked = bookings(driven, read, config)
+            extra = MonthlySums.booked(driven, booked, SALES_AND_MARKETING)
+            mine = mine.without(driven_ids).plus(extra)
         frames.append(kpis_of_sums(driven, scenario, mine, metrics=metrics, grain=grain))
     return pd.concat(frames, ignore_index=True)
 

@@ -19,7 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from planbook.columnar import FactColumns, grouped_sums
+from planbook.columnar import DenseSums, FactColumns, dense_sums, grouped_sums
+from planbook.facts import amounts_from_cents
 from planbook.model import AccountType, Plan
 
 __all__ = ["MonthlySums"]
@@ -54,9 +55,13 @@ class MonthlySums:
             columns.period.positions(periods),
         ]
         sizes = [len(columns.scenario.categories), 2, len(columns.account.categories), len(periods)]
-        sums = grouped_sums(keys, columns.amounts, mask, sizes=[max(s, 1) for s in sizes])
+        sizes = [max(s, 1) for s in sizes]
         accounts = pa.array(columns.account.categories or ("",), pa.string())
         is_opex = np.array([a in opex for a in accounts.to_pylist()], dtype=bool)
+        dense = dense_sums(keys, columns.amounts, mask, sizes)
+        if dense is not None:
+            return cls._of_dense(columns.scenario.categories, accounts, is_opex, dense)
+        sums = grouped_sums(keys, columns.amounts, mask, sizes=sizes)
         scenario_of = sums.column("key0").to_numpy()
         account_of = sums.column("key2").to_numpy()
         month_of = sums.column("key3").to_numpy()
@@ -70,6 +75,46 @@ class MonthlySums:
             out[scenario] = cls(total, sm)
         return out
 
+    @classmethod
+    def _of_dense(
+        cls,
+        scenarios: Sequence[str],
+        accounts: pa.Array,
+        is_opex: np.ndarray,
+        dense: DenseSums,
+    ) -> dict[str, MonthlySums]:
+        """Each scenario's sums from dense sums by scenario x sales-and-marketing x account
+        x month: the total adds the two halves (exact: each below 2**52), the sales and
+        marketing opex is the second half's opex accounts."""
+        counts, millionths = dense.counts, dense.millionths
+        total = DenseSums(counts.sum(axis=1), millionths.sum(axis=1))
+        sm = DenseSums(counts[:, 1] * is_opex[None, :, None], millionths[:, 1])
+        return {
+            scenario: cls(_table(accounts, total, code), _table(accounts, sm, code))
+            for code, scenario in enumerate(scenarios)
+        }
+
+    @classmethod
+    def booked(
+        cls,
+        plan: Plan,
+        bookings: Sequence[tuple[Sequence[str], str, np.ndarray]],
+        sales_and_marketing: Sequence[str],
+    ) -> MonthlySums:
+        """The sums of booked facts (teams, account, whole cents by team x month, as
+        :func:`~planbook.drivers.bookings` gives), as :meth:`of` would give them of those
+        facts (a zero booking is no fact), without laying the facts out."""
+        months = len(plan.calendar.periods)
+        sm_teams = {t.id for t in plan.teams if t.department in sales_and_marketing}
+        opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX}
+        total: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        sm: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for teams, account, cents in bookings:
+            _add(total, account, cents, months)
+            if account in opex:
+                _add(sm, account, cents[[t in sm_teams for t in teams]], months)
+        return cls(_cents_table(total), _cents_table(sm))
+
     def without(self, accounts: Collection[str]) -> MonthlySums:
         """These sums but those of ``accounts``."""
         drop = pa.array(list(accounts), pa.string())
@@ -80,7 +125,7 @@ class MonthlySums:
     def plus(self, other: MonthlySums) -> MonthlySums:
         """Both sums added (exactly) where account and month meet."""
         pairs = zip(self.parts, other.parts, strict=True)
-        return MonthlySums(*(_regroup(pa.concat_tables([a, b])) for a, b in pairs))
+        return MonthlySums(*(_added(a, b) for a, b in pairs))
 
     @property
     def parts(self) -> tuple[pa.Table, pa.Table]:
@@ -108,6 +153,19 @@ class MonthlySums:
         keep = month < months
         out[month[keep]] = values[keep]
         return out
+
+
+def _table(accounts: pa.Array, sums: DenseSums, scenario: int) -> pa.Table:
+    """One scenario's dense sums by account x month as a table of the sums present."""
+    mine = DenseSums(sums.counts[scenario], sums.millionths[scenario])
+    account, month = np.nonzero(mine.counts)
+    return pa.table(
+        {
+            "account": accounts.take(pa.array(account)),
+            "month": pa.array(month),
+            "amount": mine.decimals(np.flatnonzero(mine.counts)),
+        }
+    )
 
 
 def _named(
@@ -145,6 +203,41 @@ def _summed(
         sums.column("amount_sum").combine_chunks(),
         np.ones(sums.num_rows, dtype=bool),
     )
+
+
+def _add(
+    into: dict[str, tuple[np.ndarray, np.ndarray]], account: str, cents: np.ndarray, months: int
+) -> None:
+    """Add one booking's cents (teams x months) to ``into``'s account: its monthly total
+    and in which months a team booked a fact (not zero)."""
+    total, present = into.get(account, (np.zeros(months, dtype=np.int64), np.zeros(months, bool)))
+    into[account] = (total + cents.sum(axis=0), present | (cents != 0).any(axis=0))
+
+
+def _cents_table(sums: dict[str, tuple[np.ndarray, np.ndarray]]) -> pa.Table:
+    """Monthly cents by account (where a fact was booked) as a table of exact sums."""
+    accounts = sorted(sums)
+    months = [np.flatnonzero(sums[a][1]) for a in accounts]
+    cents = [sums[a][0][m] for a, m in zip(accounts, months, strict=True)]
+    return pa.table(
+        {
+            "account": pa.array(
+                [a for a, m in zip(accounts, months, strict=True) for _ in m], pa.string()
+            ),
+            "month": pa.array(np.concatenate([np.zeros(0, np.int64), *months])),
+            "amount": amounts_from_cents(np.concatenate([np.zeros(0, np.int64), *cents])),
+        }
+    )
+
+
+def _added(a: pa.Table, b: pa.Table) -> pa.Table:
+    """Two tables of sums added where account and month meet: side by side when no
+    account is in both (as after :meth:`MonthlySums.without` those of the other)."""
+    if not set(pc.unique(a.column("account")).to_pylist()) & set(
+        pc.unique(b.column("account")).to_pylist()
+    ):
+        return pa.concat_tables([a, b.cast(a.schema)])
+    return _regroup(pa.concat_tables([a, b]))
 
 
 def _regroup(table: pa.Table) -> pa.Table:

@@ -1,0 +1,162 @@
+"""Exact sums by integer keys (planbook.columnar) equal Decimal sums, whatever the amounts:
+counted in numpy when that is exact, by Arrow's decimal group-by when it is not; and the
+engine's one-pass reads (the driver model's inputs, booked sums) equal the plain ones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planbook.columnar import DenseSums, FactColumns, decimals, dense_sums, grouped_sums
+from planbook.driver_booking import booked_columns
+from planbook.drivers import DriverConfig, ModelInputs, bookings
+from planbook.facts import AMOUNT_TYPE, facts_from_records
+from planbook.kpi_inputs import MonthlySums
+from planbook.kpis import SALES_AND_MARKETING
+from tests.planbook.engine_plans import PERIODS, small_facts, small_plan
+
+MILLIONTH = Decimal("0.000001")
+
+AMOUNTS = st.one_of(
+    st.integers(-(10**6), 10**6),  # small, signed
+    st.integers(0, 10**15),  # non-negative, up to beyond 2**52 millionths
+    st.integers(-(10**26), 10**26),  # beyond an int64 of millionths
+).map(lambda m: Decimal(m) * MILLIONTH)
+
+
+def _reference(
+    keys: list[list[int]], amounts: list[Decimal], mask: list[bool]
+) -> dict[tuple[int, ...], Decimal]:
+    sums: dict[tuple[int, ...], Decimal] = {}
+    for i, amount in enumerate(amounts):
+        key = tuple(k[i] for k in keys)
+        if mask[i] and min(key, default=0) >= 0:
+            sums[key] = sums.get(key, Decimal(0)) + amount
+    return sums
+
+
+@st.composite
+def _groups(draw: st.DrawFn) -> tuple[list[list[int]], list[int], list[Decimal], list[bool]]:
+    sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
+    rows = draw(st.integers(0, 40))
+    keys = [draw(st.lists(st.integers(-1, s - 1), min_size=rows, max_size=rows)) for s in sizes]
+    amounts = draw(st.lists(AMOUNTS, min_size=rows, max_size=rows))
+    mask = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
+    return keys, sizes, amounts, mask
+
+
+@settings(max_examples=300, deadline=None)
+@given(_groups(), st.booleans())
+def test_grouped_sums_equal_decimal_sums(groups, sized):
+    keys, sizes, amounts, mask = groups
+    got = grouped_sums(
+        [np.array(k, dtype=np.int64) for k in keys],
+        pa.array(amounts, AMOUNT_TYPE),
+        np.array(mask, dtype=bool),
+        sizes=sizes if sized else None,
+    )
+    found = list(zip(*(got.column(f"key{i}").to_pylist() for i in range(len(keys))), strict=True))
+    reference = _reference(keys, amounts, mask)
+    assert dict(zip(found, decimals(got.column("amount_sum")), strict=True)) == reference
+    assert found == sorted(reference)  # sorted by the keys
+
+
+@settings(max_examples=300, deadline=None)
+@given(_groups())
+def test_dense_sums_are_exact_or_none(groups):
+    keys, sizes, amounts, mask = groups
+    dense = dense_sums(
+        [np.array(k, dtype=np.int64) for k in keys],
+        pa.array(amounts, AMOUNT_TYPE),
+        np.array(mask, dtype=bool),
+        sizes,
+    )
+    reference = _reference(keys, amounts, mask)
+    if dense is None:  # only when a group's absolute sum may not be held exactly in a float
+        absolute = _reference(keys, [abs(a) for a in amounts], mask)
+        assert max(absolute.values()) >= Decimal(2**52) * MILLIONTH
+        return
+    present = {tuple(int(i) for i in k) for k in np.argwhere(dense.counts > 0)}
+    assert present == set(reference)
+    for key, total in reference.items():
+        assert Decimal(int(dense.millionths[key])) * MILLIONTH == total
+
+
+def test_dense_sums_decline_what_a_float_cannot_hold():
+    def dense(*amounts: str) -> DenseSums | None:
+        values = pa.array([Decimal(a) for a in amounts], AMOUNT_TYPE)
+        return dense_sums(
+            [np.zeros(len(amounts), np.int64)], values, np.ones(len(amounts), bool), [1]
+        )
+
+    assert dense("4000000000", "1000000000") is None  # 5e15 millionths: above 2**52
+    assert dense("-4000000000", "4000000000", "1") is None  # signed: the bound is too
+    assert dense("100000000000000") is None  # 1e20 millionths: beyond an int64
+    assert dense("18446744073709.551621") is None  # 2**64 + 5 millionths: low word 5
+    exact = dense("4000000000", "0.000001")
+    assert exact is not None and int(exact.millionths[0]) == 4_000_000_000_000_001
+
+
+def test_dense_floats_are_arrows_cast():
+    """The engine turns whole millionths into floats as ``x * 1e-6``: what Arrow's cast of
+    a decimal with six places gives, which the other paths use."""
+    rng = np.random.default_rng(7)
+    millionths = rng.integers(-(2**52), 2**52, size=100_000)
+    words = np.empty(2 * len(millionths), dtype=np.int64)
+    words[0::2], words[1::2] = millionths, millionths >> 63
+    exact = pa.Array.from_buffers(AMOUNT_TYPE, len(millionths), [None, pa.py_buffer(words)])
+    arrow = exact.cast(pa.float64()).to_numpy()
+    assert np.array_equal(arrow, millionths.astype(np.float64) * 1e-6)
+
+
+def _varied_facts() -> pd.DataFrame:
+    """The small company in two scenarios, with a team that spends programs but books no
+    heads, heads off the quota roles and a fact without a line."""
+    base = small_facts("base")
+    more = []
+    for i, p in enumerate(PERIODS):
+        more += [
+            ("conservative", "mkt", "ads", "", p, Decimal("1234.56") * i),
+            ("conservative", "ae", "headcount", "Account Executive", p, Decimal(3)),
+            ("conservative", "ae", "headcount", "Sales Engineer", p, Decimal("0.5")),
+            ("conservative", "ae", "hires", "Sales Engineer", p, Decimal(1)),
+            ("conservative", "cs", "headcount", "", p, Decimal(2)),
+            ("conservative", "finance", "ads", "", p, Decimal("10.01")),
+        ]
+    columns = ("scenario", "team", "account", "line", "period", "amount")
+    extra = facts_from_records(dict(zip(columns, r, strict=True)) for r in more)
+    return pd.concat([base, extra], ignore_index=True)
+
+
+def test_model_inputs_in_one_pass_equal_those_of_each_scenario():
+    plan, config = small_plan(), DriverConfig()
+    columns = FactColumns.of(_varied_facts())
+    every = ModelInputs.each(plan, columns, config)
+    assert every is not None and set(every) == {"base", "conservative"}
+    for scenario, inputs in every.items():
+        alone = ModelInputs.of(plan, columns, columns.scenario.isin([scenario]), config)
+        assert inputs.program_teams == alone.program_teams
+        for name in ("programs", "program_spend", "quota_heads", "quota_hires", "retention_heads"):
+            np.testing.assert_array_equal(getattr(inputs, name), getattr(alone, name))
+    assert every["conservative"].program_teams == ["finance", "mkt"]
+    assert every["conservative"].quota_heads.sum() == 3 * 12
+    assert every["conservative"].retention_heads.sum() == 2 * 12
+
+
+def test_booked_sums_equal_the_sums_of_the_booked_facts():
+    plan, config = small_plan(), DriverConfig()
+    columns = FactColumns.of(_varied_facts())
+    for scenario in ("base", "conservative"):
+        inputs = ModelInputs.of(plan, columns, columns.scenario.isin([scenario]), config)
+        booked = bookings(plan, inputs, config)
+        facts = booked_columns(scenario, list(plan.calendar.periods), booked)
+        plain = MonthlySums.of(plan, facts, facts.rows(), SALES_AND_MARKETING)[scenario]
+        direct = MonthlySums.booked(plan, booked, SALES_AND_MARKETING)
+        for got, want in zip(direct.parts, plain.parts, strict=True):
+            assert sorted(got.to_pylist(), key=str) == sorted(want.to_pylist(), key=str)
+        assert direct.sm.num_rows  # commissions: opex of the sales team
