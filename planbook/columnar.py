@@ -47,8 +47,12 @@ class Coded:
     @classmethod
     def of(cls, column: pd.Series) -> Coded:
         """The codes and categories of a canonical (sorted categorical) key column, the
-        codes as pandas holds them (int8 or int16 for a few categories: not copied)."""
-        return cls(column.cat.codes.to_numpy(), tuple(column.cat.categories))
+        codes as pandas holds them (int8 or int16 for a few categories), read-only and
+        not copied."""
+        values = column.array
+        if not isinstance(values, pd.Categorical):
+            raise TypeError(f"column {column.name!r} is not categorical")
+        return cls(values.codes, tuple(values.categories))
 
     @classmethod
     def of_arrow(cls, column: pa.ChunkedArray | pa.Array) -> Coded:
@@ -249,9 +253,10 @@ def dense_sums(
 def _kept(keys: Sequence[np.ndarray], mask: np.ndarray) -> tuple[np.ndarray, bool]:
     """``mask`` without the rows where a key is missing (negative), and whether that keeps
     every row."""
-    mask = mask.copy()
-    for key in keys:
-        if len(key) and key.min() < 0:
+    missing = [key for key in keys if len(key) and key.min() < 0]
+    if missing:
+        mask = mask.copy()
+        for key in missing:
             mask &= key >= 0
     return mask, bool(mask.all())
 

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from planbook.columnar import FactColumns, dense_sums, float_grid
+from planbook.columnar import Coded, FactColumns, dense_sums, float_grid
 from planbook.driver_booking import booked_columns, split_cents
 from planbook.errors import PlanValidationError, Problem
 from planbook.model import Plan, Unit
@@ -192,34 +193,57 @@ class ModelInputs:
 
     @classmethod
     def each(
-        cls, plan: Plan, columns: FactColumns, config: DriverConfig
+        cls,
+        plan: Plan,
+        columns: FactColumns,
+        config: DriverConfig,
+        *,
+        leave_out: Collection[str] = (),
     ) -> dict[str, ModelInputs] | None:
-        """:meth:`of` every scenario of ``columns`` (each scenario's rows), from one
-        exact pass by scenario x input x team x month; None when those sums cannot be
-        had exactly that way (then :meth:`of`, a scenario at a time)."""
+        """:meth:`of` every scenario of ``columns`` (each scenario's rows, but those of
+        the accounts ``leave_out``), from one exact pass by scenario x input x team x
+        month; None when those sums cannot be had exactly that way (then :meth:`of`, a
+        scenario at a time)."""
         periods = list(plan.calendar.periods)
         ids = _program_accounts(plan, config)
         if {config.heads, config.hires} & set(ids) or config.heads == config.hires:
             return None
         kinds = {a: _PROGRAMS for a in ids} | {config.heads: _HEADS, config.hires: _HIRES}
-        kind = columns.account.lookup(
-            np.array([kinds.get(a, -1) for a in columns.account.categories], dtype=np.int8),
-            missing=-1,
-        )
-        counted = (kind == _HEADS) | (kind == _HIRES)
-        kind[counted & ~columns.line.isin(config.quota_roles)] += 1  # not on a quota role
+        table = [-1 if a in leave_out else kinds.get(a, -1) for a in columns.account.categories]
+        every = columns.account.lookup(np.array(table, dtype=np.int8), missing=-1)
+        rows = np.flatnonzero(every >= 0)  # the few rows the model reads
+        kind = np.take(every, rows)
+        line = Coded(np.take(columns.line.codes, rows), columns.line.categories)
+        kind[(kind != _PROGRAMS) & ~line.isin(config.quota_roles)] += 1  # off a quota role
         categories = columns.team.categories
-        team = columns.team.codes.astype(np.int32)
+        team = np.take(columns.team.codes, rows).astype(np.int32)
         team[team < 0] = len(categories)  # no team: still in the programs' total
         dense = dense_sums(
-            [columns.scenario.codes, kind, team, columns.period.positions(periods)],
-            columns.amounts,
-            kind >= 0,
+            [
+                np.take(columns.scenario.codes, rows),
+                kind,
+                team,
+                np.take(columns.period.positions(periods), rows),
+            ],
+            columns.amounts.take(pa.array(rows)),
+            np.ones(len(rows), dtype=bool),
             [max(len(columns.scenario.categories), 1), _KINDS, len(categories) + 1, len(periods)],
         )
         if dense is None:
             return None
         position = {t: i for i, t in enumerate(categories)}
+
+        def of_teams(grid: np.ndarray, teams: list[str]) -> np.ndarray:
+            """The rows of ``grid`` (millionths by team category) of ``teams``, as floats
+            (``x * 1e-6``, as Arrow casts a decimal of six places); zeros for a team
+            without facts."""
+            out = np.zeros((len(teams), len(periods)))
+            for i, t in enumerate(teams):
+                if t in position:
+                    out[i] = grid[position[t]]
+            return out * 1e-6
+
+        sales, retention = _sales_teams(plan, config), _retention_teams(plan, config)
         out = {}
         for code, scenario in enumerate(columns.scenario.categories):
             counts, millionths = dense.counts[code], dense.millionths[code]
@@ -228,22 +252,14 @@ class ModelInputs:
                 return None
             spent = counts[_PROGRAMS, : len(categories)].any(axis=1)
             teams = [categories[i] for i in np.flatnonzero(spent)] or [config.revenue_team]
-
-            def rows(grid: np.ndarray, teams: list[str]) -> np.ndarray:
-                out = np.zeros((len(teams), len(periods)))
-                for i, t in enumerate(teams):
-                    if t in position:
-                        out[i] = grid[position[t]]
-                return out * 1e-6  # as Arrow casts a decimal of 6 places to a float
-
             heads = millionths[_HEADS] + millionths[_HEADS + 1]  # exact: each below 2**52
             out[scenario] = cls(
                 programs=programs,
                 program_teams=teams,
-                program_spend=rows(millionths[_PROGRAMS], teams),
-                quota_heads=rows(millionths[_HEADS], _sales_teams(plan, config)),
-                quota_hires=rows(millionths[_HIRES], _sales_teams(plan, config)),
-                retention_heads=rows(heads, _retention_teams(plan, config)),
+                program_spend=of_teams(millionths[_PROGRAMS], teams),
+                quota_heads=of_teams(millionths[_HEADS], sales),
+                quota_hires=of_teams(millionths[_HIRES], sales),
+                retention_heads=of_teams(heads, retention),
             )
         return out
 

@@ -118,8 +118,7 @@ def scenario_kpis(
     sums = MonthlySums.of(plan, columns, columns.rows(), SALES_AND_MARKETING)
     config = DriverConfig()
     driven_ids = list(config.accounts.values())
-    model = model_rows(plan, columns, columns.rows(), config, leave_out=driven_ids)
-    inputs = ModelInputs.each(plan, model, config) or {}
+    inputs = ModelInputs.each(plan, columns, config, leave_out=driven_ids) or {}
     frames = []
     for scenario in dict.fromkeys(scenarios):
         found = {s.id: s for s in plan.scenarios}[scenario]
@@ -135,7 +134,8 @@ def scenario_kpis(
             _no_facts(scenario)
         elif has_drivers(driven) and not found.actuals:
             read = inputs.get(scenario)
-            if read is None:
+            if read is None:  # sums beyond what a float holds exactly
+                model = model_rows(plan, columns, columns.rows(), config, leave_out=driven_ids)
                 read = ModelInputs.of(plan, model, model.scenario.isin([scenario]), config)
             booked = bookings(driven, read, config)
             extra = MonthlySums.booked(driven, booked, SALES_AND_MARKETING)

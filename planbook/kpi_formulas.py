@@ -1,8 +1,8 @@
 """The KPI formulas, one small function each, over a scenario's monthly inputs.
 
-Each formula takes the derived monthly series and a period as the positions of its first and
-last month (``a`` and ``b``) and returns a float, ``NaN`` where the value is not defined (a
-zero denominator, or more history needed than the plan holds). Flows add up over the
+Each formula takes the derived monthly series and the periods as the positions of their first
+and last months (:class:`Spans`) and returns a float a period, ``NaN`` where the value is not
+defined (a zero denominator, or more history needed than the plan holds). Flows add up over the
 period's months; balances are read at its last month; ratios are taken of the period's sums.
 ``docs/kpis.md`` states each formula and its convention.
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["FORMULAS", "Derived", "Inputs"]
+__all__ = ["FORMULAS", "Derived", "Inputs", "Spans"]
 
 NAN = float("nan")
 
@@ -58,117 +58,170 @@ class Derived:
     customers_start: np.ndarray
     cash_end: np.ndarray
 
-    def sum(self, flow: str, a: int, b: int) -> float:
-        """The flow added up over months ``a`` to ``b`` (inclusive)."""
-        if a == b:  # one month: its value, as numpy's sum gives it (0.0 for -0.0), faster
-            return float(self.flows[flow][a]) + 0.0
-        return float(self.flows[flow][a : b + 1].sum())
+
+@dataclass(frozen=True)
+class Spans:
+    """The periods a KPI is computed for, over one scenario's derived series: each the
+    positions of its first and last month (``a`` and ``b``, ``k = b - a + 1`` months).
+    Every formula takes the spans and gives one value a span, in numpy's float arithmetic
+    (the same IEEE operations, value by value, as Python's)."""
+
+    d: Derived
+    a: np.ndarray
+    b: np.ndarray
+    _sums: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def k(self) -> np.ndarray:
+        months: np.ndarray = self.b - self.a + 1
+        return months
+
+    def sum(self, flow: str) -> np.ndarray:
+        """The flow added up over each span's months."""
+        if flow not in self._sums:
+            self._sums[flow] = self.window(flow, self.a, self.b)
+        return self._sums[flow]
+
+    def window(self, flow: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The flow added up over months ``a`` to ``b`` (inclusive) of each span; ``NaN``
+        where ``a`` is before the plan's first month."""
+        x = self.d.flows[flow]
+        if np.array_equal(a, b) and (not len(a) or a.min() >= 0):
+            one: np.ndarray = x[a] + 0.0  # a month: its value (0.0 for -0.0, as a sum gives)
+            return one
+        return np.array(
+            [
+                NAN if i < 0 else float(x[i]) + 0.0 if i == j else float(x[i : j + 1].sum())
+                for i, j in zip(a.tolist(), b.tolist(), strict=True)
+            ]
+        )
 
 
-Formula = Callable[[Derived, int, int], float]
+Formula = Callable[[Spans], np.ndarray]
 
 
-def _div(x: float, y: float) -> float:
-    return NAN if y == 0 or math.isnan(y) or math.isnan(x) else x / y
+def _div(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x / y``; ``NaN`` where ``y`` is zero or either is ``NaN``."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        quotient = x / y
+    out: np.ndarray = np.where((y == 0) | np.isnan(y) | np.isnan(x), NAN, quotient)
+    return out
+
+
+def _where(defined: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.where(defined, values, NAN)
+    return out
 
 
 def _flow(name: str) -> Formula:
-    return lambda d, a, b: d.sum(name, a, b)
+    return lambda s: s.sum(name)
 
 
-def _retention(d: Derived, a: int, b: int, *, net: bool) -> float:
+def _retention(s: Spans, a: np.ndarray, b: np.ndarray, *, net: bool) -> np.ndarray:
     """(ARR at ``a``'s start + expansion (if ``net``) - contraction - churn) / that ARR."""
-    start = float(d.arr_start[a])
-    kept = start - d.sum("contraction_arr", a, b) - d.sum("churned_arr", a, b)
+    start = s.d.arr_start[np.maximum(a, 0)]
+    kept = start - s.window("contraction_arr", a, b) - s.window("churned_arr", a, b)
     if net:
-        kept += d.sum("expansion_arr", a, b)
+        kept = kept + s.window("expansion_arr", a, b)
     return _div(kept, start)
 
 
-def _ttm_retention(d: Derived, b: int, *, net: bool) -> float:
-    return NAN if b < 11 else _retention(d, b - 11, b, net=net)
+def _ttm_retention(s: Spans, *, net: bool) -> np.ndarray:
+    return _where(s.b >= 11, _retention(s, s.b - 11, s.b, net=net))
 
 
-def _annualised_retention(d: Derived, a: int, b: int, *, net: bool) -> float:
-    rate = _retention(d, a, b, net=net)
-    return NAN if math.isnan(rate) or rate < 0 else rate ** (12 / (b - a + 1))
+def _annualised_retention(s: Spans, *, net: bool) -> np.ndarray:
+    rate = _retention(s, s.a, s.b, net=net).tolist()
+    return np.array(  # Python's power, value by value
+        [
+            NAN if math.isnan(r) or r < 0 else r ** (12 / k)
+            for r, k in zip(rate, s.k.tolist(), strict=True)
+        ]
+    )
 
 
-def logo_churn_rate(d: Derived, a: int, b: int) -> float:
+def logo_churn_rate(s: Spans) -> np.ndarray:
     """Churned customers / customers at the period's start, per month of the period."""
-    return _div(d.sum("churned_customers", a, b), float(d.customers_start[a]) * (b - a + 1))
+    return _div(s.sum("churned_customers"), s.d.customers_start[s.a] * s.k)
 
 
-def acv(d: Derived, a: int, b: int) -> float:
-    return _div(d.sum("new_arr", a, b), d.sum("new_customers", a, b))
+def acv(s: Spans) -> np.ndarray:
+    return _div(s.sum("new_arr"), s.sum("new_customers"))
 
 
-def arpa(d: Derived, a: int, b: int) -> float:
+def arpa(s: Spans) -> np.ndarray:
     """Monthly recurring revenue per customer at the period's end."""
-    return _div(float(d.arr_end[b]) / 12, float(d.customers_end[b]))
+    return _div(s.d.arr_end[s.b] / 12, s.d.customers_end[s.b])
 
 
-def gross_margin(d: Derived, a: int, b: int) -> float:
-    revenue = d.sum("revenue", a, b)
-    return _div(revenue - d.sum("cogs", a, b), revenue)
+def gross_margin(s: Spans) -> np.ndarray:
+    revenue = s.sum("revenue")
+    return _div(revenue - s.sum("cogs"), revenue)
 
 
-def ltv(d: Derived, a: int, b: int) -> float:
-    return _div(arpa(d, a, b) * gross_margin(d, a, b), logo_churn_rate(d, a, b))
+def ltv(s: Spans) -> np.ndarray:
+    return _div(arpa(s) * gross_margin(s), logo_churn_rate(s))
 
 
-def cac(d: Derived, a: int, b: int) -> float:
-    return _div(d.sum("sm_spend", a, b), d.sum("new_customers", a, b))
+def cac(s: Spans) -> np.ndarray:
+    return _div(s.sum("sm_spend"), s.sum("new_customers"))
 
 
-def cac_payback_months(d: Derived, a: int, b: int) -> float:
-    return _div(cac(d, a, b), acv(d, a, b) / 12 * gross_margin(d, a, b))
+def cac_payback_months(s: Spans) -> np.ndarray:
+    return _div(cac(s), acv(s) / 12 * gross_margin(s))
 
 
-def magic_number(d: Derived, a: int, b: int) -> float:
+def magic_number(s: Spans) -> np.ndarray:
     """Net new ARR of the three months to ``b`` / S&M spend of the three months before."""
-    if b < 5:
-        return NAN
-    return _div(d.sum("net_new_arr", b - 2, b), d.sum("sm_spend", b - 5, b - 3))
+    b = np.where(s.b >= 5, s.b, 5)
+    ratio = _div(s.window("net_new_arr", b - 2, b), s.window("sm_spend", b - 5, b - 3))
+    return _where(s.b >= 5, ratio)
 
 
-def burn_multiple(d: Derived, a: int, b: int) -> float:
-    net_new = d.sum("net_new_arr", a, b)
-    return NAN if net_new <= 0 else d.sum("burn", a, b) / net_new
+def burn_multiple(s: Spans) -> np.ndarray:
+    net_new = s.sum("net_new_arr")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        multiple = s.sum("burn") / net_new
+    return _where(~(net_new <= 0), multiple)
 
 
-def runway_months(d: Derived, a: int, b: int) -> float:
+def runway_months(s: Spans) -> np.ndarray:
     """Cash at the period's end / the period's average monthly burn; NaN when not burning."""
-    monthly_burn = d.sum("burn", a, b) / (b - a + 1)
-    return NAN if monthly_burn <= 0 else max(float(d.cash_end[b]), 0.0) / monthly_burn
+    monthly_burn = s.sum("burn") / s.k
+    cash = s.d.cash_end[s.b]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        months = np.where(cash < 0.0, 0.0, cash) / monthly_burn  # max(cash, 0.0)
+    return _where(~(monthly_burn <= 0), months)
 
 
-def rule_of_40(d: Derived, a: int, b: int) -> float:
+def rule_of_40(s: Spans) -> np.ndarray:
     """ARR growth over the twelve months to ``b`` + operating margin of the period."""
-    if b < 11:
-        return NAN
-    growth = _div(float(d.arr_end[b]), float(d.arr_start[b - 11])) - 1
-    revenue = d.sum("revenue", a, b)
-    operating = revenue - d.sum("cogs", a, b) - d.sum("opex", a, b)
-    return growth + _div(operating, revenue)
+    growth = _div(s.d.arr_end[s.b], s.d.arr_start[np.maximum(s.b - 11, 0)]) - 1
+    revenue = s.sum("revenue")
+    operating = revenue - s.sum("cogs") - s.sum("opex")
+    return _where(s.b >= 11, growth + _div(operating, revenue))
 
 
-def opex_pct_revenue(d: Derived, a: int, b: int) -> float:
-    return _div(d.sum("opex", a, b), d.sum("revenue", a, b))
+def opex_pct_revenue(s: Spans) -> np.ndarray:
+    return _div(s.sum("opex"), s.sum("revenue"))
+
+
+def _balance(series: Callable[[Derived], np.ndarray]) -> Formula:
+    return lambda s: series(s.d)[s.b] + 0.0
 
 
 FORMULAS: dict[str, Formula] = {
-    "arr": lambda d, a, b: float(d.arr_end[b]),
+    "arr": _balance(lambda d: d.arr_end),
     "new_arr": _flow("new_arr"),
     "expansion_arr": _flow("expansion_arr"),
     "contraction_arr": _flow("contraction_arr"),
     "churned_arr": _flow("churned_arr"),
     "net_new_arr": _flow("net_new_arr"),
-    "nrr": lambda d, a, b: _ttm_retention(d, b, net=True),
-    "grr": lambda d, a, b: _ttm_retention(d, b, net=False),
-    "nrr_annualised": lambda d, a, b: _annualised_retention(d, a, b, net=True),
-    "grr_annualised": lambda d, a, b: _annualised_retention(d, a, b, net=False),
-    "customers": lambda d, a, b: float(d.customers_end[b]),
+    "nrr": lambda s: _ttm_retention(s, net=True),
+    "grr": lambda s: _ttm_retention(s, net=False),
+    "nrr_annualised": lambda s: _annualised_retention(s, net=True),
+    "grr_annualised": lambda s: _annualised_retention(s, net=False),
+    "customers": _balance(lambda d: d.customers_end),
     "new_customers": _flow("new_customers"),
     "churned_customers": _flow("churned_customers"),
     "logo_churn_rate": logo_churn_rate,
@@ -180,14 +233,14 @@ FORMULAS: dict[str, Formula] = {
     "sm_spend": _flow("sm_spend"),
     "cac": cac,
     "cac_payback_months": cac_payback_months,
-    "ltv_to_cac": lambda d, a, b: _div(ltv(d, a, b), cac(d, a, b)),
+    "ltv_to_cac": lambda s: _div(ltv(s), cac(s)),
     "magic_number": magic_number,
     "burn": _flow("burn"),
     "burn_multiple": burn_multiple,
-    "cash": lambda d, a, b: float(d.cash_end[b]),
+    "cash": _balance(lambda d: d.cash_end),
     "runway_months": runway_months,
     "rule_of_40": rule_of_40,
     "opex_pct_revenue": opex_pct_revenue,
-    "headcount": lambda d, a, b: float(d.flows["headcount"][b]),
+    "headcount": _balance(lambda d: d.flows["headcount"]),
 }
 """The formula of every metric of :data:`planbook.kpis.METRICS`."""

@@ -1,39 +1,53 @@
 """What KPIs read of the facts: exact sums by account x month, small enough to combine.
 
 A KPI needs, of one scenario's facts, only each account's monthly total and the monthly
-sales and marketing opex. :class:`MonthlySums` holds both as exact decimal sums (Arrow
-``decimal128``) by account x month, for every scenario of a facts table at once: one
-grouped pass over millions of facts, then each scenario is a slice of a few thousand rows.
-The engine replaces a scenario's driven accounts by the driver model's facts
-(:meth:`MonthlySums.without` and :meth:`MonthlySums.plus`, still exact) instead of building
-the scenario's facts again; the KPI inputs are the same floats either way, because every
-account's total is summed exactly before it becomes a float.
+sales and marketing opex. :class:`MonthlySums` holds both as exact whole millionths (int64)
+by account x month, for every scenario of a facts table at once: one grouped pass over
+millions of facts (:func:`~planbook.columnar.dense_sums`), then each scenario is a slice of
+a few thousand numbers. The engine replaces a scenario's driven accounts by the driver
+model's bookings (:meth:`MonthlySums.without` and :meth:`MonthlySums.plus`, still exact)
+instead of building the scenario's facts again; the KPI inputs are the same floats either
+way, because every sum is exact before it becomes a float (``x * 1e-6``, as Arrow casts a
+decimal of six places).
+
+An account's monthly total must stay within :data:`LIMIT` (about 4.6 trillion): beyond it
+the sums are refused with an error that names the account and the month, never wrapped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from planbook.columnar import DenseSums, FactColumns, dense_sums, grouped_sums
-from planbook.facts import amounts_from_cents
+from planbook.columnar import FactColumns, dense_sums, grouped_sums
+from planbook.errors import PlanValidationError, Problem
+from planbook.facts import AMOUNT_DECIMALS
 from planbook.model import AccountType, Plan
 
-__all__ = ["MonthlySums"]
+__all__ = ["LIMIT", "MonthlySums"]
+
+LIMIT = 2**62
+"""The largest absolute sum (in millionths, about 4.6 trillion) an account's month holds."""
+
+_CENT = 10 ** (AMOUNT_DECIMALS - 2)
+"""Millionths in a cent."""
 
 
 @dataclass(frozen=True)
 class MonthlySums:
-    """One scenario's exact sums: ``total`` by (account, month) over every fact and ``sm``
-    by (account, month) over the opex of the sales and marketing teams. Months are
-    positions in the plan's calendar; accounts are ids."""
+    """One scenario's exact sums, in whole millionths by account (``accounts``, sorted)
+    x month (``periods``, the plan's calendar): ``total`` over every fact (``present``
+    where a fact was summed) and ``sm`` over the opex of the sales and marketing teams."""
 
-    total: pa.Table
-    sm: pa.Table
+    periods: tuple[str, ...]
+    accounts: tuple[str, ...]
+    total: np.ndarray
+    present: np.ndarray
+    sm: np.ndarray
 
     @classmethod
     def of(
@@ -45,7 +59,7 @@ class MonthlySums:
     ) -> dict[str, MonthlySums]:
         """The sums of each scenario of the rows where ``mask`` holds (months outside the
         plan are left out)."""
-        periods = list(plan.calendar.periods)
+        periods = tuple(plan.calendar.periods)
         teams = [t.id for t in plan.teams if t.department in sales_and_marketing]
         opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX}
         keys = [
@@ -56,42 +70,19 @@ class MonthlySums:
         ]
         sizes = [len(columns.scenario.categories), 2, len(columns.account.categories), len(periods)]
         sizes = [max(s, 1) for s in sizes]
-        accounts = pa.array(columns.account.categories or ("",), pa.string())
-        is_opex = np.array([a in opex for a in accounts.to_pylist()], dtype=bool)
+        accounts = columns.account.categories or ("",)
         dense = dense_sums(keys, columns.amounts, mask, sizes)
-        if dense is not None:
-            return cls._of_dense(columns.scenario.categories, accounts, is_opex, dense)
-        sums = grouped_sums(keys, columns.amounts, mask, sizes=sizes)
-        scenario_of = sums.column("key0").to_numpy()
-        account_of = sums.column("key2").to_numpy()
-        month_of = sums.column("key3").to_numpy()
-        in_sm = sums.column("key1").to_numpy().astype(bool) & is_opex[account_of]
-        amounts = sums.column("amount_sum").combine_chunks()
-        out = {}
-        for code, scenario in enumerate(columns.scenario.categories):
-            mine = scenario_of == code
-            total = _summed(accounts, account_of, month_of, amounts, mine)
-            sm = _named(accounts, account_of, month_of, amounts, mine & in_sm)
-            out[scenario] = cls(total, sm)
-        return out
-
-    @classmethod
-    def _of_dense(
-        cls,
-        scenarios: Sequence[str],
-        accounts: pa.Array,
-        is_opex: np.ndarray,
-        dense: DenseSums,
-    ) -> dict[str, MonthlySums]:
-        """Each scenario's sums from dense sums by scenario x sales-and-marketing x account
-        x month: the total adds the two halves (exact: each below 2**52), the sales and
-        marketing opex is the second half's opex accounts."""
-        counts, millionths = dense.counts, dense.millionths
-        total = DenseSums(counts.sum(axis=1), millionths.sum(axis=1))
-        sm = DenseSums(counts[:, 1] * is_opex[None, :, None], millionths[:, 1])
+        if dense is not None:  # each sum below 2**52: exact in int64 too
+            present, millionths = dense.counts > 0, dense.millionths.astype(np.int64)
+        else:
+            grouped = grouped_sums(keys, columns.amounts, mask, sizes=sizes)
+            present, millionths = _scattered(grouped, sizes, columns, periods)
+        is_opex = np.array([a in opex for a in accounts], dtype=bool)
+        total = millionths.sum(axis=1)  # the two halves: each within LIMIT, no overflow
+        sm = millionths[:, 1] * is_opex[None, :, None]
         return {
-            scenario: cls(_table(accounts, total, code), _table(accounts, sm, code))
-            for code, scenario in enumerate(scenarios)
+            scenario: cls(periods, accounts, total[code], present[code].any(axis=0), sm[code])
+            for code, scenario in enumerate(columns.scenario.categories)
         }
 
     @classmethod
@@ -104,166 +95,107 @@ class MonthlySums:
         """The sums of booked facts (teams, account, whole cents by team x month, as
         :func:`~planbook.drivers.bookings` gives), as :meth:`of` would give them of those
         facts (a zero booking is no fact), without laying the facts out."""
-        months = len(plan.calendar.periods)
+        periods = tuple(plan.calendar.periods)
         sm_teams = {t.id for t in plan.teams if t.department in sales_and_marketing}
         opex = {a.id for a in plan.accounts if a.type is AccountType.OPEX}
-        total: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        sm: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for teams, account, cents in bookings:
-            _add(total, account, cents, months)
+        accounts = tuple(sorted({account for _, account, _ in bookings}))
+        row = {a: i for i, a in enumerate(accounts)}
+        shape = (len(accounts), len(periods))
+        cents, sm = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+        present = np.zeros(shape, dtype=bool)
+        for teams, account, booked in bookings:
+            cents[row[account]] += booked.sum(axis=0)
+            present[row[account]] |= (booked != 0).any(axis=0)
             if account in opex:
-                _add(sm, account, cents[[t in sm_teams for t in teams]], months)
-        return cls(_cents_table(total), _cents_table(sm))
+                sm[row[account]] += booked[[t in sm_teams for t in teams]].sum(axis=0)
+        if len(accounts) and np.abs(cents).max() >= LIMIT // _CENT:
+            _too_large(cents * float(_CENT), accounts, periods)
+        return cls(periods, accounts, cents * _CENT, present, sm * _CENT)
 
     def without(self, accounts: Collection[str]) -> MonthlySums:
         """These sums but those of ``accounts``."""
-        drop = pa.array(list(accounts), pa.string())
+        keep = [i for i, a in enumerate(self.accounts) if a not in accounts]
         return MonthlySums(
-            *(t.filter(pc.invert(pc.is_in(t.column("account"), drop))) for t in self.parts)
+            self.periods,
+            tuple(self.accounts[i] for i in keep),
+            self.total[keep],
+            self.present[keep],
+            self.sm[keep],
         )
 
     def plus(self, other: MonthlySums) -> MonthlySums:
         """Both sums added (exactly) where account and month meet."""
-        pairs = zip(self.parts, other.parts, strict=True)
-        return MonthlySums(*(_added(a, b) for a, b in pairs))
-
-    @property
-    def parts(self) -> tuple[pa.Table, pa.Table]:
-        return self.total, self.sm
+        accounts = tuple(sorted({*self.accounts, *other.accounts}))
+        row = {a: i for i, a in enumerate(accounts)}
+        mine = [row[a] for a in self.accounts]
+        theirs = [row[a] for a in other.accounts]
+        shape = (len(accounts), len(self.periods))
+        total, sm = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+        present = np.zeros(shape, dtype=bool)
+        bound = np.zeros(shape)
+        for rows, part in ((mine, self), (theirs, other)):
+            total[rows] += part.total
+            sm[rows] += part.sm
+            present[rows] |= part.present
+            bound[rows] += np.abs(part.total.astype(np.float64))
+        if len(accounts) and bound.max() >= LIMIT:
+            _too_large(bound, accounts, self.periods)
+        return MonthlySums(self.periods, accounts, total, present, sm)
 
     def months(self) -> int:
         """How many months the facts cover: up to the last month with a fact (0: none)."""
-        month = self.total.column("month").to_numpy()
-        return int(month.max()) + 1 if len(month) else 0
+        covered = np.flatnonzero(self.present.any(axis=0))
+        return int(covered[-1]) + 1 if len(covered) else 0
 
     def by_account(self, months: int) -> dict[str, np.ndarray]:
         """Each account's monthly total over the first ``months`` months, as floats."""
-        return _grid(self.total, months)
+        values = self.total[:, :months].astype(np.float64) * 1e-6
+        return dict(zip(self.accounts, values, strict=True))
 
     def sm_spend(self, months: int) -> np.ndarray:
         """The sales and marketing opex of each of the first ``months`` months (summed
         exactly, then floats)."""
-        month = self.sm.column("month").to_numpy()
-        amounts = self.sm.column("amount").combine_chunks()
-        every = np.ones(len(month), dtype=bool)
-        by_month = grouped_sums([month], amounts, every, sizes=[_bound(month)])
-        month = by_month.column("key0").to_numpy()
-        values = by_month.column("amount_sum").cast(pa.float64()).to_numpy()
-        out = np.zeros(months)
-        keep = month < months
-        out[month[keep]] = values[keep]
+        spend = self.sm[:, :months]
+        if len(spend) and np.abs(spend.astype(np.float64)).sum(axis=0).max() >= 2**63:
+            msg = "sales and marketing spend of a month is beyond what KPIs compute"
+            raise PlanValidationError([Problem(("facts",), msg)], subject="KPI request")
+        out: np.ndarray = spend.sum(axis=0).astype(np.float64) * 1e-6
         return out
 
 
-def _table(accounts: pa.Array, sums: DenseSums, scenario: int) -> pa.Table:
-    """One scenario's dense sums by account x month as a table of the sums present."""
-    mine = DenseSums(sums.counts[scenario], sums.millionths[scenario])
-    account, month = np.nonzero(mine.counts)
-    return pa.table(
-        {
-            "account": accounts.take(pa.array(account)),
-            "month": pa.array(month),
-            "amount": mine.decimals(np.flatnonzero(mine.counts)),
-        }
+def _scattered(
+    grouped: pa.Table, sizes: list[int], columns: FactColumns, periods: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact decimal sums by (scenario, half, account, month) keys as dense presence and
+    int64 millionths; a sum beyond :data:`LIMIT` is refused, named."""
+    amounts = grouped.column("amount_sum").combine_chunks()
+    words = np.frombuffer(amounts.buffers()[1], dtype=np.int64)
+    start = 2 * amounts.offset
+    end = start + 2 * len(amounts)
+    low, high = words[start:end:2], words[start + 1 : end : 2]
+    keys = tuple(grouped.column(f"key{i}").to_numpy() for i in range(4))
+    beyond = (high != (low >> 63)) | (low >= LIMIT) | (low <= -LIMIT)
+    if beyond.any():
+        i = int(np.flatnonzero(beyond)[0])
+        account = columns.account.categories[int(keys[2][i])]
+        msg = (
+            f"account {account!r} in {periods[int(keys[3][i])]} (scenario "
+            f"{columns.scenario.categories[int(keys[0][i])]!r}) sums to {amounts[i].as_py()}, "
+            "beyond what KPIs compute (about 4.6 trillion)"
+        )
+        raise PlanValidationError([Problem(("facts", account), msg)], subject="KPI request")
+    present = np.zeros(sizes, dtype=bool)
+    millionths = np.zeros(sizes, dtype=np.int64)
+    present[keys] = True
+    millionths[keys] = low
+    return present, millionths
+
+
+def _too_large(bound: np.ndarray, accounts: Sequence[str], periods: Sequence[str]) -> NoReturn:
+    """Refuse the sums: name the account and month of the largest ``bound``."""
+    row, month = (int(i) for i in np.unravel_index(int(np.argmax(np.abs(bound))), bound.shape))
+    msg = (
+        f"account {accounts[row]!r} in {periods[month]} sums beyond what KPIs compute "
+        "(about 4.6 trillion)"
     )
-
-
-def _named(
-    accounts: pa.Array,
-    account: np.ndarray,
-    month: np.ndarray,
-    amounts: pa.Array,
-    rows: np.ndarray,
-) -> pa.Table:
-    """The sums at ``rows`` by account (codes into the ids ``accounts``) and month."""
-    return pa.table(
-        {
-            "account": accounts.take(pa.array(account[rows])),
-            "month": pa.array(month[rows]),
-            "amount": amounts.filter(pa.array(rows)),
-        }
-    )
-
-
-def _summed(
-    accounts: pa.Array,
-    account: np.ndarray,
-    month: np.ndarray,
-    amounts: pa.Array,
-    rows: np.ndarray,
-) -> pa.Table:
-    """The sums at ``rows`` added up by account (codes into ``accounts``) and month."""
-    sums = grouped_sums(
-        [account, month], amounts, rows, sizes=[max(len(accounts), 1), _bound(month)]
-    )
-    return _named(
-        accounts,
-        sums.column("key0").to_numpy(),
-        sums.column("key1").to_numpy(),
-        sums.column("amount_sum").combine_chunks(),
-        np.ones(sums.num_rows, dtype=bool),
-    )
-
-
-def _add(
-    into: dict[str, tuple[np.ndarray, np.ndarray]], account: str, cents: np.ndarray, months: int
-) -> None:
-    """Add one booking's cents (teams x months) to ``into``'s account: its monthly total
-    and in which months a team booked a fact (not zero)."""
-    total, present = into.get(account, (np.zeros(months, dtype=np.int64), np.zeros(months, bool)))
-    into[account] = (total + cents.sum(axis=0), present | (cents != 0).any(axis=0))
-
-
-def _cents_table(sums: dict[str, tuple[np.ndarray, np.ndarray]]) -> pa.Table:
-    """Monthly cents by account (where a fact was booked) as a table of exact sums."""
-    accounts = sorted(sums)
-    months = [np.flatnonzero(sums[a][1]) for a in accounts]
-    cents = [sums[a][0][m] for a, m in zip(accounts, months, strict=True)]
-    return pa.table(
-        {
-            "account": pa.array(
-                [a for a, m in zip(accounts, months, strict=True) for _ in m], pa.string()
-            ),
-            "month": pa.array(np.concatenate([np.zeros(0, np.int64), *months])),
-            "amount": amounts_from_cents(np.concatenate([np.zeros(0, np.int64), *cents])),
-        }
-    )
-
-
-def _added(a: pa.Table, b: pa.Table) -> pa.Table:
-    """Two tables of sums added where account and month meet: side by side when no
-    account is in both (as after :meth:`MonthlySums.without` those of the other)."""
-    if not set(pc.unique(a.column("account")).to_pylist()) & set(
-        pc.unique(b.column("account")).to_pylist()
-    ):
-        return pa.concat_tables([a, b.cast(a.schema)])
-    return _regroup(pa.concat_tables([a, b]))
-
-
-def _regroup(table: pa.Table) -> pa.Table:
-    """The table's amounts added up by account and month (exactly)."""
-    coded = pc.dictionary_encode(table.column("account").combine_chunks())
-    return _summed(
-        coded.dictionary if len(coded.dictionary) else pa.array([""], pa.string()),
-        coded.indices.to_numpy(zero_copy_only=False),
-        table.column("month").to_numpy(),
-        table.column("amount").combine_chunks(),
-        np.ones(table.num_rows, dtype=bool),
-    )
-
-
-def _bound(month: np.ndarray) -> int:
-    """A bound on the months (their largest + 1, at least 1)."""
-    return int(month.max()) + 1 if len(month) else 1
-
-
-def _grid(table: pa.Table, months: int) -> dict[str, np.ndarray]:
-    """Exact sums (one a month and account) as float rows by account."""
-    coded = pc.dictionary_encode(table.column("account").combine_chunks())
-    index = coded.indices.to_numpy(zero_copy_only=False)
-    month = table.column("month").to_numpy()
-    values = table.column("amount").cast(pa.float64()).to_numpy()
-    grid = np.zeros((len(coded.dictionary), months))
-    keep = month < months
-    grid[index[keep], month[keep]] = values[keep]
-    return {a: grid[i] for i, a in enumerate(coded.dictionary.to_pylist())}
+    raise PlanValidationError([Problem(("facts", accounts[row]), msg)], subject="KPI request")

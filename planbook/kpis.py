@@ -24,7 +24,7 @@ import pandas as pd
 
 from planbook.columnar import FactColumns
 from planbook.errors import PlanValidationError, Problem
-from planbook.kpi_formulas import FORMULAS, Inputs
+from planbook.kpi_formulas import FORMULAS, Inputs, Spans
 from planbook.kpi_inputs import MonthlySums
 from planbook.model import AccountType, Plan, Unit
 
@@ -312,14 +312,15 @@ def _evaluate(
     windows: dict[str, list[int]] = {}
     for i, label in enumerate(labels):
         windows.setdefault(label, []).append(i)
-    derived = inputs.derive()
-    spans = [(months[0], months[-1]) for months in windows.values()]
-    values = [FORMULAS[metric](derived, a, b) for metric in wanted for a, b in spans]
+    first = np.array([months[0] for months in windows.values()], dtype=np.int64)
+    last = np.array([months[-1] for months in windows.values()], dtype=np.int64)
+    spans = Spans(inputs.derive(), first, last)
+    values = [FORMULAS[metric](spans).astype("float64") for metric in wanted]
     return pd.DataFrame(
         {
-            "scenario": [scenario] * len(values),
-            "metric": [metric for metric in wanted for _ in spans],
+            "scenario": [scenario] * (len(first) * len(wanted)),
+            "metric": [metric for metric in wanted for _ in windows],
             "period": list(windows) * len(wanted),
-            "value": np.array(values, dtype="float64"),
+            "value": np.concatenate([np.zeros(0), *values]),
         }
     )
