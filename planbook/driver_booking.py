@@ -15,13 +15,17 @@ __all__ = ["booked_columns", "split_cents"]
 def split_cents(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """``total`` (integers by month) split over rows in proportion to ``weight`` (rows x
     months); where all weights are zero, evenly. Rows add up to ``total`` exactly."""
+    if len(weight) == 1:  # one row takes it all
+        whole: np.ndarray = np.asarray(total, dtype=np.int64)[None, :].copy()
+        return whole
     w = np.where(weight.sum(axis=0) > 0, np.maximum(weight, 0), 1.0)
     share = w / w.sum(axis=0)
     raw = share * total
     base = np.floor(raw)
     short = (total - base.sum(axis=0)).astype(np.int64)
     order = np.argsort(-(raw - base), axis=0, kind="stable")
-    ranks = np.argsort(order, axis=0, kind="stable")
+    ranks = np.empty_like(order)  # each row's place in that order
+    np.put_along_axis(ranks, order, np.arange(len(order))[:, None], axis=0)
     out: np.ndarray = (base + (ranks < short[None, :])).astype(np.int64)
     return out
 

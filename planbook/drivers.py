@@ -315,21 +315,28 @@ def capacity_reach(
 def _roll_forward(
     plan: Plan, a: dict[str, np.ndarray], new_arr: np.ndarray, acv: np.ndarray
 ) -> dict[str, np.ndarray]:
-    m = len(new_arr)
-    cols = {k: np.zeros(m) for k in ("expansion_arr", "churned_arr", "arr", "customers")}
     arr = float(plan.assumption("opening_arr").values[plan.start])
-    opening_customers = _opening(plan, "opening_customers")
+    customers = _opening(plan, "opening_customers")
     new_customers = np.round(new_arr / acv)
-    churned_customers = np.zeros(m)
-    customers = opening_customers
-    for t in range(m):
-        cols["churned_arr"][t] = _cent(arr * a["churn_rate"][t])
-        cols["expansion_arr"][t] = _cent(arr * a["expansion_rate"][t])
-        churned_customers[t] = round(customers * a["churn_rate"][t])
-        customers += new_customers[t] - churned_customers[t]
-        arr = arr + new_arr[t] + cols["expansion_arr"][t] - cols["churned_arr"][t]
-        cols["arr"][t] = round(arr, 2)
-        cols["customers"][t] = customers
+    out: dict[str, list[float]] = {
+        k: [] for k in ("expansion_arr", "churned_arr", "arr", "customers", "churned_customers")
+    }
+    churn, expansion = a["churn_rate"].tolist(), a["expansion_rate"].tolist()
+    for new, new_logos, churn_rate, expansion_rate in zip(
+        new_arr.tolist(), new_customers.tolist(), churn, expansion, strict=True
+    ):  # Python floats: the same IEEE arithmetic as numpy's, without its scalar cost
+        churned = _cent(arr * churn_rate)
+        expanded = _cent(arr * expansion_rate)
+        lost = float(round(customers * churn_rate))  # half to even, as numpy rounds
+        customers += new_logos - lost
+        arr = arr + new + expanded - churned
+        out["churned_arr"].append(churned)
+        out["expansion_arr"].append(expanded)
+        out["churned_customers"].append(lost)
+        out["arr"].append(_cent(arr))
+        out["customers"].append(customers)
+    cols = {k: np.array(v, dtype=np.float64) for k, v in out.items()}
+    churned_customers = cols.pop("churned_customers")
     opening = float(plan.assumption("opening_arr").values[plan.start])
     start = np.concatenate([[opening], cols["arr"][:-1]])
     subscription = _cents((start + cols["arr"]) / 24)
@@ -482,7 +489,8 @@ def _cents(values: np.ndarray) -> np.ndarray:
 
 
 def _cent(value: float) -> float:
-    return float(np.round(value * 100) / 100)
+    """``value`` rounded to cents as numpy rounds (half to even, in whole cents)."""
+    return round(value * 100) / 100
 
 
 def _check(plan: Plan, config: DriverConfig) -> None:

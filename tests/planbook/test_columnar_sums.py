@@ -18,6 +18,7 @@ from planbook.driver_booking import booked_columns
 from planbook.drivers import DriverConfig, ModelInputs, bookings
 from planbook.errors import PlanValidationError
 from planbook.facts import AMOUNT_TYPE, facts_from_records
+from planbook.kpi_formulas import Derived, Spans
 from planbook.kpi_inputs import MonthlySums
 from planbook.kpis import SALES_AND_MARKETING, kpis
 from tests.planbook.engine_plans import PERIODS, small_facts, small_plan
@@ -213,3 +214,23 @@ def test_sums_added_beyond_their_limit_are_refused():
     assert both.accounts == ("rent", "travel") and both.months() == 2
     with pytest.raises(PlanValidationError, match="account 'rent' in 2026-02"):
         sums("rent", 2**61).plus(sums("rent", 2**61))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(-1e12, 1e12), min_size=1, max_size=40),
+    st.integers(1, 14),
+    st.data(),
+)
+def test_kpi_windows_sum_as_numpy_sums_each_slice(values, length, data):
+    """A KPI of a quarter (year, trailing twelve months) adds its months as numpy adds the
+    slice, so every period's KPI is the same float however many periods are computed."""
+    x = np.array(values)
+    ends = np.array(data.draw(st.lists(st.integers(0, len(x) - 1), min_size=1, max_size=10)))
+    starts = ends - length + 1
+    flows = dict.fromkeys(("f",), x)
+    spans = Spans(Derived(flows, x, x, x, x, x), starts, ends)
+    got = spans.window("f", starts, ends)
+    for value, a, b in zip(got, starts, ends, strict=True):
+        want = float("nan") if a < 0 else float(x[a]) + 0.0 if a == b else float(x[a : b + 1].sum())
+        assert value == want or (np.isnan(value) and np.isnan(want))
