@@ -5,16 +5,40 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from planbook.errors import PlanbookError, PlanValidationError
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+_UNBOUNDED = 100_000
+
+
+class _Console(Console):
+    """A console whose tables are never cut short when the output is not a terminal (a
+    file, a pipe, a CI log): they print at their own width instead of 80 columns, so no
+    figure ends in an ellipsis. In a terminal, rich fits them to its width."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        tables = [o for o in objects if isinstance(o, Table)]
+        if not tables or self.is_terminal:
+            super().print(*objects, **kwargs)
+            return
+        options = self.options.update_width(_UNBOUNDED)
+        natural = max(self.measure(t, options=options).maximum for t in tables)
+        before = self._width  # rich caps a print's width at the console's: widen it
+        self.width = max(natural, self.width)
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._width = before
+
+
+console = _Console(highlight=False, soft_wrap=True)
+err_console = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -59,7 +60,7 @@ def emit(
 def _table(frame: pd.DataFrame, *, title: str, cell: Any, sections: str | None) -> Table:
     table = Table(title=title)
     for column in frame.columns:
-        numeric = frame[column].map(lambda v: isinstance(v, float | int | Decimal)).all()
+        numeric = frame[column].map(_figure).all()
         table.add_column(
             str(column),
             justify="right" if numeric else "left",
@@ -73,6 +74,17 @@ def _table(frame: pd.DataFrame, *, title: str, cell: Any, sections: str | None) 
         table.add_row(*(_text(str(c), v, cell) for c, v in row.items()))
         previous = row[sections] if sections else None
     return table
+
+
+_FIGURE = re.compile(r"-|[-+]?[\d,]*\.?\d+%?")
+"""A figure already formatted as text: ``1,234``, ``-5.5``, ``12.0%``, or ``-`` for none."""
+
+
+def _figure(value: Any) -> bool:
+    """Whether a cell is a figure (a number, or one formatted as text): right-aligned."""
+    if isinstance(value, str):
+        return bool(_FIGURE.fullmatch(value))
+    return isinstance(value, float | int | Decimal) and not isinstance(value, bool)
 
 
 def _text(column: str, value: Any, cell: Any) -> str:

@@ -4,6 +4,9 @@ what-ifs, formats, and bad input named with exit 1."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -101,3 +104,23 @@ def test_goals_progress_in_every_format(db):
 def test_goals_progress_names_a_bad_month(db):
     out = run("goals", "--db", db, "--progress", "--as-of", "2031-13", code=1)
     assert "'2031-13' is not a month of the plan" in out
+
+
+def test_tables_written_to_a_file_or_pipe_cut_no_figure(db):
+    """Not in a terminal (a pipe, a file, a CI log), with no COLUMNS set, a table prints at
+    its own width: every figure whole and right-aligned, never ending in an ellipsis at the
+    80 columns rich assumes there."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+    def piped(*args: str) -> str:
+        command = [sys.executable, "-m", "planbook", *args, "--db", db]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    goals = piped("goals", "--scenario", "base,conservative,aggressive")
+    kpis = piped("kpis", "--period", "quarter")
+    for out in (goals, kpis):
+        assert "…" not in out
+        assert max(len(line) for line in out.splitlines()) > 80
+    assert "│ 15,000,000 │ 13,795,022 │ -1,204,978 │" in goals  # figures right-aligned
+    assert "│ 13,795,022 │ 15,553,581 │ 17,152,207 │ 18,859,596 │" in kpis
