@@ -141,17 +141,34 @@ def _headcount_warnings(
     mine = positions[(positions["team"] == what.team) & (positions["scenario"] == what.scenario)]
     computed = headcount_facts(plan, mine) if len(mine) else facts.iloc[:0]
     computed = computed[computed["amount"] != 0]
-    if _key_amounts(computed) == _key_amounts(stored):
+    kept, given = _key_amounts(stored), _key_amounts(computed)
+    differ = sorted(k for k in kept.keys() | given.keys() if kept.get(k) != given.get(k))
+    if not differ:
         return []
     source = f"the positions in {what.positions}" if what.positions else "the stored positions"
+    by_line: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    for key in differ:
+        by_line.setdefault((key[2], key[3]), []).append(key)
+    shown = [
+        f"{account}{f' ({line})' if line else ''}: {len(keys)} month"
+        f"{'s' if len(keys) != 1 else ''}, stored {_total(kept, keys):,.2f}, from the "
+        f"positions {_total(given, keys):,.2f}"
+        for (account, line), keys in list(by_line.items())[:3]
+    ]
+    more = f"; and {len(by_line) - 3} more lines" if len(by_line) > 3 else ""
     return [
-        f"{source} do not give the headcount lines {what.team} has in this version; the "
-        "workbook shows the positions' numbers"
+        f"{source} do not give the headcount lines {what.team} has in this version "
+        f"({'; '.join(shown)}{more}); the workbook shows the positions' numbers, so pushing "
+        "it back as it is replaces the stored ones"
     ]
 
 
-def _key_amounts(facts: pd.DataFrame) -> set[tuple[object, ...]]:
-    """Each fact as (key text..., exact amount); equal decimals compare equal."""
+def _key_amounts(facts: pd.DataFrame) -> dict[tuple[str, ...], Decimal]:
+    """Each fact's key texts and its exact amount (equal decimals compare equal)."""
     keys = ("scenario", "team", "account", "line", "period")
     rows = facts[[*keys, "amount"]].itertuples(index=False)
-    return {(*(str(v) for v in row[:-1]), Decimal(str(row[-1]))) for row in rows}
+    return {tuple(str(v) for v in row[:-1]): Decimal(str(row[-1])) for row in rows}
+
+
+def _total(amounts: dict[tuple[str, ...], Decimal], keys: list[tuple[str, ...]]) -> Decimal:
+    return sum((amounts.get(k, Decimal(0)) for k in keys), Decimal(0))

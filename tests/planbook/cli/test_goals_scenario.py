@@ -124,3 +124,33 @@ def test_tables_written_to_a_file_or_pipe_cut_no_figure(db):
         assert max(len(line) for line in out.splitlines()) > 80
     assert "│ 15,000,000 │ 13,795,022 │ -1,204,978 │" in goals  # figures right-aligned
     assert "│ 13,795,022 │ 15,553,581 │ 17,152,207 │ 18,859,596 │" in kpis
+
+
+def test_pull_names_the_headcount_lines_the_positions_do_not_give(db, tmp_path):
+    """Sales EMEA's planted breach (its Account Executives paid 40% above their positions):
+    the pulled workbook shows the positions, and the warning says which lines differ and by
+    how much, so a lead knows what pushing it back changes."""
+    out = run(
+        "pull",
+        tmp_path / "emea.xlsx",
+        "--team",
+        "sales-emea",
+        "--version",
+        "board-approved",
+        "--db",
+        db,
+    )
+    assert "the stored positions do not give the headcount lines sales-emea has" in out
+    assert "salaries (Account Executive): 12 months, stored 616,882.00, from the positions" in out
+    assert "440,630.00" in out and "pushing it back as it is replaces the stored ones" in out
+    quiet = run(
+        "pull",
+        tmp_path / "na.xlsx",
+        "--team",
+        "sales-na",
+        "--version",
+        "board-approved",
+        "--db",
+        db,
+    )
+    assert "warning" not in quiet
