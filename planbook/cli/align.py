@@ -20,7 +20,7 @@ from planbook.cli.connect import (
     listed,
     resolve_plan,
 )
-from planbook.cli.reports import check_format, emit
+from planbook.cli.report import check_format, emit
 from planbook.errors import UsageError
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from planbook.cli.common import console, user_errors
+from planbook.cli.report import FormatOption, OutOption, check_format, write_workbook
 from planbook.cli.sources import Sources, check_names, check_scenarios, with_sources
 from planbook.consolidate import DIMENSIONS, PERIOD_GRAINS, consolidate, to_wide
 from planbook.errors import UsageError
@@ -46,7 +47,8 @@ def consolidate_command(
     signed: Annotated[
         bool, typer.Option(help="P&L signs (costs negative); leaves out non-P&L accounts.")
     ] = False,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption = "table",
+    out: OutOption = None,
     sources: Sources = Sources(),
 ) -> None:
     """Roll facts up by team or department, account or P&L line, month to year, from a
@@ -56,8 +58,7 @@ def consolidate_command(
     `--filter account_type=opex,cogs`) or group by account. Several scenarios show side by
     side.
     """
-    if output not in ("table", "csv", "json"):
-        raise UsageError(f"--format must be table, csv or json, not {output!r}")
+    check_format(output, out)
     scenarios = [n.strip() for v in scenario or ["base"] for n in v.split(",") if n.strip()]
     definition, facts, source = sources.load()
     check_scenarios(definition, scenarios, subject="roll-up")
@@ -76,13 +77,16 @@ def consolidate_command(
     if not len(long):
         raise UsageError(f"no facts of {', '.join(scenarios)} match the filters in {source}")
     wide = to_wide(long)
+    title = f"{definition.name}: {', '.join(scenarios)}, by {by} and {period} ({source})"
     if output == "json":
         records = [{k: str(v) for k, v in row.items()} for row in long.to_dict("records")]
         typer.echo(json.dumps(records, indent=2))
     elif output == "csv":
         typer.echo(wide.to_csv(index=False), nl=False)
+    elif output == "xlsx":
+        assert out is not None
+        write_workbook(wide, out, title=title)
     else:
-        title = f"{definition.name}: {', '.join(scenarios)}, by {by} and {period} ({source})"
         console.print(_table(wide, title=title))
 
 

@@ -12,9 +12,9 @@ from rich.table import Table
 
 from planbook.cli.common import console, user_errors
 from planbook.cli.connect import listed
+from planbook.cli.report import FormatOption, OutOption, check_format, write_workbook
 from planbook.cli.sources import Sources, with_store_sources
 from planbook.engine import scenario_kpis
-from planbook.errors import UsageError
 from planbook.kpis import KPI_GRAINS, KPI_METRICS
 from planbook.model import Plan, Unit
 
@@ -35,7 +35,8 @@ def kpis_command(
     period: Annotated[
         str, typer.Option("--period", help=f"Column grain: {', '.join(KPI_GRAINS)}.")
     ] = "quarter",
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption = "table",
+    out: OutOption = None,
     sources: Sources = Sources(),
 ) -> None:
     """Show the SaaS KPIs of a version (ARR, NRR/GRR, logo churn, ACV, LTV, CAC, burn
@@ -44,8 +45,7 @@ def kpis_command(
     Formulas and conventions: docs/kpis.md. A metric whose inputs the plan lacks, an
     unknown scenario or metric, or a scenario without facts is an error that names it.
     """
-    if output not in ("table", "csv", "json"):
-        raise UsageError(f"--format must be table, csv or json, not {output!r}")
+    check_format(output, out)
     scenarios = listed(scenario) or ["base"]
     metrics = listed(metric) or None
     from server.store import FactFilter  # the store: imported when used
@@ -55,6 +55,7 @@ def kpis_command(
         wanted = _with_bases(definition, scenarios)
         facts = store.facts(plan_id, number, FactFilter(scenarios=wanted))
     result = scenario_kpis(definition, facts, scenarios=scenarios, metrics=metrics, grain=period)
+    title = f"{definition.name}: KPIs of version {number} by {period}"
     if output == "json":
         payload = {
             "plan": plan_id,
@@ -68,8 +69,10 @@ def kpis_command(
         typer.echo(json.dumps(payload, indent=2))
     elif output == "csv":
         typer.echo(_wide(result).to_csv(index=False), nl=False)
+    elif output == "xlsx":
+        assert out is not None
+        write_workbook(_wide(result), out, title=title)
     else:
-        title = f"{definition.name}: KPIs of version {number} by {period}"
         console.print(_table(_wide(result), title=title))
         for note in _notes(definition, metrics):
             console.print(note)

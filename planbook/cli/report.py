@@ -1,4 +1,6 @@
-"""Writing a report frame as a rich table, CSV, JSON or an Excel sheet."""
+"""Writing a report (goals, scenarios, a variance table, the alignment findings, KPIs, a
+roll-up) as a rich table in the terminal, CSV, JSON or an Excel workbook: one way for every
+command."""
 
 from __future__ import annotations
 
@@ -25,11 +27,13 @@ OutOption = Annotated[
 
 
 def check_format(output: str, out: Path | None) -> None:
-    """A known ``--format``; ``--out`` given for xlsx."""
+    """A known ``--format``; ``--out`` given for xlsx (and only for it)."""
     if output not in FORMATS:
         raise UsageError(f"--format must be {', '.join(FORMATS)}, not {output!r}")
     if output == "xlsx" and out is None:
-        raise UsageError("--format xlsx writes a file: name it with --out FILE.xlsx")
+        raise UsageError("--format xlsx writes a workbook: give its path with --out FILE.xlsx")
+    if output != "xlsx" and out is not None:
+        raise UsageError(f"--out names the workbook --format xlsx writes, not {output} output")
 
 
 def emit(
@@ -41,20 +45,43 @@ def emit(
     cell: Any = None,
     sections: str | None = None,
     meta: dict[str, Any] | None = None,
+    key: str = "rows",
 ) -> None:
-    """Print ``frame`` as ``output`` (``cell(column, value)`` formats table cells; a new
-    table section starts where the ``sections`` column changes)."""
-    if output == "json":  # decimals as plain text, as the service answers (text_records)
-        typer.echo(json.dumps({**(meta or {}), "rows": text_records(frame)}, indent=2))
+    """Print ``frame`` as ``output``: JSON is ``meta`` and ``{key: records}``, decimals as
+    plain text (as the service answers); CSV the same records; xlsx a workbook at ``out``
+    (:func:`write_workbook`); a table formats its cells with ``cell(column, value)`` (None:
+    the default) and starts a new section where the ``sections`` column changes."""
+    if output == "json":
+        typer.echo(json.dumps({**(meta or {}), key: text_records(frame)}, indent=2))
     elif output == "csv":
         text = pd.DataFrame(text_records(frame), columns=frame.columns).to_csv(index=False)
         typer.echo(text, nl=False)
     elif output == "xlsx":
         assert out is not None
-        frame.map(_xlsx).to_excel(out, index=False, sheet_name=title[:31].replace(":", ""))
-        console.print(f"Wrote {out}")
+        write_workbook(frame, out, title=title)
     else:
         console.print(_table(frame, title=title, cell=cell, sections=sections))
+
+
+def write_workbook(frame: pd.DataFrame, path: Path, *, title: str) -> None:
+    """``frame`` as an Excel workbook: the title in A1, the header in row 2, exact decimals
+    and floats as numbers, NaN as an empty cell."""
+    from openpyxl import Workbook  # the excel extra: imported when used
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Report"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([str(c) for c in frame.columns])
+    for header in sheet[2]:
+        header.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        sheet.append([_number(v) for v in row])
+    book.save(path)
+    console.print(f"Wrote {title} to {path}.")
 
 
 def _table(frame: pd.DataFrame, *, title: str, cell: Any, sections: str | None) -> Table:
@@ -101,7 +128,8 @@ def _text(column: str, value: Any, cell: Any) -> str:
     return str(value)
 
 
-def _xlsx(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
+def _number(value: Any) -> Any:
+    """A workbook cell's value: exact decimals stay numbers; NaN is an empty cell."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
     return value

@@ -18,7 +18,7 @@ from planbook.cli.connect import (
     backend,
     resolve_plan,
 )
-from planbook.cli.reports import check_format, emit
+from planbook.cli.report import check_format, emit
 from planbook.forecast import FORECAST_METHODS
 from planbook.variance import VARIANCE_BY, variance
 
@@ -89,7 +89,7 @@ def variance_command(
         console.print("variance = actual - plan; fy_forecast = actuals to date + " + method)
 
 
-def _cell(value: object) -> str:
+def _cell(column: str, value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}".rstrip("0").rstrip(".")
     if isinstance(value, float):

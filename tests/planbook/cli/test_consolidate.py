@@ -127,3 +127,25 @@ def test_consolidate_files_and_version_do_not_mix(files):
     assert result.exit_code == 1 and "both PLAN_FILE and FACTS_FILE" in result.output
     result = runner.invoke(app, ["consolidate", *files, "--version", "3"])
     assert result.exit_code == 1 and "--version reads the store" in result.output
+
+
+def test_consolidate_xlsx_keeps_exact_amounts_as_numbers(db, tmp_path):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    path = tmp_path / "rollup.xlsx"
+    args = ["--by", "department", "--period", "year", "--filter", "account_type=opex,cogs"]
+    wrote = runner.invoke(
+        app, ["consolidate", "--db", db, *args, "--format", "xlsx", "--out", str(path)]
+    )
+    assert wrote.exit_code == 0, wrote.output
+    sheet = load_workbook(path).active
+    assert sheet is not None and "by department and year" in str(sheet["A1"].value)
+    csv = runner.invoke(app, ["consolidate", "--db", db, *args, "--format", "csv"]).output
+    header, first = csv.splitlines()[:2]
+    assert [c.value for c in sheet[2]] == header.split(",")
+    assert sheet["A3"].value == first.split(",")[0]
+    assert Decimal(str(sheet["B3"].value)) == Decimal(first.split(",")[1])
+    refused = runner.invoke(app, ["consolidate", "--db", db, *args, "--format", "xlsx"])
+    assert refused.exit_code == 1 and "--out FILE.xlsx" in refused.output

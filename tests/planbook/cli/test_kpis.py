@@ -77,7 +77,8 @@ def test_kpis_actuals_stop_where_the_ledger_does(db):
         (("--period", "week"), "'week'"),
         (("--plan", "globex"), "globex"),
         (("--version", "999"), "999"),
-        (("--format", "xlsx"), "'xlsx'"),
+        (("--format", "xml"), "'xml'"),
+        (("--format", "xlsx"), "--out FILE.xlsx"),
     ],
 )
 def test_kpis_bad_input_is_an_error_that_names_it(db, args, named):
@@ -88,3 +89,16 @@ def test_kpis_bad_input_is_an_error_that_names_it(db, args, named):
 def test_kpis_without_a_store_says_so(tmp_path: Path):
     out = run("kpis", "--db", str(tmp_path / "none.db"), code=1)
     assert "Error" in out
+
+
+def test_kpis_xlsx_is_the_wide_table_as_numbers(db, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "kpis.xlsx"
+    out = run("kpis", "--db", db, "--metric", "arr,cash", "--format", "xlsx", "--out", path)
+    assert "Wrote" in out and str(path) in out
+    sheet = load_workbook(path).active
+    assert sheet is not None and "KPIs of version" in str(sheet["A1"].value)
+    assert [c.value for c in sheet[2]][:3] == ["metric", "scenario", "FY2027-Q1"]
+    csv = run("kpis", "--db", db, "--metric", "arr,cash", "--format", "csv").splitlines()
+    assert sheet["A3"].value == "arr" and sheet["C3"].value == float(csv[1].split(",")[2])
