@@ -28,6 +28,7 @@ __all__ = [
     "PERIOD_GRAINS",
     "consolidate",
     "cost_by_team",
+    "in_plan_order",
     "request_vs_envelope",
     "to_wide",
 ]
@@ -105,6 +106,35 @@ def to_wide(long: pd.DataFrame, *, columns: str = "period") -> pd.DataFrame:
     return (
         wide.map(lambda v: Decimal(0) if pd.isna(v) else v).reset_index().rename_axis(columns=None)
     )
+
+
+def in_plan_order(plan: Plan, wide: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`to_wide` table's rows in the plan's order, not the alphabet's: scenarios,
+    departments, teams and accounts as the plan lists them, account types and P&L lines in
+    P&L order (revenue, cost of revenue, operating and capital costs, then the rest), lines
+    by name; a value the plan does not know goes last."""
+    pnl: list[str] = []
+    for kind in ("revenue", "cogs", "opex", "capex"):
+        pnl += [a.pnl_line for a in plan.accounts if a.type == kind and a.pnl_line]
+    orders: dict[str, list[str]] = {
+        "scenario": [s.id for s in plan.scenarios],
+        "department": [d.id for d in plan.departments],
+        "team": [t.id for t in plan.teams],
+        "account_type": ["revenue", "cogs", "opex", "capex", "headcount", "metric"],
+        "pnl_line": [*dict.fromkeys(pnl), NOT_IN_PNL],
+        "account": [a.id for a in plan.accounts],
+    }
+    keys = [c for c in wide.columns if c in DIMENSIONS]
+    if not keys or not len(wide):
+        return wide
+    ranks = []
+    for key in reversed(keys):  # lexsort: the last key is the primary one
+        values = wide[key].astype(str)
+        order = {v: i for i, v in enumerate(dict.fromkeys(orders.get(key, [])))}
+        rest = sorted(set(values) - set(order))
+        order |= {v: len(order) + i for i, v in enumerate(rest)}
+        ranks.append(values.map(order).to_numpy())
+    return wide.iloc[np.lexsort(ranks)].reset_index(drop=True)
 
 
 def _check_arguments(

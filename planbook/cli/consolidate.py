@@ -4,6 +4,7 @@ and facts file or from a stored version or tag."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Annotated
 
 import pandas as pd
@@ -13,7 +14,13 @@ from rich.table import Table
 from planbook.cli.common import console, user_errors
 from planbook.cli.report import FormatOption, OutOption, check_format, write_workbook
 from planbook.cli.sources import Sources, check_names, check_scenarios, with_sources
-from planbook.consolidate import DIMENSIONS, PERIOD_GRAINS, consolidate, to_wide
+from planbook.consolidate import (
+    DIMENSIONS,
+    PERIOD_GRAINS,
+    consolidate,
+    in_plan_order,
+    to_wide,
+)
 from planbook.errors import UsageError
 
 
@@ -76,7 +83,7 @@ def consolidate_command(
     )
     if not len(long):
         raise UsageError(f"no facts of {', '.join(scenarios)} match the filters in {source}")
-    wide = to_wide(long)
+    wide = in_plan_order(definition, to_wide(long))
     title = f"{definition.name}: {', '.join(scenarios)}, by {by} and {period} ({source})"
     if output == "json":
         records = [{k: str(v) for k, v in row.items()} for row in long.to_dict("records")]
@@ -91,9 +98,24 @@ def consolidate_command(
 
 
 def _table(wide: pd.DataFrame, *, title: str) -> Table:
+    """The roll-up in the plan's order, with a total of its rows (of each scenario's, when
+    scenarios are side by side)."""
     table = Table(title=title)
+    labels = [c for c in wide.columns if c in DIMENSIONS]
     for column in wide.columns:
-        table.add_column(str(column), justify="left" if column in DIMENSIONS else "right")
-    for row in wide.itertuples(index=False):
-        table.add_row(*(v if isinstance(v, str) else f"{v:,.2f}" for v in row))
+        table.add_column(str(column), justify="left" if column in labels else "right", no_wrap=True)
+    groups = (
+        [g for _, g in wide.groupby("scenario", sort=False)] if "scenario" in labels else [wide]
+    )
+    for i, group in enumerate(groups):
+        if i:
+            table.add_section()
+        for row in group.itertuples(index=False):
+            table.add_row(*(v if isinstance(v, str) else f"{v:,.2f}" for v in row))
+        if len(group) > 1:
+            total = ["Total" if c == labels[-1] else "" for c in labels]
+            if "scenario" in labels:
+                total[labels.index("scenario")] = str(group["scenario"].iloc[0])
+            sums = [f"{sum(group[c], Decimal(0)):,.2f}" for c in wide.columns if c not in labels]
+            table.add_row(*total, *sums, style="bold", end_section=True)
     return table

@@ -200,3 +200,19 @@ def test_averages_divide_by_the_months_of_the_period(demo):
     )
     result = consolidate(plan, facts, by=["team"], period="quarter")
     assert list(result["amount"]) == [Decimal(2)]  # (1 + 2 + 3) / 3
+
+
+def test_in_plan_order_puts_what_the_plan_does_not_know_last(demo):
+    import pandas as pd
+
+    from planbook.consolidate import in_plan_order
+
+    wide = pd.DataFrame(
+        {
+            "department": ["zzz", "rnd", "sales", "ga", "(unknown)"],
+            "FY2027": [1, 2, 3, 4, 5],
+        }
+    )
+    ordered = in_plan_order(demo.plan, wide)
+    assert list(ordered["department"]) == ["sales", "rnd", "ga", "(unknown)", "zzz"]
+    assert list(ordered["FY2027"]) == [3, 2, 4, 5, 1]

@@ -149,3 +149,16 @@ def test_consolidate_xlsx_keeps_exact_amounts_as_numbers(db, tmp_path):
     assert Decimal(str(sheet["B3"].value)) == Decimal(first.split(",")[1])
     refused = runner.invoke(app, ["consolidate", "--db", db, *args, "--format", "xlsx"])
     assert refused.exit_code == 1 and "--out FILE.xlsx" in refused.output
+
+
+def test_rows_in_plan_order_with_a_total(db):
+    """The P&L lines in P&L order (revenue first), departments as the plan lists them, and
+    a total row: with --signed, the P&L lines add up to operating income."""
+    args = ["consolidate", "--db", db, "--version", "board-approved", "--period", "year"]
+    signed = runner.invoke(app, [*args, "--by", "pnl_line", "--signed"]).output
+    lines = [line.split("│")[1].strip() for line in signed.splitlines() if line.startswith("│")]
+    assert lines[0] == "Revenue" and lines[1] == "Cost of revenue" and lines[-1] == "Total"
+    assert "-15,048,320.30" in signed.splitlines()[-2]  # operating income (docs/diff.md)
+    csv = runner.invoke(app, [*args, "--filter", "account_type=opex,cogs", "--format", "csv"])
+    departments = [row.split(",")[0] for row in csv.output.splitlines()[1:]]
+    assert departments == ["sales", "marketing", "customer-success", "rnd", "ga"]  # no total
