@@ -16,6 +16,7 @@ from decimal import Decimal
 import pandas as pd
 
 from planbook.align.findings import BLOCKING, WARNING, AlignmentSettings, Finding, money
+from planbook.columnar import FactColumns, exact_sums
 from planbook.dependencies import first_month
 from planbook.facts import plain_decimal
 from planbook.model import Plan
@@ -31,14 +32,13 @@ Lines = dict[tuple[str, ...], Decimal]
 def sums(
     facts: pd.DataFrame, *, scenario: str, account: str, by: tuple[str, ...] = ("team", "period")
 ) -> dict[tuple[str, ...], Decimal]:
-    """One account's amounts in a scenario, summed by ``by``."""
-    rows = facts[(facts["scenario"] == scenario) & (facts["account"] == account)]
-    grouped = rows.groupby(list(by), observed=True)["amount"].sum()
-    out: dict[tuple[str, ...], Decimal] = {}
-    for key, value in grouped.items():
-        parts = key if isinstance(key, tuple) else (key,)
-        out[tuple(str(k) for k in parts)] = Decimal(value)
-    return out
+    """One account's amounts in a scenario, summed exactly by ``by`` (key columns), by code
+    (:func:`~planbook.columnar.exact_sums`: no row is grouped by its text)."""
+    columns = FactColumns.of(facts)
+    mask = columns.scenario.isin([scenario]) & columns.account.isin([account])
+    frame = exact_sums([getattr(columns, k) for k in by], columns.amounts, mask)
+    keys = zip(*(frame[f"key{i}"].tolist() for i in range(len(by))), strict=True)
+    return dict(zip(keys, frame["amount"].tolist(), strict=True))
 
 
 def _rate(plan: Plan, assumption: str) -> dict[str, Decimal]:
