@@ -19,8 +19,9 @@ _UNBOUNDED = 100_000
 
 class _Console(Console):
     """A console whose tables are never cut short when the output is not a terminal (a
-    file, a pipe, a CI log): they print at their own width instead of 80 columns, so no
-    figure ends in an ellipsis. In a terminal, rich fits them to its width."""
+    file, a pipe, a CI log): rich assumes 80 columns there and ends a figure that does not
+    fit in an ellipsis; a table prints at least as wide as its longest words need (text
+    still wraps, every figure is whole). In a terminal, rich fits it to the window."""
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
         tables = [o for o in objects if isinstance(o, Table)]
@@ -28,7 +29,7 @@ class _Console(Console):
             super().print(*objects, **kwargs)
             return
         options = self.options.update_width(_UNBOUNDED)
-        natural = max(self.measure(t, options=options).maximum for t in tables)
+        natural = max(self.measure(t, options=options).minimum for t in tables)
         before = self._width  # rich caps a print's width at the console's: widen it
         self.width = max(natural, self.width)
         try:
