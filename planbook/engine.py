@@ -24,6 +24,7 @@ from typing import NoReturn
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from planbook.calendar import FiscalCalendar
 from planbook.columnar import FactColumns
@@ -37,7 +38,7 @@ from planbook.drivers import (
     model_rows,
 )
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import canonical_dtypes, empty_facts, facts_from_cents
+from planbook.facts import canonical_dtypes, empty_facts, facts_from_arrow, facts_from_cents
 from planbook.frames import concat_facts, float_amounts
 from planbook.hiring import delay_hires, hiring_problems
 from planbook.kpi_inputs import MonthlySums
@@ -52,6 +53,7 @@ __all__ = [
     "scenario_kpis",
     "scenario_problems",
     "scenario_view",
+    "with_bases",
 ]
 
 
@@ -96,9 +98,22 @@ def scenario_facts(plan: Plan, facts: pd.DataFrame, scenario: str) -> pd.DataFra
     return scenario_view(plan, facts, scenario).facts
 
 
+def with_bases(plan: Plan, scenarios: Sequence[str]) -> list[str]:
+    """The scenarios and, for each what-if, the scenarios it is built on (what to read of
+    a version to resolve them)."""
+    by_id = {s.id: s for s in plan.scenarios}
+    out = list(dict.fromkeys(scenarios))
+    for scenario in list(out):
+        base = by_id[scenario].base if scenario in by_id else None
+        while base is not None and base not in out:
+            out.append(base)
+            base = by_id[base].base if base in by_id else None
+    return out
+
+
 def scenario_kpis(
     plan: Plan,
-    facts: pd.DataFrame,
+    facts: pd.DataFrame | pa.Table,
     *,
     scenarios: Sequence[str],
     metrics: Sequence[str] | None = None,
@@ -110,7 +125,8 @@ def scenario_kpis(
     built as a frame: the exact monthly sums of every scenario are taken in one pass
     (:class:`~planbook.kpi_inputs.MonthlySums`), and a driven scenario's driven accounts
     are replaced there by the driver model's facts. What-ifs are resolved as frames. Both
-    ways give the same KPIs (a test checks it)."""
+    ways give the same KPIs (a test checks it). ``facts`` may be the store's Arrow table:
+    a frame is made of it only for a what-if."""
     _known(plan, scenarios)
     if not scenarios:
         raise PlanValidationError([Problem(("scenario",), "name at least one scenario")])
@@ -124,6 +140,8 @@ def scenario_kpis(
         found = {s.id: s for s in plan.scenarios}[scenario]
         driven = apply_assumption_overrides(plan, found.assumptions)
         if found.base is not None or found.facts or found.hiring or _payroll_ratios(plan, driven):
+            if not isinstance(facts, pd.DataFrame):
+                facts = facts_from_arrow(facts)
             view = scenario_view(plan, facts, scenario)
             frames.append(
                 kpis(view.plan, view.facts, scenarios=[scenario], metrics=metrics, grain=grain)

@@ -288,8 +288,10 @@ def text_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     def value(v: Any) -> Any:
         if isinstance(v, Decimal):
             return plain_decimal(v)
-        if isinstance(v, float) and math.isnan(v):
+        if (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
             return None
         return v
 
-    return [{str(k): value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    names = [str(c) for c in frame.columns]
+    columns = [[value(v) for v in frame[c].tolist()] for c in frame.columns]  # by column:
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]  # fast

@@ -14,7 +14,7 @@ from planbook.cli.common import console, user_errors
 from planbook.cli.connect import listed
 from planbook.cli.report import FormatOption, OutOption, check_format, write_workbook
 from planbook.cli.sources import Sources, with_store_sources
-from planbook.engine import scenario_kpis
+from planbook.engine import scenario_kpis, with_bases
 from planbook.kpis import KPI_GRAINS, KPI_METRICS
 from planbook.model import Plan, Unit
 
@@ -52,8 +52,8 @@ def kpis_command(
 
     with sources.version_in_store() as (store, plan_id, number):
         definition = store.plan(plan_id, number)
-        wanted = _with_bases(definition, scenarios)
-        facts = store.facts(plan_id, number, FactFilter(scenarios=wanted))
+        wanted = with_bases(definition, scenarios)
+        _, facts = store.facts_table(plan_id, number, FactFilter(scenarios=wanted))
     result = scenario_kpis(definition, facts, scenarios=scenarios, metrics=metrics, grain=period)
     title = f"{definition.name}: KPIs of version {number} by {period}"
     if output == "json":
@@ -76,18 +76,6 @@ def kpis_command(
         console.print(_table(_wide(result), title=title))
         for note in _notes(definition, metrics):
             console.print(note)
-
-
-def _with_bases(plan: Plan, scenarios: list[str]) -> list[str]:
-    """The scenarios and, for each what-if, the scenarios it is built on."""
-    by_id = {s.id: s for s in plan.scenarios}
-    out = list(scenarios)
-    for scenario in scenarios:
-        base = by_id[scenario].base if scenario in by_id else None
-        while base is not None and base not in out:
-            out.append(base)
-            base = by_id[base].base if base in by_id else None
-    return out
 
 
 def _wide(result: pd.DataFrame) -> pd.DataFrame:

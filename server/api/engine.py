@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query, Response
 
-from planbook.engine import scenario_kpis
+from planbook.engine import scenario_kpis, with_bases
 from planbook.goals import goal_attainment
 from planbook.kpis import KPI_GRAINS
 from planbook.model import Plan
@@ -19,6 +18,7 @@ from planbook.statements import pnl_statement
 from server.api.deps import Ctx
 from server.api.tables import table_answer
 from server.api.versions import ERRORS, PlanId, Ref
+from server.store import FactFilter
 
 router = APIRouter(prefix="/api/v1", tags=["engine"])
 
@@ -45,8 +45,10 @@ def get_kpis(
     """SaaS KPIs of each scenario (default ``base``; what-ifs resolved by the engine) by
     ``grain``: rows of ``scenario``, ``metric``, ``period``, ``value`` (null where not
     defined). An unknown scenario, metric or grain is a 422 naming it."""
-    definition, facts, number = _read(ctx, plan, ref)
     scenarios = _names(scenario) or ["base"]
+    number, definition = _version(ctx, plan, ref)
+    wanted = _wanted(definition, scenarios)
+    _, facts = ctx.store.facts_table(plan, number, wanted)  # no frame: the engine reads codes
     table = scenario_kpis(
         definition, facts, scenarios=scenarios, metrics=_names(metric) or None, grain=grain
     )
@@ -65,13 +67,10 @@ def get_goals(
     """Each goal's and milestone's attainment in each scenario: ``goal``, ``scenario``,
     ``checkpoint``, ``due``, ``metric``, ``direction``, ``target``, ``projected``, ``gap``,
     ``status`` (met, missed, not defined)."""
-    definition, facts, number = _read(ctx, plan, ref)
-    table = goal_attainment(
-        definition,
-        facts,
-        scenarios=_names(scenario) or ["base"],
-        goals=_names(goal) or None,
-    )
+    scenarios = _names(scenario) or ["base"]
+    number, definition = _version(ctx, plan, ref)
+    facts = ctx.store.facts(plan, number, _wanted(definition, scenarios))
+    table = goal_attainment(definition, facts, scenarios=scenarios, goals=_names(goal) or None)
     return table_answer(table, format, {"plan": plan, "version": number})
 
 
@@ -94,15 +93,21 @@ def compare_scenarios(
     """The P&L of scenarios side by side, in P&L order with its subtotals: rows of
     ``scenario``, ``line``, ``kind`` (line or subtotal), ``period``, ``amount`` (exact
     decimal text in JSON)."""
-    definition, facts, number = _read(ctx, plan, ref)
+    number, definition = _version(ctx, plan, ref)
     scenarios = _names(scenario) or [s.id for s in definition.scenarios if not s.actuals][:3]
+    facts = ctx.store.facts(plan, number, _wanted(definition, scenarios))
     table = pnl_statement(definition, facts, scenarios=scenarios, period=period)
     return table_answer(table, format, {"plan": plan, "version": number})
 
 
-def _read(ctx: Ctx, plan: str, ref: str) -> tuple[Plan, pd.DataFrame, int]:
+def _version(ctx: Ctx, plan: str, ref: str) -> tuple[int, Plan]:
     number = ctx.store.version(plan, ref).number
-    return ctx.store.plan(plan, number), ctx.store.facts(plan, number), number
+    return number, ctx.store.plan(plan, number)
+
+
+def _wanted(definition: Plan, scenarios: list[str]) -> FactFilter:
+    """The facts to read: of ``scenarios`` and of the bases they are built on."""
+    return FactFilter(scenarios=with_bases(definition, scenarios))
 
 
 def _names(values: list[str] | None) -> list[str]:

@@ -194,3 +194,31 @@ def test_amounts_from_cents_are_the_exact_decimals(cents: list[int]) -> None:
     got = amounts_from_cents(np.array(cents, dtype=np.int64))
     assert got.type == AMOUNT_TYPE
     assert got.to_pylist() == [Decimal(c) / 100 for c in cents]
+
+
+def test_text_records_are_json_ready_rows():
+    """The one text of a table in JSON and CSV: decimals as plain text, NaN and NA as null,
+    everything else as it is, row by row in column order."""
+    import json
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from planbook.facts import text_records
+
+    frame = pd.DataFrame(
+        {
+            "team": pd.Series(["sales-na", "rnd"], dtype="str"),
+            "amount": [Decimal("1250.500000"), Decimal("-3.000000")],
+            "pct": [0.25, float("nan")],
+            "heads": pd.array([3, None], dtype="Int64"),
+            "ok": [True, False],
+        }
+    )
+    rows = text_records(frame)
+    assert rows == [
+        {"team": "sales-na", "amount": "1250.5", "pct": 0.25, "heads": 3, "ok": True},
+        {"team": "rnd", "amount": "-3", "pct": None, "heads": None, "ok": False},
+    ]
+    json.dumps(rows)  # nothing a JSON encoder refuses
+    assert text_records(frame.iloc[:0]) == []
