@@ -15,13 +15,17 @@ from rich.table import Table
 from planbook.errors import PlanbookError, PlanValidationError
 
 _UNBOUNDED = 100_000
+_UNWRAPPED = 160
+"""Off a terminal, a table up to this wide prints unwrapped; a wider one wraps its text to
+this width (its figures are never cut)."""
 
 
 class _Console(Console):
     """A console whose tables are never cut short when the output is not a terminal (a
     file, a pipe, a CI log): rich assumes 80 columns there and ends a figure that does not
-    fit in an ellipsis; a table prints at least as wide as its longest words need (text
-    still wraps, every figure is whole). In a terminal, rich fits it to the window."""
+    fit in an ellipsis. There a table prints unwrapped up to 160 columns, wider with its
+    text wrapped, and never narrower than its longest words (every figure whole). In a
+    terminal, rich fits it to the window."""
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
         tables = [o for o in objects if isinstance(o, Table)]
@@ -29,9 +33,11 @@ class _Console(Console):
             super().print(*objects, **kwargs)
             return
         options = self.options.update_width(_UNBOUNDED)
-        natural = max(self.measure(t, options=options).minimum for t in tables)
+        sizes = [self.measure(t, options=options) for t in tables]
+        least = max(m.minimum for m in sizes)  # every word (every figure) whole
+        natural = max(m.maximum for m in sizes)  # nothing wrapped
         before = self._width  # rich caps a print's width at the console's: widen it
-        self.width = max(natural, self.width)
+        self.width = max(self.width, least, min(natural, _UNWRAPPED))
         try:
             super().print(*objects, **kwargs)
         finally:
