@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from planbook.facts import AMOUNT_DECIMALS, AMOUNT_TYPE
+from planbook.facts import AMOUNT_DECIMALS, AMOUNT_TYPE, decimal_words
 
 __all__ = ["FactIndex", "micro_units"]
 
@@ -34,8 +34,7 @@ def micro_units(amount: pd.Series) -> np.ndarray:
         array = array.combine_chunks()
     if array.null_count:
         array = array.fill_null(0)
-    words = np.frombuffer(array.buffers()[1], dtype=np.int64)
-    words = words[2 * array.offset : 2 * (array.offset + len(array))].reshape(-1, 2)
+    words = decimal_words(array)
     low, high = words[:, 0], words[:, 1]
     if not np.array_equal(high, low >> 63):
         raise OverflowError("an amount is too large for the lookup index")

@@ -21,7 +21,15 @@ import pyarrow.compute as pc
 
 from planbook.codes import sorted_codes
 from planbook.errors import FactsFileError
-from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, canonical_dtypes
+from planbook.facts import (
+    AMOUNT_TYPE,
+    FACT_COLUMNS,
+    KEY_COLUMNS,
+    amounts_from_words,
+    canonical_dtypes,
+    decimal_words,
+    widened,
+)
 
 __all__ = [
     "Coded",
@@ -227,7 +235,7 @@ class DenseSums:
     def decimals(self, at: np.ndarray | None = None) -> pa.Array:
         """The sums (at these flat positions, or all) as exact Arrow decimals."""
         flat = self.millionths.reshape(-1)
-        return _as_decimals(flat if at is None else flat[at])
+        return amounts_from_words(widened((flat if at is None else flat[at]).astype(np.int64)))
 
 
 def dense_sums(
@@ -294,9 +302,8 @@ def _dense(key: np.ndarray, amounts: pa.Array, size: int) -> DenseSums | None:
     that is too coarse by summing absolute values."""
     if size > _DENSE_MOST or amounts.type != AMOUNT_TYPE or amounts.null_count:
         return None
-    start = 2 * amounts.offset
-    words = np.frombuffer(amounts.buffers()[1], dtype=np.int64)[start : start + 2 * len(amounts)]
-    low, high = words[0::2], words[1::2]
+    words = decimal_words(amounts)
+    low, high = words[:, 0], words[:, 1]
     counts = np.bincount(key, minlength=size)
     if not len(words):
         return DenseSums(counts, np.zeros(size))
@@ -314,14 +321,6 @@ def _dense(key: np.ndarray, amounts: pa.Array, size: int) -> DenseSums | None:
     if unsigned and sums.max() >= _EXACT_IN_FLOAT:  # non-negative: the sums bound themselves
         return None
     return DenseSums(counts, sums)
-
-
-def _as_decimals(millionths: np.ndarray) -> pa.Array:
-    """Whole millionths (exact integers, as floats or ints) as :data:`AMOUNT_TYPE`."""
-    sums = millionths.astype(np.int64)
-    out = np.empty(2 * len(sums), dtype=np.int64)
-    out[0::2], out[1::2] = sums, sums >> 63
-    return pa.Array.from_buffers(AMOUNT_TYPE, len(sums), [None, pa.py_buffer(out)])
 
 
 def float_grid(

@@ -30,7 +30,9 @@ __all__ = [
     "FACT_COLUMNS",
     "KEY_COLUMNS",
     "amounts_from_cents",
+    "amounts_from_words",
     "canonical_dtypes",
+    "decimal_words",
     "empty_facts",
     "fact_keys",
     "facts_from_arrow",
@@ -41,6 +43,7 @@ __all__ = [
     "plain_decimal",
     "sort_table",
     "text_records",
+    "widened",
 ]
 
 FACT_COLUMNS = ("scenario", "team", "account", "line", "period", "amount")
@@ -129,16 +132,39 @@ def amounts_from_cents(cents: np.ndarray) -> pa.Array:
     cents = np.asarray(cents, dtype=np.int64)
     scale = 10 ** (AMOUNT_DECIMALS - 2)
     if not len(cents) or (cents.max() < 2**63 // scale and cents.min() > -(2**63) // scale):
-        units = cents * scale
-        words = np.empty(2 * len(units), dtype=np.int64)
-        words[0::2], words[1::2] = units, units >> 63
-        return pa.Array.from_buffers(AMOUNT_TYPE, len(units), [None, pa.py_buffer(words)])
+        return amounts_from_words(widened(cents * scale))
     amount = pc.divide(
         pa.array(cents, pa.int64()).cast(pa.decimal128(20, 0)),
         pa.scalar(Decimal("100"), pa.decimal128(5, 2)),
     )
     result: pa.Array = amount.cast(AMOUNT_TYPE)
     return result
+
+
+def decimal_words(amounts: pa.Array) -> np.ndarray:
+    """Exact amounts (:data:`AMOUNT_TYPE`, none missing) as ``(rows, 2)`` int64 words: each
+    amount's unscaled 128-bit integer, low word first (a view of the buffer, not a copy)."""
+    buffer = amounts.buffers()[1]
+    if buffer is None or not len(amounts):
+        return np.zeros((0, 2), np.int64)
+    start = 2 * amounts.offset
+    words = np.frombuffer(buffer, np.int64)[start : start + 2 * len(amounts)]
+    return words.reshape(len(amounts), 2)
+
+
+def widened(millionths: np.ndarray) -> np.ndarray:
+    """int64 millionths as ``(rows, 2)`` decimal128 words (the high word their sign)."""
+    words = np.empty((len(millionths), 2), np.int64)
+    words[:, 0] = millionths
+    np.right_shift(millionths, 63, out=words[:, 1])
+    return words
+
+
+def amounts_from_words(words: np.ndarray) -> pa.Array:
+    """``(rows, 2)`` decimal128 words (:func:`decimal_words`, :func:`widened`) as exact
+    amounts (:data:`AMOUNT_TYPE`)."""
+    data = pa.py_buffer(np.ascontiguousarray(words, np.int64))
+    return pa.Array.from_buffers(AMOUNT_TYPE, len(words), [None, data])
 
 
 def facts_from_arrow(table: pa.Table) -> pd.DataFrame:

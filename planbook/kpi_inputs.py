@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from planbook.columnar import FactColumns, dense_sums, grouped_sums
 from planbook.errors import PlanValidationError, Problem
-from planbook.facts import AMOUNT_DECIMALS
+from planbook.facts import AMOUNT_DECIMALS, decimal_words
 from planbook.model import AccountType, Plan
 
 __all__ = ["LIMIT", "MonthlySums"]
@@ -169,10 +169,8 @@ def _scattered(
     """Exact decimal sums by (scenario, half, account, month) keys as dense presence and
     int64 millionths; a sum beyond :data:`LIMIT` is refused, named."""
     amounts = grouped.column("amount_sum").combine_chunks()
-    words = np.frombuffer(amounts.buffers()[1], dtype=np.int64)
-    start = 2 * amounts.offset
-    end = start + 2 * len(amounts)
-    low, high = words[start:end:2], words[start + 1 : end : 2]
+    words = decimal_words(amounts)
+    low, high = words[:, 0], words[:, 1]
     keys = tuple(grouped.column(f"key{i}").to_numpy() for i in range(4))
     beyond = (high != (low >> 63)) | (low >= LIMIT) | (low <= -LIMIT)
     if beyond.any():

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from planbook.codes import KEY_TYPE
-from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS
+from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS, amounts_from_words, widened
 from server.store.contract import FactFilter
 from server.store.partformat import Slice
 
@@ -45,12 +45,12 @@ def assemble(slices: Sequence[Slice], wanted: FactFilter) -> pa.Table:
     if mask is not None:
         kept = np.add.reduceat(mask, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
     codes = [key.rows(kept, mask) for key in keys]
-    words = _words(_joined(slices), mask, int(kept.sum()))
+    words = _words(_joined(slices), mask)
     columns = [
         pa.DictionaryArray.from_arrays(pa.array(c), pa.array(key.values, pa.string()), safe=False)
         for c, key in zip(codes, keys, strict=True)
     ]
-    amount = pa.Array.from_buffers(AMOUNT_TYPE, len(words), [None, pa.py_buffer(words)])
+    amount = amounts_from_words(words)
     return pa.Table.from_arrays([*columns, amount], names=list(FACT_COLUMNS))
 
 
@@ -134,13 +134,8 @@ def _joined(slices: Sequence[Slice]) -> np.ndarray:
     return np.concatenate([s.amounts for s in slices])
 
 
-def _words(amounts: np.ndarray, mask: np.ndarray | None, rows: int) -> np.ndarray:
+def _words(amounts: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     """The rows of ``amounts`` that ``mask`` keeps as ``(rows, 2)`` decimal128 words."""
     if mask is not None:
         amounts = amounts[mask]
-    if amounts.ndim == 2:
-        return amounts
-    out = np.empty(2 * rows, np.int64)
-    out[0::2] = amounts
-    np.right_shift(amounts, 63, out=out[1::2])
-    return out.reshape(rows, 2)
+    return amounts if amounts.ndim == 2 else widened(amounts)

@@ -35,7 +35,14 @@ import numpy as np
 import pyarrow as pa
 
 from planbook.codes import KEY_TYPE
-from planbook.facts import AMOUNT_TYPE, FACT_COLUMNS, KEY_COLUMNS
+from planbook.facts import (
+    AMOUNT_TYPE,
+    FACT_COLUMNS,
+    KEY_COLUMNS,
+    amounts_from_words,
+    decimal_words,
+    widened,
+)
 
 __all__ = ["MAGIC", "Header", "Slice", "encode_plain", "is_plain", "slice_of_table"]
 
@@ -173,9 +180,7 @@ class Header:
         except pa.ArrowException as exc:
             raise ValueError(f"a facts blob is damaged ({exc})") from None
         words = np.concatenate([s.words() for s in slices]) if slices else np.zeros((0, 2))
-        amount = pa.Array.from_buffers(
-            AMOUNT_TYPE, len(words), [None, pa.py_buffer(np.ascontiguousarray(words, np.int64))]
-        )
+        amount = amounts_from_words(words)
         return pa.Table.from_arrays([*columns, amount], names=list(FACT_COLUMNS))
 
 
@@ -193,7 +198,7 @@ def slice_of_table(table: pa.Table) -> list[Slice]:
             raise ValueError(f"a fact part has a missing {column}")
         dictionaries.append(tuple(array.dictionary.to_pylist()))
         codes.append(array.indices.to_numpy(zero_copy_only=False).astype(np.int32))
-    words = decimal_words(table.column("amount").cast(AMOUNT_TYPE).combine_chunks())
+    words = _amount_words(table)
     order = np.argsort(codes[0], kind="stable")
     bounds = np.searchsorted(codes[0][order], np.arange(len(dictionaries[0]) + 1))
     keys = np.stack(codes[1:]) if len(codes[0]) else np.zeros((4, 0), np.int32)
@@ -234,7 +239,7 @@ def encode_plain(table: pa.Table) -> bytes | None:
     scenario = codes[0]
     if (scenario[1:] < scenario[:-1]).any():
         return None
-    words = decimal_words(table.column("amount").cast(AMOUNT_TYPE).combine_chunks())
+    words = _amount_words(table)
     narrow = bool(np.array_equal(words[:, 1], words[:, 0] >> 63))
     amounts = words[:, 0] if narrow else words
     width = max((_width(len(v)) for v in dictionaries[1:]), default=1)
@@ -256,24 +261,12 @@ def encode_plain(table: pa.Table) -> bytes | None:
     return bytes(out)
 
 
-def decimal_words(amounts: pa.Array) -> np.ndarray:
-    """Decimal128 amounts as ``(rows, 2)`` int64 words (low, high)."""
+def _amount_words(table: pa.Table) -> np.ndarray:
+    """A facts table's amounts as ``(rows, 2)`` decimal128 words."""
+    amounts = table.column("amount").cast(AMOUNT_TYPE).combine_chunks()
     if amounts.null_count:
         raise ValueError("a fact part has a missing amount")
-    buffer = amounts.buffers()[1]
-    if buffer is None or not len(amounts):
-        return np.zeros((0, 2), np.int64)
-    start = 2 * amounts.offset
-    words = np.frombuffer(buffer, np.int64)[start : start + 2 * len(amounts)]
-    return words.reshape(len(amounts), 2)
-
-
-def widened(millionths: np.ndarray) -> np.ndarray:
-    """int64 millionths as ``(rows, 2)`` decimal128 words."""
-    words = np.empty((len(millionths), 2), np.int64)
-    words[:, 0] = millionths
-    np.right_shift(millionths, 63, out=words[:, 1])
-    return words
+    return decimal_words(amounts)
 
 
 def _width(entries: int) -> int:
