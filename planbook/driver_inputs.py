@@ -102,15 +102,10 @@ class ModelInputs:
 
     @classmethod
     def each(
-        cls,
-        plan: Plan,
-        columns: FactColumns,
-        config: DriverConfig,
-        *,
-        leave_out: Collection[str] = (),
+        cls, plan: Plan, columns: FactColumns, config: DriverConfig
     ) -> dict[str, ModelInputs] | None:
-        """:meth:`of` every scenario of ``columns`` (each scenario's rows, but those of
-        the accounts ``leave_out``), from one exact pass by scenario x input x team x
+        """:meth:`of` every scenario of ``columns`` (each scenario's rows; only those of
+        :func:`model_rows` are read), from one exact pass by scenario x input x team x
         month; None when those sums cannot be had exactly that way (then :meth:`of`, a
         scenario at a time)."""
         periods = list(plan.calendar.periods)
@@ -118,7 +113,7 @@ class ModelInputs:
         if {config.heads, config.hires} & set(ids) or config.heads == config.hires:
             return None
         kinds = {a: _PROGRAMS for a in ids} | {config.heads: _HEADS, config.hires: _HIRES}
-        table = [-1 if a in leave_out else kinds.get(a, -1) for a in columns.account.categories]
+        table = [kinds.get(a, -1) for a in columns.account.categories]
         every = columns.account.lookup(np.array(table, dtype=np.int8), missing=-1)
         rows = np.flatnonzero(every >= 0)  # the few rows the model reads
         kind = np.take(every, rows)

@@ -154,7 +154,7 @@ def capacity_reach(
 def _roll_forward(
     plan: Plan, a: dict[str, np.ndarray], new_arr: np.ndarray, acv: np.ndarray
 ) -> dict[str, np.ndarray]:
-    arr = float(plan.assumption("opening_arr").values[plan.start])
+    opening = arr = _opening(plan, "opening_arr")
     customers = _opening(plan, "opening_customers")
     new_customers = np.round(new_arr / acv)
     out: dict[str, list[float]] = {
@@ -176,7 +176,6 @@ def _roll_forward(
         out["customers"].append(customers)
     cols = {k: np.array(v, dtype=np.float64) for k, v in out.items()}
     churned_customers = cols.pop("churned_customers")
-    opening = float(plan.assumption("opening_arr").values[plan.start])
     start = np.concatenate([[opening], cols["arr"][:-1]])
     subscription = _cents((start + cols["arr"]) / 24)
     services = _cents(subscription * a["services_rate"])

@@ -134,7 +134,13 @@ def scenario_kpis(
     sums = MonthlySums.of(plan, columns, columns.rows(), SALES_AND_MARKETING)
     config = DriverConfig()
     driven_ids = list(config.accounts.values())
-    inputs = ModelInputs.each(plan, columns, config, leave_out=driven_ids) or {}
+    model = model_rows(plan, columns, columns.rows(), config, leave_out=driven_ids)
+    inputs = ModelInputs.each(plan, model, config)
+    if inputs is None:  # sums beyond what a float holds exactly: a scenario at a time
+        inputs = {
+            s: ModelInputs.of(plan, model, model.scenario.isin([s]), config)
+            for s in model.scenario.categories
+        }
     frames = []
     for scenario in dict.fromkeys(scenarios):
         found = {s.id: s for s in plan.scenarios}[scenario]
@@ -151,11 +157,7 @@ def scenario_kpis(
         if mine is None or not mine.months():
             _no_facts(scenario)
         elif has_drivers(driven) and not found.actuals:
-            read = inputs.get(scenario)
-            if read is None:  # sums beyond what a float holds exactly
-                model = model_rows(plan, columns, columns.rows(), config, leave_out=driven_ids)
-                read = ModelInputs.of(plan, model, model.scenario.isin([scenario]), config)
-            booked = bookings(driven, read, config)
+            booked = bookings(driven, inputs[scenario], config)
             extra = MonthlySums.booked(driven, booked, SALES_AND_MARKETING)
             mine = mine.without(driven_ids).plus(extra)
         frames.append(kpis_of_sums(driven, scenario, mine, metrics=metrics, grain=grain))

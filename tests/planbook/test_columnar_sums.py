@@ -234,3 +234,21 @@ def test_kpi_windows_sum_as_numpy_sums_each_slice(values, length, data):
     for value, a, b in zip(got, starts, ends, strict=True):
         want = float("nan") if a < 0 else float(x[a]) + 0.0 if a == b else float(x[a : b + 1].sum())
         assert value == want or (np.isnan(value) and np.isnan(want))
+
+
+def test_scenario_kpis_read_the_model_a_scenario_at_a_time_past_float_exactness():
+    """Marketing programs of 7 billion a month cannot be summed exactly as floats: the
+    engine reads the driver model's inputs a scenario at a time, with the same KPIs as the
+    resolved facts give."""
+    from planbook.engine import scenario_kpis, scenario_view
+
+    plan = small_plan()
+    facts = small_facts()
+    huge = facts["account"] == "ads"
+    facts["amount"] = facts["amount"].where(~huge, Decimal("7000000000.01"))
+    columns = FactColumns.of(facts)
+    assert ModelInputs.each(plan, columns, DriverConfig()) is None
+    got = scenario_kpis(plan, facts, scenarios=["base"], metrics=["arr", "burn"])
+    view = scenario_view(plan, facts, "base")
+    want = kpis(view.plan, view.facts, scenarios=["base"], metrics=["arr", "burn"])
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
