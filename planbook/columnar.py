@@ -196,11 +196,10 @@ def grouped_sums(
     ``amount_sum``, sorted by the keys) over the rows where ``mask`` holds and no key is
     negative (missing). With every key's bound (``sizes``), the keys are hashed as one
     integer (faster) and split again in the small result."""
-    mask, every = _kept(keys, mask)
     names = [f"key{i}" for i in range(len(keys))]
-    picked = amounts if every else amounts.filter(pa.array(mask))
+    kept, picked = _picked(keys, amounts, mask)
     if sizes is not None and float(np.prod(np.array(sizes, dtype=float))) < 2**62:
-        combined = _combined([k if every else k[mask] for k in keys], sizes, len(picked))
+        combined = _combined(kept, sizes, len(picked))
         dense = _dense(combined, picked, int(np.prod(sizes)))
         if dense is not None:
             rest = np.flatnonzero(dense.counts)
@@ -214,7 +213,7 @@ def grouped_sums(
             rest, split[name] = np.divmod(rest, size)
         columns = {n: pa.array(split[n]) for n in names}
         return pa.table(columns | {"amount_sum": total})
-    table = pa.table({n: pa.array(k[mask]) for n, k in zip(names, keys, strict=True)})
+    table = pa.table({n: pa.array(k) for n, k in zip(names, kept, strict=True)})
     return (
         table.append_column("amount", picked)
         .group_by(names)
@@ -245,28 +244,30 @@ def dense_sums(
     on its axis), when the sums can be counted exactly in numpy (see :func:`_dense`);
     otherwise None. Summing dense sums over an axis stays exact while each result's
     absolute value stays below 2**53."""
-    mask, every = _kept(keys, mask)
-    picked = amounts if every else amounts.filter(pa.array(mask))
     size = int(np.prod(np.array(sizes, dtype=float)))
     if size > _DENSE_MOST:
         return None
-    combined = _combined([k if every else k[mask] for k in keys], sizes, len(picked))
-    dense = _dense(combined, picked, size)
+    kept, picked = _picked(keys, amounts, mask)
+    dense = _dense(_combined(kept, sizes, len(picked)), picked, size)
     if dense is None:
         return None
     shape = tuple(sizes)
     return DenseSums(dense.counts.reshape(shape), dense.millionths.reshape(shape))
 
 
-def _kept(keys: Sequence[np.ndarray], mask: np.ndarray) -> tuple[np.ndarray, bool]:
-    """``mask`` without the rows where a key is missing (negative), and whether that keeps
-    every row."""
+def _picked(
+    keys: Sequence[np.ndarray], amounts: pa.Array, mask: np.ndarray
+) -> tuple[list[np.ndarray], pa.Array]:
+    """The keys and amounts of the rows where ``mask`` holds and no key is missing
+    (negative); the arrays themselves when that is every row."""
     missing = [key for key in keys if len(key) and key.min() < 0]
     if missing:
         mask = mask.copy()
         for key in missing:
             mask &= key >= 0
-    return mask, bool(mask.all())
+    if mask.all():
+        return list(keys), amounts
+    return [k[mask] for k in keys], amounts.filter(pa.array(mask))
 
 
 def _combined(keys: Sequence[np.ndarray], sizes: Sequence[int], rows: int) -> np.ndarray:
